@@ -44,12 +44,10 @@ public final class CommandProgress implements Progress {
             return;
         }
         String text = message == null || message.isEmpty() ? stage : stage + ": " + message;
-        if (total > 0) {
-            status.showStatus((int) Math.min(done, Integer.MAX_VALUE), (int) Math.min(total, Integer.MAX_VALUE),
-                    text);
-        } else {
-            status.showStatus(text);
-        }
+        // A maximum of 0 (not SciJava's -1) marks "ours, total unknown" so the launcher can tell pipeline progress
+        // from the framework's own status chatter.
+        status.showStatus((int) Math.min(Math.max(done, 0), Integer.MAX_VALUE),
+                (int) Math.min(Math.max(total, 0), Integer.MAX_VALUE), text);
     }
 
     @Override

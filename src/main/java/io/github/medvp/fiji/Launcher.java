@@ -5,12 +5,11 @@ import io.github.medvp.Progress;
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.convert.ConvertService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
 import org.scijava.parse.Items;
 import org.scijava.parse.ParseService;
 
@@ -168,9 +167,17 @@ public final class Launcher {
     private int execute(Context context, CommandInfo info, Map<String, Object> inputs) {
         TerminalStatus status = new TerminalStatus(err);
         context.service(EventService.class).subscribe(status);
-        CommandModule module;
+        ModuleService modules = context.service(ModuleService.class);
+        Module module = modules.createModule(info);
+        // Settings not given keep the command's defaults, not values saved by an earlier interactive run: a batch
+        // script must mean the same thing on every machine.
+        for (ModuleItem<?> item : MedvpCommands.userInputs(info)) {
+            if (!inputs.containsKey(item.getName())) {
+                module.resolveInput(item.getName());
+            }
+        }
         try {
-            module = (CommandModule) context.service(CommandService.class).run(info, true, inputs).get();
+            module = modules.run(module, true, inputs).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("medvp: interrupted");
@@ -191,8 +198,8 @@ public final class Launcher {
         } finally {
             status.finish();
         }
-        if (module == null || module.isCanceled()) {
-            String reason = module == null ? null : module.getCancelReason();
+        if (module == null || (module instanceof org.scijava.Cancelable && ((org.scijava.Cancelable) module).isCanceled())) {
+            String reason = module == null ? null : ((org.scijava.Cancelable) module).getCancelReason();
             err.println("medvp: " + info.getName() + " cancelled" + (reason == null ? "" : ": " + reason));
             return CANCELLED;
         }
@@ -236,9 +243,8 @@ public final class Launcher {
         @EventHandler
         public void onStatus(StatusEvent e) {
             String msg = e.getStatusMessage();
-            if (msg == null || msg.isEmpty() || msg.startsWith("Running command:")
-                    || msg.startsWith("Command finished:")) {
-                return;
+            if (msg == null || msg.isEmpty() || e.getProgressMaximum() < 0) {
+                return; // the framework's own messages ("Running command: ..."), not pipeline progress
             }
             long now = System.nanoTime();
             int colon = msg.indexOf(':');

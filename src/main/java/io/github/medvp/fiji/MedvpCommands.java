@@ -68,9 +68,9 @@ final class MedvpCommands {
                     .orElseThrow(() -> new MedvpException("'" + info.getName() + "' has no setting '" + e.getKey()
                             + "'; its settings are: " + names(known)));
             Object value = e.getValue();
-            if (value != null && !item.getType().isInstance(value) && !convert.supports(value, item.getType())) {
+            if (value != null && !convertible(convert, value, item.getType())) {
                 throw new MedvpException("setting '" + e.getKey() + "' of '" + info.getName() + "': '" + value
-                        + "' is not a " + item.getType().getSimpleName());
+                        + "' is not " + describe(item.getType()));
             }
             List<?> choices = item.getChoices();
             if (choices != null && !choices.isEmpty() && !choices.contains(String.valueOf(value))) {
@@ -78,6 +78,43 @@ final class MedvpCommands {
                         + choices + ", got '" + value + "'");
             }
         }
+    }
+
+    /** ConvertService claims it can turn any string into a number; check that it really does. */
+    private static boolean convertible(ConvertService convert, Object value, Class<?> type) {
+        if (type.isInstance(value)) {
+            return true;
+        }
+        Class<?> boxed = org.scijava.util.Types.box(type);
+        if (value instanceof String && (Number.class.isAssignableFrom(boxed) || boxed == Boolean.class)) {
+            String text = ((String) value).trim();
+            if (boxed == Boolean.class) {
+                return text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
+            }
+            try {
+                java.math.BigDecimal number = new java.math.BigDecimal(text);
+                boolean whole = boxed == Integer.class || boxed == Long.class || boxed == Short.class
+                        || boxed == Byte.class;
+                return !whole || number.stripTrailingZeros().scale() <= 0;
+            } catch (NumberFormatException ex) {
+                return false;
+            }
+        }
+        return convert.supports(value, type) && convert.convert(value, type) != null;
+    }
+
+    private static String describe(Class<?> type) {
+        Class<?> boxed = org.scijava.util.Types.box(type);
+        if (boxed == Integer.class || boxed == Long.class || boxed == Short.class || boxed == Byte.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(boxed)) {
+            return "a number";
+        }
+        if (boxed == Boolean.class) {
+            return "true or false";
+        }
+        return "a " + type.getSimpleName();
     }
 
     private static String names(List<ModuleItem<?>> items) {
