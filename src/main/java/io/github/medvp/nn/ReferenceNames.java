@@ -68,6 +68,95 @@ public final class ReferenceNames {
     }
 
     /**
+     * Names of the pre-training decoder as in {@code models/Uniformer.py} ({@code UniSegDecoder}):
+     * {@code decoder5.transp_conv.conv.weight} … {@code decoder2.…}, {@code out_1.conv.conv.weight/bias}.
+     *
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> reconstructionDecoder(ReconstructionDecoder decoder) {
+        Map<String, Target> t = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            put(t, "decoder" + (5 - i) + ".transp_conv.conv.weight", decoder.ups.get(i).getWeight(), Layout.AS_IS);
+        }
+        conv(t, "out_1.conv.conv.", decoder.out, Layout.AS_IS);
+        return t;
+    }
+
+    /**
+     * Names of the segmentation decoder as in {@code Downstream/model/Uni_unet.py} ({@code UniSegDecoder}), without
+     * the deep-supervision heads (which belong to the enclosing {@code UniUnet}, see {@link #deepSupervision}):
+     * {@code decoder5.transp_conv.conv.weight}, {@code decoder5.conv_block.conv1.conv.weight} (and conv2, conv3),
+     * …, {@code proj1.proj.weight}, {@code proj1.norm.weight}, {@code out.conv.conv.weight}.
+     *
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> segmentationDecoder(UnetrDecoder decoder) {
+        Map<String, Target> t = new LinkedHashMap<>();
+        UnetrUpBlock[] ups = {decoder.decoder5, decoder.decoder4, decoder.decoder3, decoder.decoder2};
+        for (int i = 0; i < 4; i++) {
+            String p = "decoder" + (5 - i) + ".";
+            put(t, p + "transp_conv.conv.weight", ups[i].transpConv.getWeight(), Layout.AS_IS);
+            conv(t, p + "conv_block.conv1.conv.", ups[i].convBlock.conv1, Layout.AS_IS);
+            conv(t, p + "conv_block.conv2.conv.", ups[i].convBlock.conv2, Layout.AS_IS);
+            if (ups[i].convBlock.conv3 != null) {
+                conv(t, p + "conv_block.conv3.conv.", ups[i].convBlock.conv3, Layout.AS_IS);
+            }
+        }
+        // proj1 runs on the reference's permuted (Z, X, Y) input x0.
+        patchEmbed(t, "proj1.", decoder.proj1, Layout.KERNEL_ZXY);
+        conv(t, "out.conv.conv.", decoder.out, Layout.AS_IS);
+        return t;
+    }
+
+    /**
+     * Names of the deep-supervision heads as in {@code UniUnet}: {@code ms_out.0.weight/bias} (on decoder4's
+     * output), {@code ms_out.1.weight/bias} (on decoder3's output); empty without deep supervision.
+     *
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> deepSupervision(UnetrDecoder decoder) {
+        Map<String, Target> t = new LinkedHashMap<>();
+        if (decoder.hasDeepSupervision()) {
+            conv(t, "ms_out.0.", decoder.msOut0, Layout.AS_IS);
+            conv(t, "ms_out.1.", decoder.msOut1, Layout.AS_IS);
+        }
+        return t;
+    }
+
+    /**
+     * Names of the whole pre-training network ({@code RecModel}, after {@code module.} and {@code uniformer.} are
+     * stripped): {@code encoder.*} and {@code decoder.*}. The reference checkpoint also holds the never-used decoder
+     * residual blocks, {@code proj1} and {@code rep_template}: those are unexpected here.
+     *
+     * @param encoder an initialised encoder
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> pretrainingModel(UniFormer3d encoder, ReconstructionDecoder decoder) {
+        Map<String, Target> t = prefixed("encoder.", encoder(encoder));
+        t.putAll(prefixed("decoder.", reconstructionDecoder(decoder)));
+        return t;
+    }
+
+    /**
+     * Names of the whole segmentation network ({@code UniUnet}): {@code encoder.*}, {@code decoder.*},
+     * {@code ms_out.*}.
+     *
+     * @param encoder an initialised encoder
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> segmentationModel(UniFormer3d encoder, UnetrDecoder decoder) {
+        Map<String, Target> t = prefixed("encoder.", encoder(encoder));
+        t.putAll(prefixed("decoder.", segmentationDecoder(decoder)));
+        t.putAll(deepSupervision(decoder));
+        return t;
+    }
+
+    /**
      * Prefixes every name of a table.
      *
      * @param prefix e.g. {@code encoder.}
