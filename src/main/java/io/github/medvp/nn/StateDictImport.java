@@ -159,7 +159,12 @@ public final class StateDictImport {
         }
         for (String name : loaded) {
             Target t = targets.get(name);
-            copyInto(t.parameter(), t.layout().toOurs(selected.get(name)));
+            NDArray reference = selected.get(name);
+            NDArray ours = t.layout().toOurs(reference);
+            copyInto(t.parameter(), ours);
+            if (ours != reference) {
+                ours.close();
+            }
         }
         return new Report(Collections.unmodifiableList(loaded), Collections.unmodifiableList(missing),
                 Collections.unmodifiableList(unexpected), Collections.unmodifiableList(skipped));
@@ -208,7 +213,12 @@ public final class StateDictImport {
         NDArray target = parameter.getArray();
         // A fresh tensor swapped into the parameter's NDArray (intern) instead of an in-place write: PyTorch refuses
         // in-place writes to leaves that require gradients.
-        NDArray fresh = value.toDevice(target.getDevice(), true).toType(target.getDataType(), true);
+        NDArray onDevice = value.toDevice(target.getDevice(), false);
+        NDArray fresh = onDevice.toType(target.getDataType(), false);
+        if (onDevice != value && onDevice != fresh) {
+            onDevice.close();
+        }
+        // The caller keeps its state dict: never hand its own tensor over.
         fresh = fresh == value ? value.duplicate() : fresh;
         fresh.attach(target.getManager());
         fresh.setRequiresGradient(parameter.requiresGradient());

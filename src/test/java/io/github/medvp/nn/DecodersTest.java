@@ -73,4 +73,36 @@ class DecodersTest {
             assertEquals(0f, Fixtures.maxAbs(eval.get(0), train.get(2)));
         }
     }
+
+    @Test
+    void fineTuningTransfersPretrainedDecoderWeightsByName() {
+        int[] widths = {16, 32, 64, 128};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            UniFormer3d preEncoder = Presets.tiny().build();
+            preEncoder.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
+            ReconstructionDecoder preDecoder = ReconstructionDecoder.builder().optWidths(widths).build();
+            preDecoder.initialize(manager, DataType.FLOAT32, new Shape(1, 128, 2, 2, 2));
+            Map<String, ai.djl.ndarray.NDArray> checkpoint = new java.util.LinkedHashMap<>();
+            StateDictImport.export(ReferenceNames.pretrainingModel(preEncoder, preDecoder), manager)
+                    .forEach((k, v) -> checkpoint.put("module." + k.replace("encoder.", "encoder.uniformer."), v));
+
+            Shape input = new Shape(1, 4, 32, 32, 32);
+            UniFormer3d encoder = Presets.tiny().optInChannels(4).optReturnInput(true).build();
+            encoder.initialize(manager, DataType.FLOAT32, input);
+            UnetrDecoder decoder = UnetrDecoder.builder().setOutChannels(3).optWidths(widths).build();
+            decoder.initialize(manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {input}));
+            StateDictImport.Report report = StateDictImport.builder().optStrict(false)
+                    .optExclude(n -> n.startsWith("encoder.patch_embed1.proj.") || n.startsWith("decoder.proj1.proj."))
+                    .build().load(ReferenceNames.segmentationModel(encoder, decoder), checkpoint, "pretrained");
+            assertTrue(report.loaded().contains("decoder.decoder2.transp_conv.conv.weight"));
+            assertTrue(report.loaded().contains("encoder.norm.running_var"));
+            assertTrue(report.unexpected().contains("decoder.out_1.conv.conv.weight"));
+            assertTrue(report.missing().contains("decoder.out.conv.conv.weight"));
+            assertTrue(report.missing().contains("ms_out.0.weight"));
+            assertEquals(java.util.List.of("encoder.patch_embed1.proj.weight", "encoder.patch_embed1.proj.bias"),
+                    report.skipped());
+            assertEquals(0f, Fixtures.maxAbs(preDecoder.ups.get(0).getWeight().getArray(),
+                    decoder.decoder5.transpConv.getWeight().getArray()));
+        }
+    }
 }

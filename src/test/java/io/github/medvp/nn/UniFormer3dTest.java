@@ -102,4 +102,33 @@ class UniFormer3dTest {
                     new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(wrong), false));
         }
     }
+
+    @Test
+    void forwardWorksInsideScopesAndChildManagers() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape input = new Shape(1, 1, 32, 32, 32);
+            UniFormer3d encoder = Presets.tiny().optReturnInput(true).build();
+            encoder.initialize(manager, DataType.FLOAT32, input);
+            UnetrDecoder decoder = UnetrDecoder.builder().setOutChannels(2).optWidths(16, 32, 64, 128).build();
+            decoder.initialize(manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {input}));
+            NDArray x = manager.randomNormal(input);
+            float first;
+            try (NDManager step = manager.newSubManager(); ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(step, false);
+                NDArray xs = x.duplicate();
+                xs.attach(step);
+                ai.djl.ndarray.NDList out = decoder.forward(ps, encoder.forward(ps, new ai.djl.ndarray.NDList(xs), true),
+                        true);
+                assertEquals(3, out.size());
+                first = out.get(2).sum().getFloat();
+            }
+            for (var p : encoder.getParameters().values()) {
+                assertEquals(false, p.getArray().isReleased(), p.getName());
+            }
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
+            ai.djl.ndarray.NDList again = decoder.forward(ps, encoder.forward(ps, new ai.djl.ndarray.NDList(x), true),
+                    true);
+            assertEquals(first, again.get(2).sum().getFloat(), 1e-3f * Math.max(1, Math.abs(first)));
+        }
+    }
 }
