@@ -2,6 +2,7 @@ package io.github.medvp.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -9,7 +10,6 @@ import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import ai.djl.ndarray.NDManager;
 
 /**
  * Patch embedding: a cubic {@code Conv3d} (with bias) followed by a LayerNorm over the channel axis, as the

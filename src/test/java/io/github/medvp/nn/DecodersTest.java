@@ -3,12 +3,15 @@ package io.github.medvp.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.nn.StateDictImport.Target;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +85,7 @@ class DecodersTest {
             preEncoder.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
             ReconstructionDecoder preDecoder = ReconstructionDecoder.builder().optWidths(widths).build();
             preDecoder.initialize(manager, DataType.FLOAT32, new Shape(1, 128, 2, 2, 2));
-            Map<String, ai.djl.ndarray.NDArray> checkpoint = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> checkpoint = new LinkedHashMap<>();
             StateDictImport.export(ReferenceNames.pretrainingModel(preEncoder, preDecoder), manager)
                     .forEach((k, v) -> checkpoint.put("module." + k.replace("encoder.", "encoder.uniformer."), v));
 
@@ -99,7 +102,7 @@ class DecodersTest {
             assertTrue(report.unexpected().contains("decoder.out_1.conv.conv.weight"));
             assertTrue(report.missing().contains("decoder.out.conv.conv.weight"));
             assertTrue(report.missing().contains("ms_out.0.weight"));
-            assertEquals(java.util.List.of("encoder.patch_embed1.proj.weight", "encoder.patch_embed1.proj.bias"),
+            assertEquals(List.of("encoder.patch_embed1.proj.weight", "encoder.patch_embed1.proj.bias"),
                     report.skipped());
             assertEquals(0f, Fixtures.maxAbs(preDecoder.ups.get(0).getWeight().getArray(),
                     decoder.decoder5.transpConv.getWeight().getArray()));

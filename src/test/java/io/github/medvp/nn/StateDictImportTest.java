@@ -63,6 +63,10 @@ class StateDictImportTest {
             StateDictImport.Report report = StateDictImport.builder().optSelectPrefix("encoder.").build()
                     .load(ReferenceNames.encoder(b), checkpoint, "ckpt");
             assertTrue(report.missing().isEmpty() && report.unexpected().isEmpty(), report.toString());
+            StateDictImport plain = StateDictImport.builder().build();
+            assertEquals("norm.weight", plain.normalise("module.uniformer.norm.weight"));
+            assertEquals("encoder.norm.weight", plain.normalise("module.encoder.uniformer.norm.weight"));
+            assertEquals("encoder.uniformerx.w", plain.normalise("encoder.uniformerx.w"));
             NDArray x = manager.randomNormal(new Shape(1, 1, 16, 16, 16));
             assertEquals(0f, Fixtures.maxAbs(run(manager, a, x), run(manager, b, x)));
         }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,7 +102,7 @@ class UniFormer3dTest {
             encoder.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
             NDArray wrong = manager.zeros(new Shape(1, 2, 32, 32, 32));
             assertThrows(IllegalArgumentException.class, () -> encoder.forward(
-                    new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(wrong), false));
+                    new ParameterStore(manager, false), new NDList(wrong), false));
         }
     }
 
@@ -113,11 +116,11 @@ class UniFormer3dTest {
             decoder.initialize(manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {input}));
             NDArray x = manager.randomNormal(input);
             float first;
-            try (NDManager step = manager.newSubManager(); ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(step, false);
+            try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
+                ParameterStore ps = new ParameterStore(step, false);
                 NDArray xs = x.duplicate();
                 xs.attach(step);
-                ai.djl.ndarray.NDList out = decoder.forward(ps, encoder.forward(ps, new ai.djl.ndarray.NDList(xs), true),
+                NDList out = decoder.forward(ps, encoder.forward(ps, new NDList(xs), true),
                         true);
                 assertEquals(3, out.size());
                 first = out.get(2).sum().getFloat();
@@ -125,8 +128,8 @@ class UniFormer3dTest {
             for (var p : encoder.getParameters().values()) {
                 assertEquals(false, p.getArray().isReleased(), p.getName());
             }
-            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-            ai.djl.ndarray.NDList again = decoder.forward(ps, encoder.forward(ps, new ai.djl.ndarray.NDList(x), true),
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDList again = decoder.forward(ps, encoder.forward(ps, new NDList(x), true),
                     true);
             assertEquals(first, again.get(2).sum().getFloat(), 1e-3f * Math.max(1, Math.abs(first)));
         }
