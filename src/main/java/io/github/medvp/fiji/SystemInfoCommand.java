@@ -1,0 +1,30 @@
+package io.github.medvp.fiji;
+
+import io.github.medvp.engine.SystemInfo;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Shows Java, DJL, PyTorch, devices and memory: the first thing to look at when the engine misbehaves. */
+@Plugin(type = Command.class, name = "system-info", label = "MedVP System Info",
+        menuPath = "Plugins>MedVP>System Info",
+        description = "Java, DJL and PyTorch versions, visible devices and memory")
+public class SystemInfoCommand implements Command {
+
+    @Parameter(type = ItemIO.OUTPUT, label = "MedVP system information")
+    private String report;
+
+    @Override
+    public void run() {
+        report = SystemInfo.report()
+                + "\nOffline installation: put DJL's pytorch-native-<flavour> jar for your platform into Fiji's jars/"
+                + " folder, or set PYTORCH_LIBRARY_PATH to an unpacked libtorch 2.7.1 and PYTORCH_FLAVOR to its"
+                + " build (cpu, cu128, ...).\n";
+    }
+
+    /** The report of the last run. */
+    public String getReport() {
+        return report;
+    }
+}
