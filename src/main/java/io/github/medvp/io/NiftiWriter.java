@@ -128,7 +128,7 @@ public final class NiftiWriter {
             h.sclInter = 0;
         }
         double[][] affine = v.geometry().affine();
-        boolean sameShape = Arrays.equals(oldDim, h.dim);
+        boolean sameShape = Arrays.equals(oldDim, 0, nd + 1, h.dim, 0, nd + 1);
         if (tmpl == null || !sameShape || !Arrays.deepEquals(tmpl.bestAffine(), affine)) {
             int scode = tmpl != null && tmpl.sformCode > 0 ? tmpl.sformCode : 2;
             int qcode = tmpl != null && tmpl.qformCode > 0 ? tmpl.qformCode : 0;

@@ -136,6 +136,7 @@ final class Fixture {
                 }
             }
             b.putInt(500, 10);
+            b.put(240, "fixture".getBytes(StandardCharsets.US_ASCII));
         }
         byte[] out = b.array();
         return single ? out : java.util.Arrays.copyOf(out, size);
