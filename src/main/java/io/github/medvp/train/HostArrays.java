@@ -1,0 +1,111 @@
+package io.github.medvp.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.medvp.MedvpException;
+import io.github.medvp.io.DType;
+import io.github.medvp.io.HostTensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Moves tensors between DJL ({@link NDArray}) and host memory ({@link HostTensor}), keeping the element type.
+ * <p>
+ * Host to device copies once: the array is allocated by the engine and filled straight from the host tensor's
+ * direct buffer (a memory-mapped safetensors file is read by libtorch without an intermediate Java copy). We do not
+ * let libtorch alias the host buffer ({@code from_blob}): host tensors are read-only and often memory-mapped, and an
+ * in-place update of such an alias (every optimiser step is one) would write into a read-only mapping.
+ * <p>
+ * Device to host always copies: a checkpoint must be a snapshot, not a view that the next step changes.
+ */
+public final class HostArrays {
+
+    private HostArrays() {
+    }
+
+    /** The DJL type for a host type. */
+    public static DataType dataType(DType t) {
+        return switch (t) {
+            case F64 -> DataType.FLOAT64;
+            case F32 -> DataType.FLOAT32;
+            case F16 -> DataType.FLOAT16;
+            case BF16 -> DataType.BFLOAT16;
+            case I64 -> DataType.INT64;
+            case I32 -> DataType.INT32;
+            case I16 -> DataType.INT16;
+            case I8 -> DataType.INT8;
+            case U8 -> DataType.UINT8;
+            case BOOL -> DataType.BOOLEAN;
+        };
+    }
+
+    /** The host type for a DJL type; {@link MedvpException} for types a checkpoint cannot hold. */
+    public static DType dtype(DataType t) {
+        return switch (t) {
+            case FLOAT64 -> DType.F64;
+            case FLOAT32 -> DType.F32;
+            case FLOAT16 -> DType.F16;
+            case BFLOAT16 -> DType.BF16;
+            case INT64 -> DType.I64;
+            case INT32 -> DType.I32;
+            case INT16 -> DType.I16;
+            case INT8 -> DType.I8;
+            case UINT8 -> DType.U8;
+            case BOOLEAN -> DType.BOOL;
+            default -> throw new MedvpException("tensors of type " + t + " cannot be stored in a checkpoint");
+        };
+    }
+
+    /** A new array on {@code manager}'s device holding a copy of {@code t}, same type and shape. */
+    public static NDArray toNDArray(NDManager manager, HostTensor t) {
+        NDArray a = manager.create(new Shape(t.shape()), dataType(t.dtype()));
+        if (t.numel() > 0) {
+            a.set(t.toDirectBuffer());
+        }
+        return a;
+    }
+
+    /** A host snapshot of {@code a} (any device), same type and shape. */
+    public static HostTensor toHost(NDArray a) {
+        DType dtype = dtype(a.getDataType());
+        long[] shape = a.getShape().getShape();
+        if (a.size() == 0) {
+            return HostTensor.of(dtype, shape, ByteBuffer.allocate(0));
+        }
+        ByteBuffer b = a.toByteBuffer(false).order(ByteOrder.nativeOrder());
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new MedvpException("MedVP checkpoints need a little-endian machine");
+        }
+        return HostTensor.of(dtype, shape, b);
+    }
+
+    /**
+     * Copies {@code source} into {@code target} in place (the array keeps its identity, device, gradient flag).
+     *
+     * @param name the tensor's name, for the error message
+     * @throws MedvpException when the shapes differ, naming the tensor and both shapes
+     */
+    public static void copyInto(NDArray target, HostTensor source, String name) {
+        long[] want = target.getShape().getShape();
+        if (!Arrays.equals(want, source.shape())) {
+            throw new MedvpException("tensor " + name + " has shape " + Arrays.toString(source.shape())
+                    + " in the file but " + Arrays.toString(want) + " in the model: was it saved with other settings?");
+        }
+        DataType type = target.getDataType();
+        if (dataType(source.dtype()) == type) {
+            if (source.numel() > 0) {
+                target.set(source.toDirectBuffer());
+            }
+            return;
+        }
+        // A checkpoint of another precision: convert on the device, then copy.
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            NDArray converted = toNDArray(tmp, source).toType(type, false);
+            target.set(converted.toByteBuffer(false));
+        }
+    }
+}
