@@ -5,6 +5,9 @@ package io.github.medvp.data;
  * virtual index {@code (n-1)·q/100}, neighbours by selection (expected linear time; a 3-way partition keeps the
  * many equal background values of brain volumes from degrading it), and numpy's {@code _lerp}, which subtracts the
  * neighbours in the input's precision (float) and interpolates in double from whichever side is nearer.
+ * <p>
+ * That is numpy's result for an array-valued {@code q}, which is how MONAI calls it; numpy 2 with a Python-scalar
+ * {@code q} interpolates in float32 instead (at most one float ulp apart once MONAI rounds the result to float).
  */
 public final class Percentiles {
 
