@@ -12,13 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.basictypeaccess.array.ArrayDataAccess;
-import net.imglib2.img.cell.Cell;
 import net.imglib2.img.cell.CellImg;
-import net.imglib2.img.cell.CellImgFactory;
-import net.imglib2.type.NativeType;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 
@@ -179,16 +174,8 @@ public final class NiftiReader {
         for (int d = 0; d < nd; d++) {
             fileDims[o++] = d < shape.length ? shape[d] : 1;
         }
-        long elements = bytes / type.bytesPerComponent();
-        RandomAccessibleInterval<? extends RealType<?>> img;
         List<Object> arrays = new ArrayList<>();
-        if (elements <= maxArrayLength) {
-            Object array = type.newArray((int) elements);
-            arrays.add(array);
-            img = type.wrap(array, fileDims);
-        } else {
-            img = cellImg(type, fileDims, arrays);
-        }
+        RandomAccessibleInterval<? extends RealType<?>> img = Images.allocate(type, fileDims, maxArrayLength, arrays);
         fill(in, type, h, arrays, name);
         if (comps > 1) {
             img = Views.moveAxis(img, 0, 3);
@@ -201,32 +188,6 @@ public final class NiftiReader {
             throw new IOException(name + ": valid scl_slope but invalid scl_inter " + inter);
         }
         return new Volume(img, new Geometry(h.bestAffine()), slope, inter, h);
-    }
-
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private RandomAccessibleInterval<? extends RealType<?>> cellImg(NiftiDatatype type, long[] dims, List<Object> arrays) {
-        // Cells span whole leading axes, so filling them in grid order follows the file order.
-        int[] cell = new int[dims.length];
-        long prod = 1;
-        boolean full = true;
-        for (int d = 0; d < dims.length; d++) {
-            if (!full) {
-                cell[d] = 1;
-            } else if (prod * dims[d] <= maxArrayLength) {
-                cell[d] = (int) dims[d];
-                prod *= dims[d];
-            } else {
-                cell[d] = (int) (maxArrayLength / prod);
-                full = false;
-            }
-        }
-        CellImg img = (CellImg) new CellImgFactory((NativeType) type.type(), cell).create(dims);
-        Cursor<? extends Cell<?>> c = Views.flatIterable((RandomAccessibleInterval<? extends Cell<?>>) img.getCells())
-                .cursor();
-        while (c.hasNext()) {
-            arrays.add(((ArrayDataAccess<?>) c.next().getData()).getCurrentStorageArray());
-        }
-        return (RandomAccessibleInterval) img;
     }
 
     /** Streams voxel bytes into the arrays in order, through one buffer, decoding in bulk. */

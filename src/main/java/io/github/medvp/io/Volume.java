@@ -111,6 +111,21 @@ public final class Volume {
         return new Volume(data, g, slope, intercept, header);
     }
 
+    /**
+     * The same volume with its data copied into a fresh {@code ArrayImg} (or {@code CellImg} when too large) of
+     * the stored type, e.g. to make a reoriented view contiguous.
+     */
+    public Volume materialize() {
+        NiftiDatatype t = NiftiDatatype.forType(raw.getType());
+        if (t == null) {
+            throw new IllegalStateException("no NIfTI datatype for " + raw.getType().getClass().getSimpleName());
+        }
+        RandomAccessibleInterval<? extends RealType<?>> copy = Images.allocate(t, dimensions(),
+                NiftiReader.MAX_ARRAY_LENGTH, new java.util.ArrayList<>());
+        Images.copy(raw, copy);
+        return withRaw(copy, geometry);
+    }
+
     /** A read-only view of the scaled values in double precision (nibabel's {@code get_fdata()}). */
     public RandomAccessibleInterval<DoubleType> scaled() {
         final double s = slope, b = intercept;
@@ -138,7 +153,7 @@ public final class Volume {
             throw new IllegalStateException("volume of " + n + " voxels is too large for one float array");
         }
         float[] out = new float[(int) n];
-        Object array = storageArray(raw);
+        Object array = Images.storageArray(raw);
         if (array instanceof float[] && !isScaled()) {
             System.arraycopy(array, 0, out, 0, out.length);
         } else {
@@ -149,16 +164,6 @@ public final class Volume {
             }
         }
         return ArrayImgs.floats(out, dimensions());
-    }
-
-    /** The primitive array behind a zero-offset {@code ArrayImg}, or {@code null} for anything else. */
-    static Object storageArray(RandomAccessibleInterval<?> img) {
-        if (img instanceof ArrayImg && ((ArrayImg<?, ?>) img).update(null) instanceof
-                net.imglib2.img.basictypeaccess.array.ArrayDataAccess) {
-            return ((net.imglib2.img.basictypeaccess.array.ArrayDataAccess<?>) ((ArrayImg<?, ?>) img).update(null))
-                    .getCurrentStorageArray();
-        }
-        return null;
     }
 
     @Override
