@@ -77,4 +77,28 @@ final class Images {
         }
         return null;
     }
+
+    /** {@code dst[dO + i] = src[so + index[i]]} for primitive arrays of the same kind. */
+    static void gather(Object src, int so, Object dst, int dO, int[] index) {
+        int len = index.length;
+        if (src instanceof byte[]) {
+            byte[] s = (byte[]) src, t = (byte[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        } else if (src instanceof short[]) {
+            short[] s = (short[]) src, t = (short[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        } else if (src instanceof int[]) {
+            int[] s = (int[]) src, t = (int[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        } else if (src instanceof long[]) {
+            long[] s = (long[]) src, t = (long[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        } else if (src instanceof float[]) {
+            float[] s = (float[]) src, t = (float[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        } else {
+            double[] s = (double[]) src, t = (double[]) dst;
+            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
+        }
+    }
 }

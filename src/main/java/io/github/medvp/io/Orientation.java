@@ -40,6 +40,55 @@ public final class Orientation {
     }
 
     /**
+     * {@link #toRas} with the data copied into a new contiguous image (a fast strided copy for array-backed
+     * volumes), for consumers that walk the data many times.
+     */
+    public static Volume toRasCopy(Volume v) {
+        int[][] ornt = v.geometry().orientation();
+        if (isIdentity(ornt)) {
+            return v;
+        }
+        Volume view = apply(v, ornt);
+        NiftiDatatype type = NiftiDatatype.forType(v.raw().getType());
+        Object src = Images.storageArray(v.raw());
+        if (src == null || type == null) {
+            return view.materialize();
+        }
+        long[] in = v.dimensions(), out = view.dimensions();
+        int n0 = (int) in[0], n1 = (int) in[1], n2 = (int) in[2];
+        int volume = n0 * n1 * n2;
+        // Source offset and stride of each output axis: output axis ornt[i][0] walks input axis i.
+        int[] inStride = { 1, n0, n0 * n1 };
+        int[] stride = new int[3];
+        int base = 0;
+        for (int i = 0; i < 3; i++) {
+            int s = ornt[i][1] > 0 ? inStride[i] : -inStride[i];
+            stride[ornt[i][0]] = s;
+            if (s < 0) {
+                base += (int) (in[i] - 1) * inStride[i];
+            }
+        }
+        int[] index = new int[volume];
+        int o0 = (int) out[0], o1 = (int) out[1], o2 = (int) out[2], k = 0;
+        for (int z = 0; z < o2; z++) {
+            for (int y = 0; y < o1; y++) {
+                int p = base + z * stride[2] + y * stride[1];
+                for (int x = 0; x < o0; x++, p += stride[0]) {
+                    index[k++] = p;
+                }
+            }
+        }
+        java.util.List<Object> arrays = new java.util.ArrayList<>();
+        RandomAccessibleInterval<? extends RealType<?>> img = Images.allocate(type, out, NiftiReader.MAX_ARRAY_LENGTH,
+                arrays);
+        long volumes = v.size() / volume;
+        for (int c = 0; c < volumes; c++) {
+            Images.gather(src, c * volume, arrays.get(0), c * volume, index);
+        }
+        return view.withRaw(img, view.geometry());
+    }
+
+    /**
      * Undoes {@link #toRas}: brings a volume on the RAS grid of {@code original} back to the grid, axis order and
      * affine of {@code original} (the affine is {@code original} itself, so written outputs match the input).
      */

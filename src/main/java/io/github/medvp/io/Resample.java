@@ -83,7 +83,7 @@ public final class Resample {
                 arrays);
         Object dst = arrays.get(0);
         for (int k = 0; k < volumes; k++) {
-            gather(src, k * (int) inVolume, dst, k * (int) outVolume, index);
+            Images.gather(src, k * (int) inVolume, dst, k * (int) outVolume, index);
         }
         return new Volume(img, g, v.slope(), v.intercept(), v.header());
     }
@@ -202,28 +202,5 @@ public final class Resample {
             }
         });
         return index;
-    }
-
-    private static void gather(Object src, int so, Object dst, int dO, int[] index) {
-        int len = index.length;
-        if (src instanceof byte[]) {
-            byte[] s = (byte[]) src, t = (byte[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        } else if (src instanceof short[]) {
-            short[] s = (short[]) src, t = (short[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        } else if (src instanceof int[]) {
-            int[] s = (int[]) src, t = (int[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        } else if (src instanceof long[]) {
-            long[] s = (long[]) src, t = (long[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        } else if (src instanceof float[]) {
-            float[] s = (float[]) src, t = (float[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        } else {
-            double[] s = (double[]) src, t = (double[]) dst;
-            for (int i = 0; i < len; i++) t[dO + i] = s[so + index[i]];
-        }
     }
 }

@@ -65,6 +65,7 @@ class OrientationTest {
         double[][] want = { { 2, 0, 0, 10 - 8 }, { 0, 3, 0, 20 - 9 }, { 0, 0, 4, -5 }, { 0, 0, 0, 1 } };
         assertTrue(Arrays.deepEquals(want, r.geometry().affine()), Arrays.deepToString(r.geometry().affine()));
         assertSameWorld(v, r);
+        NiftiWriterTest.assertSameVoxels(r.materialize(), Orientation.toRasCopy(v));
     }
 
     @Test
@@ -77,6 +78,10 @@ class OrientationTest {
         assertEquals("RAS", r.geometry().axisCodes());
         assertArrayEquals(new long[] { 5, 4, 3, 2 }, r.dimensions());
         assertSameWorld(v, r);
+        Volume copy = Orientation.toRasCopy(v);
+        assertEquals(r.geometry(), copy.geometry());
+        assertTrue(copy.raw() instanceof net.imglib2.img.array.ArrayImg, "contiguous copy");
+        NiftiWriterTest.assertSameVoxels(r.materialize(), copy);
         Volume back = Orientation.fromRas(r, v.geometry());
         assertSame(v.geometry(), back.geometry());
         assertArrayEquals(v.dimensions(), back.dimensions());
