@@ -1,0 +1,45 @@
+package io.github.medvp.pretrain.brainmvp;
+
+import ai.djl.ndarray.NDArray;
+
+/** The loss terms of BrainMVP (spec §3 steps 6–7), as device scalars. */
+public final class BrainMvpLosses {
+
+    /** ε of the feature normalisation ({@code F.normalize}). */
+    public static final double NORM_EPS = 1e-12;
+
+    private BrainMvpLosses() {
+    }
+
+    /**
+     * @param prediction any shape
+     * @param target same shape
+     * @return the mean squared error over all elements (0-d)
+     */
+    public static NDArray mse(NDArray prediction, NDArray target) {
+        return prediction.sub(target).square().mean();
+    }
+
+    /**
+     * The symmetric InfoNCE of the reference ({@code Contrast_Loss}, spec §3 step 7):
+     * {@code S_ab = ⟨s_a/‖s_a‖, t_b/‖t_b‖⟩ / τ}, {@code L = ½ [CE(S, diag) + CE(Sᵀ, diag)]}, with the norm
+     * clamped below by {@link #NORM_EPS}. No projection head and no stop-gradient on either side.
+     *
+     * @param student (N, D), the view-2 features
+     * @param teacher (N, D), the view-1 features; row a of both belongs to sample a
+     * @param temperature τ (1 in the reference)
+     * @return the loss (0-d)
+     */
+    public static NDArray infoNce(NDArray student, NDArray teacher, double temperature) {
+        long n = student.getShape().get(0);
+        NDArray s = student.normalize(2, 1, NORM_EPS);
+        NDArray t = teacher.normalize(2, 1, NORM_EPS);
+        NDArray logits = s.matMul(t.transpose()).div(temperature);
+        NDArray eye = student.getManager().eye((int) n).toDevice(student.getDevice(), false)
+                .toType(logits.getDataType(), false);
+        // Row-wise cross entropy picks diag(log_softmax(S, 1)); that of Sᵀ picks diag(log_softmax(S, 0)).
+        NDArray rows = logits.logSoftmax(1).mul(eye).sum();
+        NDArray cols = logits.logSoftmax(0).mul(eye).sum();
+        return rows.add(cols).div(-2.0 * n);
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.medvp.pretrain.brainmvp;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import io.github.medvp.data.Modality;
+import io.github.medvp.io.Geometry;
+import io.github.medvp.io.NiftiWriter;
+import io.github.medvp.io.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.imglib2.img.array.ArrayImgs;
+
+/**
+ * Exports {@link ModalityTemplates} as NIfTI for fine-tuning (spec §4.1): one file per modality,
+ * {@code template_<modality>.nii.gz}, and the 4D stack {@code templates.nii.gz} (X, Y, Z, M) in template order.
+ * <p>
+ * Values are min-max normalised to [0, 1] exactly as the pre-training step used them; the reference exports raw
+ * values, which do not match the scaled images they are later mixed with (spec §6.8). The geometry is RAS at 1 mm;
+ * by default ({@link #canvas(int[])}) it is the grid of an SRI24 (BraTS) volume after reorientation to RAS, the
+ * canvas the reference assumes when it centres each study in the template.
+ */
+public final class TemplateNifti {
+
+    /** File name of the 4D stack. */
+    public static final String STACK = "templates.nii.gz";
+
+    private TemplateNifti() {
+    }
+
+    /**
+     * The assumed template canvas: RAS, 1 mm, voxel (i, j, k) at world (i − (GX − 1), j, k) mm. This is where an
+     * SRI24 volume as distributed with BraTS (LPS-stored, affine diag(−1, −1, 1) with origin (0, GY − 1, 0)) puts
+     * its voxels once reoriented to RAS, which is the frame in which the reference's {@code rep_start} is defined.
+     *
+     * @param grid (GX, GY, GZ)
+     * @return the geometry
+     */
+    public static Geometry canvas(int[] grid) {
+        return new Geometry(new double[][] {{1, 0, 0, -(grid[0] - 1)}, {0, 1, 0, 0}, {0, 0, 1, 0}});
+    }
+
+    /**
+     * @param modality a modality
+     * @return the file name of its template
+     */
+    public static String fileName(Modality modality) {
+        return "template_" + modality.token() + ".nii.gz";
+    }
+
+    /**
+     * Writes every template and the stack into {@code dir} (created if needed), with {@link #canvas(int[])}.
+     *
+     * @param templates initialised templates
+     * @param dir output folder
+     * @return the files written, per modality then the stack
+     * @throws IOException when a file cannot be written
+     */
+    public static List<Path> write(ModalityTemplates templates, Path dir) throws IOException {
+        return write(templates, dir, canvas(templates.getGrid()));
+    }
+
+    /**
+     * Writes every template and the stack into {@code dir} (created if needed).
+     *
+     * @param templates initialised templates
+     * @param dir output folder
+     * @param geometry voxel-to-world affine of the template grid
+     * @return the files written, per modality then the stack
+     * @throws IOException when a file cannot be written
+     */
+    public static List<Path> write(ModalityTemplates templates, Path dir, Geometry geometry) throws IOException {
+        int[] g = templates.getGrid();
+        int m = templates.getModalities().size();
+        float[] values;
+        try (NDScope scope = new NDScope()) {
+            // NIfTI order has X fastest: (M, X, Y, Z) -> (M, Z, Y, X) in C order.
+            NDArray normalised = templates.normalised().transpose(0, 3, 2, 1);
+            values = normalised.toFloatArray();
+        }
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        int voxels = g[0] * g[1] * g[2];
+        for (int r = 0; r < m; r++) {
+            float[] one = java.util.Arrays.copyOfRange(values, r * voxels, (r + 1) * voxels);
+            Path file = dir.resolve(fileName(templates.getModalities().get(r)));
+            NiftiWriter.write(new Volume(ArrayImgs.floats(one, g[0], g[1], g[2]), geometry), file);
+            written.add(file);
+        }
+        Path stack = dir.resolve(STACK);
+        NiftiWriter.write(new Volume(ArrayImgs.floats(values, g[0], g[1], g[2], m), geometry), stack);
+        written.add(stack);
+        return written;
+    }
+}
