@@ -34,12 +34,12 @@ public final class BrainMvpLosses {
         long n = student.getShape().get(0);
         NDArray s = student.normalize(2, 1, NORM_EPS);
         NDArray t = teacher.normalize(2, 1, NORM_EPS);
-        NDArray logits = s.matMul(t.transpose()).div(temperature);
+        NDArray logits = s.matMul(t.transpose()).div((float) temperature);
         NDArray eye = student.getManager().eye((int) n).toDevice(student.getDevice(), false)
                 .toType(logits.getDataType(), false);
         // Row-wise cross entropy picks diag(log_softmax(S, 1)); that of Sᵀ picks diag(log_softmax(S, 0)).
         NDArray rows = logits.logSoftmax(1).mul(eye).sum();
         NDArray cols = logits.logSoftmax(0).mul(eye).sum();
-        return rows.add(cols).div(-2.0 * n);
+        return rows.add(cols).div((float) (-2.0 * n));
     }
 }

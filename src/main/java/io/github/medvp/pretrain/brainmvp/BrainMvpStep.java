@@ -117,12 +117,12 @@ public final class BrainMvpStep {
         NDArray y = views.target();
         NDArray md = BrainMvpLosses.mse(reconstruction.get("0:{}", b), y);
         NDArray cmr = BrainMvpLosses.mse(reconstruction.get("{}:", b), y);
-        NDArray total = md.mul(weightMd).add(cmr.mul(weightCmr));
+        NDArray total = md.mul((float) weightMd).add(cmr.mul((float) weightCmr));
         NDArray cl;
         if (isContrastive(epoch)) {
             NDArray z = x4.reshape(2L * b, -1);
             cl = BrainMvpLosses.infoNce(z.get("{}:", b), z.get("0:{}", b), temperature);
-            total = total.add(cl.mul(weightCl));
+            total = total.add(cl.mul((float) weightCl));
         } else {
             cl = manager.zeros(md.getShape(), md.getDataType(), md.getDevice());
         }
