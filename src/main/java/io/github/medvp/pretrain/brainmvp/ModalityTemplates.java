@@ -135,29 +135,32 @@ public final class ModalityTemplates extends AbstractBlock {
                 like));
     }
 
-    /** Gathers the crops from the flat templates and normalises them with per-template statistics. */
+    /** Gathers the crops from the used templates and normalises them with per-template statistics. */
     private NDArray crops(NDArray t, NDArray rows, NDArray starts, NDArray like) {
         Shape size = like.getShape().slice(like.getShape().dimension() - 3);
+        NDManager manager = rows.getManager();
         long n = rows.getShape().get(0);
-        long gx = grid[0];
         long gy = grid[1];
         long gz = grid[2];
-        // Flat index of voxel (x, y, z) of sample b: base_b + x·GY·GZ + y·GZ + z.
-        NDArray strides = rows.getManager().create(new long[] {gy * gz, gz, 1}).toDevice(rows.getDevice(), false);
-        NDArray base = rows.mul(gx * gy * gz).add(starts.mul(strides).sum(new int[] {1}));
-        NDArray ax = rows.getManager().arange(0, (int) size.get(0), 1, DataType.INT64, rows.getDevice());
-        NDArray ay = rows.getManager().arange(0, (int) size.get(1), 1, DataType.INT64, rows.getDevice());
-        NDArray az = rows.getManager().arange(0, (int) size.get(2), 1, DataType.INT64, rows.getDevice());
+        long voxels = (long) grid[0] * gy * gz;
+        // Only the templates this step uses (at most one per sample): one copy feeds both the statistics and the
+        // crops, so the backward pass scatters into the full-size gradient once.
+        NDList distinct = rows.unique(true, true, false); // sorted distinct rows, and each row's position in them
+        NDArray which = distinct.get(1);
+        NDArray used = t.get(distinct.get(0)).reshape(distinct.get(0).getShape().get(0), voxels);
+        NDArray[] minMax = extrema(used);
+
+        // Flat index of voxel (x, y, z) of sample b in `used`: which_b·V + (start_b + (x, y, z))·(GY·GZ, GZ, 1).
+        NDArray strides = manager.create(new long[] {gy * gz, gz, 1}).toDevice(rows.getDevice(), false);
+        NDArray base = which.mul(voxels).add(starts.mul(strides).sum(new int[] {1}));
+        NDArray ax = manager.arange(0, (int) size.get(0), 1, DataType.INT64, rows.getDevice());
+        NDArray ay = manager.arange(0, (int) size.get(1), 1, DataType.INT64, rows.getDevice());
+        NDArray az = manager.arange(0, (int) size.get(2), 1, DataType.INT64, rows.getDevice());
         NDArray offsets = ax.mul(gy * gz).reshape(-1, 1, 1).add(ay.mul(gz).reshape(1, -1, 1))
                 .add(az.reshape(1, 1, -1));
         NDArray index = base.reshape(n, 1, 1, 1).add(offsets.expandDims(0));
-        NDArray raw = t.reshape(-1).take(rows.getManager(), index);
+        NDArray raw = used.reshape(-1).take(manager, index);
 
-        // Statistics once per distinct template, over its whole grid; then picked per sample.
-        NDList distinct = rows.unique(true, true, false); // sorted distinct rows, and each row's position in them
-        NDArray used = distinct.get(0);
-        NDArray which = distinct.get(1);
-        NDArray[] minMax = extrema(t.get(used).reshape(used.getShape().get(0), -1));
         NDArray lo = minMax[0].get(which).reshape(n, 1, 1, 1);
         NDArray range = minMax[1].get(which).reshape(n, 1, 1, 1).sub(lo).add(EPS);
         return raw.sub(lo).div(range).expandDims(1);
