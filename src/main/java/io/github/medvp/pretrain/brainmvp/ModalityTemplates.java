@@ -108,9 +108,9 @@ public final class ModalityTemplates extends AbstractBlock {
         }
         long[] r = Arrays.stream(rows).asLongStream().toArray();
         long[] s = Arrays.stream(starts).flatMapToInt(Arrays::stream).asLongStream().toArray();
-        NDArray like = manager.create(new Shape(rows.length, 1, size[0], size[1], size[2]), DataType.INT8, device);
         return crops(ps.getValue(templates, device, training), manager.create(r).toDevice(device, false),
-                manager.create(s, new Shape(rows.length, 3)).toDevice(device, false), like);
+                manager.create(s, new Shape(rows.length, 3)).toDevice(device, false),
+                new Shape(size[0], size[1], size[2]));
     }
 
     private void checkInside(int row, int[] start, int[] size) {
@@ -131,13 +131,13 @@ public final class ModalityTemplates extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray like = inputs.get(2);
+        Shape size = like.getShape().slice(like.getShape().dimension() - 3);
         return new NDList(crops(ps.getValue(templates, like.getDevice(), training), inputs.get(0), inputs.get(1),
-                like));
+                size));
     }
 
     /** Gathers the crops from the used templates and normalises them with per-template statistics. */
-    private NDArray crops(NDArray t, NDArray rows, NDArray starts, NDArray like) {
-        Shape size = like.getShape().slice(like.getShape().dimension() - 3);
+    private NDArray crops(NDArray t, NDArray rows, NDArray starts, Shape size) {
         NDManager manager = rows.getManager();
         long n = rows.getShape().get(0);
         long gy = grid[1];

@@ -85,6 +85,11 @@ class ModalityTemplatesTest {
                     }
                 }
             }
+            // The block's device-side forward (no host checks) gives the same crops.
+            NDArray forward = t.forward(new ParameterStore(m, false), new ai.djl.ndarray.NDList(
+                    m.create(new long[] {1, 0, 1}), m.create(new long[] {0, 0, 0, 4, 3, 2, 3, 1, 1}, new Shape(3, 3)),
+                    m.zeros(new Shape(3, 1, 2, 2, 2))), false).singletonOrThrow();
+            assertEquals(0f, forward.sub(crops).abs().max().getFloat());
             // The whole-grid normalisation used for export gives the same values.
             NDArray all = t.normalised();
             assertEquals(crops.getFloat(1, 0, 1, 1, 1), all.getFloat(0, 5, 4, 3), 1e-7f);
