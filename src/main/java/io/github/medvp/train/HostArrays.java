@@ -60,13 +60,34 @@ public final class HostArrays {
         };
     }
 
-    /** A new array on {@code manager}'s device holding a copy of {@code t}, same type and shape. */
+    /**
+     * A new array on {@code manager}'s device holding a copy of {@code t}, same type and shape; BF16 is widened to
+     * FLOAT32 and I16 to INT32 (exactly), because DJL 0.35.1's PyTorch binding aborts the whole process on a tensor
+     * of either type.
+     */
     public static NDArray toNDArray(NDManager manager, HostTensor t) {
+        t = supported(t);
         NDArray a = manager.create(new Shape(t.shape()), dataType(t.dtype()));
         if (t.numel() > 0) {
             a.set(t.toDirectBuffer());
         }
         return a;
+    }
+
+    /** {@code t}, widened exactly when DJL cannot hold its type. */
+    private static HostTensor supported(HostTensor t) {
+        if (t.dtype() == DType.BF16) {
+            return HostTensor.ofFloats(t.shape(), t.toFloatArray());
+        }
+        if (t.dtype() == DType.I16) {
+            long[] v = t.toLongArray();
+            int[] w = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                w[i] = (int) v[i];
+            }
+            return HostTensor.ofInts(t.shape(), w);
+        }
+        return t;
     }
 
     /** A host snapshot of {@code a} (any device), same type and shape. */
@@ -96,7 +117,7 @@ public final class HostArrays {
                     + " in the file but " + Arrays.toString(want) + " in the model: was it saved with other settings?");
         }
         DataType type = target.getDataType();
-        if (dataType(source.dtype()) == type) {
+        if (dataType(source.dtype()) == type && supported(source) == source) {
             if (source.numel() > 0) {
                 target.set(source.toDirectBuffer());
             }

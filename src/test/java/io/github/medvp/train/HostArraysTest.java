@@ -1,0 +1,64 @@
+package io.github.medvp.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.medvp.MedvpException;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.io.DType;
+import io.github.medvp.io.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostArraysTest {
+
+    @Test
+    void roundTripKeepsEveryTypeShapeAndValue() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            for (DType t : DType.values()) {
+                byte[] bytes = new byte[6 * t.itemSize()];
+                for (int i = 0; i < bytes.length; i++) {
+                    // Small positive values: valid for every type (no NaN patterns, BOOL only 0/1).
+                    bytes[i] = (byte) (i % t.itemSize() == t.itemSize() - 1 ? 0x3c & (t == DType.BOOL ? 1 : 0xff)
+                            : (t == DType.BOOL ? 0 : i));
+                }
+                HostTensor h = HostTensor.of(t, new long[] {2, 3}, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+                NDArray a = HostArrays.toNDArray(m, h);
+                if (t == DType.BF16 || t == DType.I16) {
+                    // Widened exactly: DJL cannot hold BF16 or INT16 tensors.
+                    assertEquals(t == DType.BF16 ? DataType.FLOAT32 : DataType.INT32, a.getDataType());
+                    assertArrayEquals(h.toFloatArray(), HostArrays.toHost(a).toFloatArray());
+                    continue;
+                }
+                assertEquals(HostArrays.dataType(t), a.getDataType());
+                assertArrayEquals(new long[] {2, 3}, a.getShape().getShape());
+                assertEquals(h, HostArrays.toHost(a), t.name());
+            }
+        }
+    }
+
+    @Test
+    void copyIntoWritesInPlaceConvertsTypeAndNamesShapeMismatch() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            NDArray target = m.zeros(new ai.djl.ndarray.types.Shape(3));
+            HostArrays.copyInto(target, HostTensor.ofFloats(new long[] {3}, 1f, 2f, 3f), "w");
+            assertArrayEquals(new float[] {1f, 2f, 3f}, target.toFloatArray());
+            HostArrays.copyInto(target, HostTensor.ofDoubles(new long[] {3}, 4, 5, 6), "w");
+            assertEquals(DataType.FLOAT32, target.getDataType());
+            assertArrayEquals(new float[] {4f, 5f, 6f}, target.toFloatArray());
+            MedvpException e = assertThrows(MedvpException.class,
+                    () -> HostArrays.copyInto(target, HostTensor.ofFloats(new long[] {1, 3}, 1f, 2f, 3f), "enc.w"));
+            assertTrue(e.getMessage().contains("enc.w") && e.getMessage().contains("[1, 3]")
+                    && e.getMessage().contains("[3]"), e.getMessage());
+        }
+    }
+}
