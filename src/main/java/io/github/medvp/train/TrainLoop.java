@@ -15,7 +15,6 @@ import io.github.medvp.engine.Engines;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,10 +45,7 @@ public final class TrainLoop<B> {
     private final Builder<B> c;
     private final List<String> lossNames;
     private NDManager manager;
-    private Map<String, NDArray> sums;
-    private NDArray windowNonFinite;
-    private NDArray streak;
-    private long windowSteps;
+    private LossWindow window;
     private long nonFiniteTotal;
     private double bestScore = Double.POSITIVE_INFINITY;
     private MetricsLog log;
@@ -104,8 +100,7 @@ public final class TrainLoop<B> {
         long start = step;
         manager = c.parameters.entries().get(0).array().getManager().newSubManager();
         try {
-            resetWindow();
-            streak = persistent(manager.zeros(new Shape(), DataType.FLOAT32));
+            window = new LossWindow(manager, lossNames);
             if (run != null) {
                 List<String> columns = new ArrayList<>(List.of("step", "epoch", "lr"));
                 columns.addAll(lossNames);
@@ -122,19 +117,15 @@ public final class TrainLoop<B> {
                     double lr = c.schedule.lr(step);
                     optimiserStep(engine, batches, epoch, step, lr);
                     step++;
-                    windowSteps++;
-                    if (step % c.logEvery == 0 || step == epochEnd) {
+                    c.progress.update("train", step, total, lastMessage);
+                    boolean cancelled = c.progress.isCancelled();
+                    if (step % c.logEvery == 0 || step == epochEnd || cancelled) {
                         long now = System.nanoTime();
-                        logWindow(step, lr, (now - windowStart) / 1e9 / windowSteps, (now - t0) / 1e9, start, total);
+                        logWindow(step, lr, (now - windowStart) / 1e9 / window.steps(), (now - t0) / 1e9, start,
+                                total);
                         windowStart = now;
                     }
-                    c.progress.update("train", step, total, lastMessage);
-                    if (c.progress.isCancelled()) {
-                        if (windowSteps > 0) {
-                            long now = System.nanoTime();
-                            logWindow(step, lr, (now - windowStart) / 1e9 / windowSteps, (now - t0) / 1e9, start,
-                                    total);
-                        }
+                    if (cancelled) {
                         save(run, step, true, false, 0);
                         plot(true);
                         throw new Progress.CancelledException();
@@ -158,6 +149,9 @@ public final class TrainLoop<B> {
         } finally {
             if (log != null) {
                 log.close();
+            }
+            if (window != null) {
+                window.close();
             }
             manager.close();
         }
@@ -202,15 +196,8 @@ public final class TrainLoop<B> {
                     }
                     NDArray totalLoss = losses.total().stopGradient();
                     stepLoss.addi(totalLoss);
-                    sums.get("loss").addi(totalLoss);
-                    for (Map.Entry<String, NDArray> p : losses.parts().entrySet()) {
-                        NDArray sum = sums.get(p.getKey());
-                        if (sum == null) {
-                            throw new IllegalStateException("loss part " + p.getKey() + " was not declared with "
-                                    + "optLossNames");
-                        }
-                        sum.addi(p.getValue().stopGradient());
-                    }
+                    window.add("loss", totalLoss);
+                    losses.parts().forEach((name, part) -> window.add(name, part.stopGradient()));
                 } finally {
                     if (batch instanceof AutoCloseable closeable) {
                         try {
@@ -224,40 +211,16 @@ public final class TrainLoop<B> {
             NDArray finite = stepLoss.isNaN().logicalOr(stepLoss.isInfinite()).logicalNot();
             c.optimizer.step(lr, finite);
             c.parameters.zeroGradients();
-            NDArray bad = finite.logicalNot().toType(DataType.FLOAT32, false);
-            // streak = (streak + bad) * bad: +1 on a bad step, 0 on a good one.
-            streak.addi(bad).muli(bad);
-            windowNonFinite.addi(bad);
+            window.endStep(finite);
         }
-    }
-
-    private NDArray persistent(NDArray a) {
-        NDScope.unregister(a);
-        return a;
-    }
-
-    private void resetWindow() {
-        if (sums != null) {
-            sums.values().forEach(NDArray::close);
-            windowNonFinite.close();
-        }
-        sums = new LinkedHashMap<>();
-        for (String name : lossNames) {
-            sums.put(name, persistent(manager.zeros(new Shape(), DataType.FLOAT32)));
-        }
-        windowNonFinite = persistent(manager.zeros(new Shape(), DataType.FLOAT32));
-        windowSteps = 0;
     }
 
     /** The one host read of the loop: averaged losses and non-finite counters of the steps since the last log. */
     private void logWindow(long step, double lr, double secPerStep, double elapsed, long start, long total) {
-        double count = (double) windowSteps * c.accumulation;
-        Map<String, Double> means = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : sums.entrySet()) {
-            means.put(e.getKey(), e.getValue().getFloat() / count);
-        }
-        long nonFinite = Math.round(windowNonFinite.getFloat());
-        long badStreak = Math.round(streak.getFloat());
+        LossWindow.Reading reading = window.read(c.accumulation);
+        Map<String, Double> means = reading.means();
+        long nonFinite = reading.nonFinite();
+        long badStreak = reading.streak();
         nonFiniteTotal += nonFinite;
         double epoch = (double) step / c.stepsPerEpoch;
         if (log != null) {
@@ -284,7 +247,6 @@ public final class TrainLoop<B> {
         }
         lastMessage = msg.toString();
         c.progress.update("train", step, total, lastMessage);
-        resetWindow();
         if (badStreak >= c.maxNonFinite) {
             throw new MedvpException("training stopped at step " + step + ": the loss was NaN or infinite for "
                     + badStreak + " optimiser steps in a row (those updates were skipped). Likely causes: a learning "
