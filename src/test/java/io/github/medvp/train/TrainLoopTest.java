@@ -148,6 +148,21 @@ class TrainLoopTest {
     }
 
     @Test
+    void stepsDoNotLeakArrays() throws Exception {
+        Model model = new Model(0f, 0f);
+        Map<Long, Integer> live = new java.util.HashMap<>();
+        loop(model, 3, 2, 4).setStep((b, ctx) -> {
+            if (ctx.microStep() == 0) {
+                live.put(ctx.step(), manager.getManagedArrays().size());
+            }
+            return model.loss(b, ctx, false);
+        }).build().run();
+        // Every step does the same work, so a leak shows as growth between an early and a late step.
+        assertEquals(live.get(2L), live.get(29L), live.toString());
+        model.adam.close();
+    }
+
+    @Test
     void cancelThenResumeEqualsTheUninterruptedRun() throws Exception {
         Model straight = new Model(0.3f, -0.2f);
         loop(straight, 3, 2, 4).optRunFolder(RunFolder.open(tmp.resolve("a"), config(), false, List.of()))
