@@ -3,13 +3,19 @@ package io.github.medvp.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.medvp.MedvpException;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.DType;
 import io.github.medvp.io.HostTensor;
 import org.junit.jupiter.api.Test;
 
+import io.github.medvp.io.Safetensors;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
 import java.nio.ByteOrder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,7 +55,7 @@ class HostArraysTest {
     void copyIntoWritesInPlaceConvertsTypeAndNamesShapeMismatch() {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
-            NDArray target = m.zeros(new ai.djl.ndarray.types.Shape(3));
+            NDArray target = m.zeros(new Shape(3));
             HostArrays.copyInto(target, HostTensor.ofFloats(new long[] {3}, 1f, 2f, 3f), "w");
             assertArrayEquals(new float[] {1f, 2f, 3f}, target.toFloatArray());
             HostArrays.copyInto(target, HostTensor.ofDoubles(new long[] {3}, 4, 5, 6), "w");
@@ -59,6 +65,34 @@ class HostArraysTest {
                     () -> HostArrays.copyInto(target, HostTensor.ofFloats(new long[] {1, 3}, 1f, 2f, 3f), "enc.w"));
             assertTrue(e.getMessage().contains("enc.w") && e.getMessage().contains("[1, 3]")
                     && e.getMessage().contains("[3]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void arraysNeverAliasHostMemory(@TempDir Path dir) throws Exception {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            ByteBuffer mutable = ByteBuffer.allocateDirect(8).order(ByteOrder.LITTLE_ENDIAN);
+            mutable.putFloat(0, 1f).putFloat(4, 2f);
+            NDArray a = HostArrays.toNDArray(m, HostTensor.of(DType.F32, new long[] {2}, mutable));
+            mutable.putFloat(0, 7f);
+            assertArrayEquals(new float[] {1f, 2f}, a.toFloatArray());
+
+            // Above the safetensors mapping threshold the host tensor is a read-only file mapping: copying it into a
+            // parameter and updating that in place must not touch the mapping (a crash if it did).
+            int n = 2 << 20;
+            Path f = dir.resolve("big.safetensors");
+            Safetensors.write(f, Map.of("w", HostTensor.ofFloats(new long[] {n}, new float[n])), Map.of());
+            HostTensor mapped = Safetensors.read(f).tensors().get("w");
+            NDArray p = m.ones(new Shape(n));
+            p.setRequiresGradient(true);
+            HostArrays.copyInto(p, mapped, "w");
+            NDArray q = HostArrays.toNDArray(m, mapped);
+            p.muli(0).addi(3f);
+            q.addi(5f);
+            assertEquals(3f * n, p.sum().getFloat());
+            assertEquals(5f * n, q.sum().getFloat());
+            assertEquals(0f, mapped.toFloatArray()[0]);
         }
     }
 }
