@@ -60,7 +60,8 @@ class TrainBenchTest {
                 System.out.println("checkpoint write (107 MB): " + save.report());
                 System.out.println("checkpoint read+restore (107 MB): " + load.report());
                 System.out.println("memory: " + MemoryProbe.sample(w.getDevice()).report());
-                assertEquals(13 + 4, adam.updates());
+                // Restoring puts back the state saved after the 13 updates.
+                assertEquals(13, adam.updates());
             }
         }
     }

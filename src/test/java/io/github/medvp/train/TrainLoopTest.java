@@ -204,6 +204,31 @@ class TrainLoopTest {
     }
 
     @Test
+    void crashMidEpochThenResumeFromTheEpochCheckpointEqualsTheUninterruptedRun() throws Exception {
+        Model straight = new Model(0.3f, -0.2f);
+        loop(straight, 3, 1, 4).build().run();
+
+        Path dir = tmp.resolve("crash");
+        Model first = new Model(0.3f, -0.2f);
+        IllegalStateException crash = assertThrows(IllegalStateException.class, () -> loop(first, 3, 1, 4)
+                .optRunFolder(RunFolder.open(dir, config(), false, List.of())).setStep((b, ctx) -> {
+                    if (ctx.step() == 17) {
+                        throw new IllegalStateException("killed");
+                    }
+                    return first.loss(b, ctx, false);
+                }).build().run());
+        assertEquals("killed", crash.getMessage());
+        RunFolder again = RunFolder.open(dir, config(), true, List.of());
+        assertEquals(10, Checkpoints.read(again.last()).step());
+        Model resumed = new Model(-1f, 1f);
+        loop(resumed, 3, 1, 4).optRunFolder(again).build().run();
+        assertArrayEquals(straight.values(), resumed.values());
+        straight.adam.close();
+        first.adam.close();
+        resumed.adam.close();
+    }
+
+    @Test
     void nonFiniteGuardSkipsUpdatesThenStopsAndKeepsTheLastGoodCheckpoint() throws Exception {
         Model model = new Model(0f, 0f);
         RunFolder run = RunFolder.open(tmp.resolve("run"), config(), false, List.of());
