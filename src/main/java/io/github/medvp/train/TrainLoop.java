@@ -98,6 +98,8 @@ public final class TrainLoop<B> {
             step = restore(run);
         }
         long start = step;
+        // Gradients left by anything before the loop must not leak into the first update.
+        c.parameters.zeroGradients();
         manager = c.parameters.entries().get(0).array().getManager().newSubManager();
         try {
             window = new LossWindow(manager, lossNames);
@@ -208,7 +210,12 @@ public final class TrainLoop<B> {
                     }
                 }
             }
-            NDArray finite = stepLoss.isNaN().logicalOr(stepLoss.isInfinite()).logicalNot();
+            NDArray check = stepLoss;
+            if (c.clipGradNorm > 0) {
+                // A finite loss can still give an overflowing gradient: the norm joins the finiteness check.
+                check = stepLoss.add(c.parameters.clipGradientNorm(c.clipGradNorm));
+            }
+            NDArray finite = check.isNaN().logicalOr(check.isInfinite()).logicalNot();
             c.optimizer.step(lr, finite);
             c.parameters.zeroGradients();
             window.endStep(finite);
@@ -248,7 +255,7 @@ public final class TrainLoop<B> {
         lastMessage = msg.toString();
         c.progress.update("train", step, total, lastMessage);
         if (badStreak >= c.maxNonFinite) {
-            throw new MedvpException("training stopped at step " + step + ": the loss was NaN or infinite for "
+            throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its gradient) was NaN or infinite for "
                     + badStreak + " optimiser steps in a row (those updates were skipped). Likely causes: a learning "
                     + "rate too high for this model or batch size (lower it or add warm-up), or bad input (volumes "
                     + "with NaN/Inf voxels or unnormalised intensities). The last good checkpoint is kept"
@@ -337,6 +344,7 @@ public final class TrainLoop<B> {
         private int epochCheckpointEvery;
         private int keepEpochCheckpoints;
         private int maxNonFinite = 5;
+        private double clipGradNorm;
         private long seed;
         private RunFolder run;
         private Progress progress = Progress.NONE;
@@ -413,6 +421,15 @@ public final class TrainLoop<B> {
         /** Consecutive non-finite optimiser steps that stop the run, default 5. */
         public Builder<B> optMaxNonFinite(int n) {
             this.maxNonFinite = n;
+            return this;
+        }
+
+        /**
+         * Clips the global gradient norm to {@code maxNorm} before each update (0, the default: no clipping); a
+         * non-finite norm then also skips the step.
+         */
+        public Builder<B> optClipGradNorm(double maxNorm) {
+            this.clipGradNorm = maxNorm;
             return this;
         }
 

@@ -257,6 +257,23 @@ class TrainLoopTest {
     }
 
     @Test
+    void withClippingANonFiniteGradientUnderAFiniteLossAlsoSkipsTheStep() throws Exception {
+        Model model = new Model(0.5f, 0.5f);
+        NDArray w = model.params.get("weight").array();
+        TrainLoop<Batch> loop = loop(model, 1, 1, 8).optClipGradNorm(1.0).optLogEvery(1).optMaxNonFinite(2)
+                .setStep((b, ctx) -> {
+                    Losses l = model.loss(b, ctx, false);
+                    // sqrt(0 * w) is 0, but its gradient is 0 * inf = NaN.
+                    return new Losses(l.total().add(w.mul(0).sqrt().sum()), l.parts());
+                }).build();
+        MedvpException e = assertThrows(MedvpException.class, loop::run);
+        assertTrue(e.getMessage().contains("2 optimiser steps in a row"), e.getMessage());
+        assertArrayEquals(new float[] {0.5f, 0.5f}, model.values());
+        assertEquals(0, model.adam.updates());
+        model.adam.close();
+    }
+
+    @Test
     void accumulatingTwoHalfBatchesEqualsOneFullBatch() throws Exception {
         Model full = new Model(0.1f, 0.4f);
         Model halves = new Model(0.1f, 0.4f);
