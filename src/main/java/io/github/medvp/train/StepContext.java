@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
  * <p>
  * Reproducible randomness on resume: every random number a step draws must be a function of the run seed and the
  * step position, not of how many numbers were drawn before in this process. {@link #random()} is a fresh generator
- * seeded with {@code derive(seed, step, microStep)}, and the loop reseeds the engine RNG (dropout, {@code randomUniform})
- * with {@link #engineSeed} before each micro-step. A run resumed at step {@code s} therefore draws exactly the
- * numbers the uninterrupted run drew at {@code s}.
+ * seeded with {@code derive(seed, step, microStep)}, and the loop reseeds the engine RNG (dropout,
+ * {@code randomUniform}) with {@link #engineSeed} before each micro-step. A run resumed at step {@code s}
+ * therefore draws exactly the numbers the uninterrupted run drew at {@code s}.
  *
  * @param epoch the epoch (0-based)
  * @param step the optimiser step (0-based over the whole run)

@@ -255,9 +255,9 @@ public final class TrainLoop<B> {
         lastMessage = msg.toString();
         c.progress.update("train", step, total, lastMessage);
         if (badStreak >= c.maxNonFinite) {
-            throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its gradient) was NaN or infinite for "
-                    + badStreak + " optimiser steps in a row (those updates were skipped). Likely causes: a learning "
-                    + "rate too high for this model or batch size (lower it or add warm-up), or bad input (volumes "
+            throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its "
+                    + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
+                    + "were skipped). Likely causes: a learning rate too high for this model or batch size (lower it or add warm-up), or bad input (volumes "
                     + "with NaN/Inf voxels or unnormalised intensities). The last good checkpoint is kept"
                     + (c.run == null ? "" : " in " + c.run.last()));
         }

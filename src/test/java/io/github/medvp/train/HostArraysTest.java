@@ -36,7 +36,8 @@ class HostArraysTest {
                     bytes[i] = (byte) (i % t.itemSize() == t.itemSize() - 1 ? 0x3c & (t == DType.BOOL ? 1 : 0xff)
                             : (t == DType.BOOL ? 0 : i));
                 }
-                HostTensor h = HostTensor.of(t, new long[] {2, 3}, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+                HostTensor h = HostTensor.of(t, new long[] {2, 3},
+                        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
                 NDArray a = HostArrays.toNDArray(m, h);
                 if (t == DType.BF16 || t == DType.I16) {
                     // Widened exactly: DJL cannot hold BF16 or INT16 tensors.
