@@ -258,7 +258,8 @@ public final class TrainLoop<B> {
             throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its "
                     + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
                     + "were skipped). Likely causes: a learning rate too high for this model or batch size (lower "
-                    + "it or add warm-up), or bad input (volumes with NaN/Inf voxels or unnormalised intensities). The last good checkpoint is kept"
+                    + "it or add warm-up), or bad input (volumes with NaN/Inf voxels or unnormalised intensities). "
+                    + "The last good checkpoint is kept"
                     + (c.run == null ? "" : " in " + c.run.last()));
         }
         plot(false);
