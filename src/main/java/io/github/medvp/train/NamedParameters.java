@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code block.getParameters()} gives them, e.g. {@code 01Conv3d_weight}, optionally prefixed) and free arrays that
  * are trainable without belonging to a block (BrainMVP's modality templates).
  * <p>
- * Names are the keys of checkpoints and optimiser state, so they must stay stable across versions. Block
+ * Names are the keys of checkpoints and optimiser state, so they must stay stable across versions. The arrays are
+ * taken when the set is built: build it after the block is initialised and any weights are loaded into it. Block
  * parameters that do not require a gradient (frozen layers, running statistics) are kept for checkpoints but not
  * handed to the optimiser.
  */
