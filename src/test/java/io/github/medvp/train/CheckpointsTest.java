@@ -55,6 +55,30 @@ class CheckpointsTest {
     }
 
     @Test
+    void restoreIntoAModelOfAnotherSizeNamesTheTensor() throws Exception {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            JsonObject header = new JsonObject();
+            header.addProperty("step", 3);
+            Path f = dir.resolve("c.safetensors");
+            NamedParameters small = NamedParameters.builder().addFree("templates", m.zeros(new ai.djl.ndarray.types
+                    .Shape(2, 3))).build();
+            Checkpoints.write(f, Checkpoints.capture(header, small, null));
+            NamedParameters big = NamedParameters.builder().addFree("templates", m.zeros(new ai.djl.ndarray.types
+                    .Shape(4, 3))).build();
+            MedvpException e = assertThrows(MedvpException.class,
+                    () -> Checkpoints.restore(Checkpoints.read(f), f, big, null));
+            assertTrue(e.getMessage().startsWith("tensor extra.templates has shape [2, 3] in the file but [4, 3]"),
+                    e.getMessage());
+            try (Adam adam = Adam.builder().setParameters(small).build()) {
+                MedvpException noState = assertThrows(MedvpException.class,
+                        () -> Checkpoints.restore(Checkpoints.read(f), f, small, adam));
+                assertTrue(noState.getMessage().contains("holds no optimiser state"), noState.getMessage());
+            }
+        }
+    }
+
+    @Test
     void rawStateDictIsRefusedWithAPointerToTheImport() throws Exception {
         Path f = dir.resolve("ref.safetensors");
         Safetensors.write(f, Map.of("encoder.weight", HostTensor.ofFloats(new long[] {1}, 1f)), Map.of());
