@@ -153,6 +153,11 @@ public final class NiftiReader {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > free) {
+            // Garbage counts as used until collected; ask once before refusing.
+            System.gc();
+            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
+        if (bytes > free) {
             throw new IOException(name + ": image of " + bytes + " bytes does not fit the free Java heap (" + free
                     + " bytes); raise -Xmx");
         }

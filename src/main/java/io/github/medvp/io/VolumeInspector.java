@@ -65,6 +65,22 @@ public final class VolumeInspector {
             this.samples = samples;
         }
 
+        /**
+         * The report in the named format.
+         *
+         * @param format {@code text} or {@code json}
+         * @throws MedvpException naming the {@code format} setting for anything else
+         */
+        public String render(String format) {
+            if ("text".equalsIgnoreCase(format)) {
+                return toText();
+            }
+            if ("json".equalsIgnoreCase(format)) {
+                return toJson();
+            }
+            throw new MedvpException("format: '" + format + "' is not one of text, json");
+        }
+
         /** Aligned {@code key : value} lines. */
         public String toText() {
             StringBuilder sb = new StringBuilder();

@@ -86,5 +86,9 @@ class VolumeInspectorTest {
         assertTrue(Double.isNaN(r.min) && Double.isNaN(r.max) && Double.isNaN(r.mean) && Double.isNaN(r.sum));
         assertEquals(Double.NaN, r.samples.get(0).value);
         assertTrue(r.toJson().contains("NaN"));
+        assertEquals(r.toText(), r.render("TEXT"));
+        assertEquals(r.toJson(), r.render("json"));
+        MedvpException e = assertThrows(MedvpException.class, () -> r.render("xml"));
+        assertTrue(e.getMessage().startsWith("format:"), e.getMessage());
     }
 }
