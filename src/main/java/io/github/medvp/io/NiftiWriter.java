@@ -139,12 +139,11 @@ public final class NiftiWriter {
 
     /** The primitive arrays holding {@code img} in file order, copying only when it is not such a container. */
     private static List<Object> arrays(RandomAccessibleInterval<? extends RealType<?>> img, NiftiDatatype type) {
-        List<Object> arrays = new ArrayList<>();
-        Object a = Images.storageArray(img);
-        if (a != null) {
-            arrays.add(a);
+        List<Object> arrays = Images.fileOrderArrays(img);
+        if (arrays != null) {
             return arrays;
         }
+        arrays = new ArrayList<>();
         RandomAccessibleInterval<? extends RealType<?>> copy = Images.allocate(type, img.dimensionsAsLongArray(),
                 NiftiReader.MAX_ARRAY_LENGTH, arrays);
         Images.copy(Views.zeroMin(img), copy);

@@ -67,6 +67,18 @@ class NiftiWriterTest {
     }
 
     @Test
+    void writesCellImgVolumesWithoutChangingThem() throws IOException {
+        Fixture f = new Fixture();
+        f.datatype = 8;
+        f.dims = new long[] { 4, 3, 5, 2 };
+        Volume a = new NiftiReader(7).open(f.write(dir, "cells.nii", false));
+        NiftiWriter.write(a, dir.resolve("out.nii.gz"));
+        Volume b = NiftiReader.read(dir.resolve("out.nii.gz"));
+        assertSameVoxels(a, b);
+        NiftiReaderTest.assertValues(f, b);
+    }
+
+    @Test
     void writesReorientedVolumesWithTheirNewAffine() throws IOException {
         Fixture f = new Fixture();
         Volume a = NiftiReader.read(f.write(dir, "in.nii", false));
