@@ -56,6 +56,7 @@ public final class NiftiHeader implements Cloneable {
     @Override
     protected Object clone() throws CloneNotSupportedException {
         NiftiHeader h = (NiftiHeader) super.clone();
+        // Arrays are shared by super.clone(); copy them so copies are independent.
         h.dim = dim.clone();
         h.pixdim = pixdim.clone();
         h.srow = new double[][] { srow[0].clone(), srow[1].clone(), srow[2].clone() };
@@ -284,12 +285,15 @@ public final class NiftiHeader implements Cloneable {
             throw new IOException(name + ": unsupported NIfTI datatype " + NiftiDatatype.describe(datatype));
         }
         voxelBytes(name);
-        if (singleFile && voxOffset == 0) {
-            // Some writers leave vox_offset unset in single files; the data then follows the 4 extension bytes.
+        // The fixes nibabel applies when it loads a header (its checks with fix=True), so geometry matches.
+        if (singleFile && voxOffset < size() + 4) {
             voxOffset = size() + 4;
         }
-        if (singleFile && voxOffset < size()) {
-            throw new IOException(name + ": vox_offset " + voxOffset + " lies inside the " + size() + "-byte header");
+        for (int i = 1; i <= 3; i++) {
+            pixdim[i] = pixdim[i] == 0 ? 1 : Math.abs(pixdim[i]);
+        }
+        if (pixdim[0] != 1 && pixdim[0] != -1) {
+            pixdim[0] = 1;
         }
     }
 
@@ -318,7 +322,8 @@ public final class NiftiHeader implements Cloneable {
 
     /**
      * The voxel-to-world affine nibabel's {@code get_best_affine} picks: the sform when {@code sform_code > 0}, else
-     * the qform when {@code qform_code > 0}, else the base affine ({@link #baseAffine()}).
+     * the qform when {@code qform_code > 0}, else the base affine ({@link #baseAffine()}). Like nibabel, any
+     * non-zero code counts.
      */
     public double[][] bestAffine() {
         if (sformCode != 0) {
@@ -337,15 +342,15 @@ public final class NiftiHeader implements Cloneable {
 
     /**
      * The qform as nibabel's {@code get_qform}: rotation from the quaternion (w from the unit norm, 0 when slightly
-     * negative), scaled by pixdim[1..3] with qfac applied to the third column. A qfac other than -1 counts as 1,
-     * the fix nibabel applies when it loads such a header.
+     * negative), scaled by pixdim[1..3] with qfac applied to the third column. Parsed headers carry nibabel's load
+     * fixes: qfac other than ±1 becomes 1, zero pixdim[1..3] become 1, negative ones their absolute value.
      */
     public double[][] qformAffine() {
         double b = quaternB, c = quaternC, d = quaternD;
         double w2 = 1.0 - (b * b + c * c + d * d);
         double w = w2 < 0 ? 0 : Math.sqrt(w2);
         double[][] r = Geometry.quaternionToMatrix(w, b, c, d);
-        double qfac = pixdim[0] == -1 ? -1 : 1;
+        double qfac = pixdim[0] < 0 ? -1 : 1;
         double[] vox = { pixdim[1], pixdim[2], pixdim[3] * qfac };
         double[][] a = new double[4][4];
         for (int i = 0; i < 3; i++) {
