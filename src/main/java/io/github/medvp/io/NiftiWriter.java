@@ -15,7 +15,6 @@ import java.util.zip.GZIPOutputStream;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.view.Views;
 
 /**
@@ -66,14 +65,7 @@ public final class NiftiWriter {
     }
 
     private static NiftiDatatype datatype(Volume v, Path path) throws IOException {
-        NiftiHeader t = v.header();
-        NiftiDatatype tmpl = t == null ? null : NiftiDatatype.forCode(t.datatype);
-        long[] dims = v.dimensions();
-        if (tmpl != null && tmpl.components() > 1 && v.raw().getType() instanceof UnsignedByteType
-                && dims.length >= 4 && dims[3] == tmpl.components()) {
-            return tmpl;
-        }
-        NiftiDatatype type = NiftiDatatype.forType(v.raw().getType());
+        NiftiDatatype type = NiftiDatatype.forCode(v.datatypeCode());
         if (type == null) {
             throw new IOException(path + ": cannot store voxels of type "
                     + v.raw().getType().getClass().getSimpleName() + " in NIfTI");

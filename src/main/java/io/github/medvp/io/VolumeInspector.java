@@ -172,14 +172,15 @@ public final class VolumeInspector {
     }
 
     /**
-     * Reads and inspects a file.
+     * Reads and inspects a NIfTI file, or a DICOM series (a folder or a {@code .dcm} file).
      *
      * @param indices {@code "i,j,k[,t];..."} or {@code null}/blank for none
      * @throws MedvpException for a malformed or out-of-range index
      */
     public static Report inspect(Path file, boolean ras, String indices) throws IOException {
         List<long[]> idx = parseIndices(indices);
-        return inspect(NiftiReader.read(file), file.toString(), ras, idx);
+        boolean dicom = java.nio.file.Files.isDirectory(file) || file.toString().toLowerCase().endsWith(".dcm");
+        return inspect(dicom ? DicomReader.read(file) : NiftiReader.read(file), file.toString(), ras, idx);
     }
 
     /** Inspects a volume, after RAS reorientation when {@code ras}. */
