@@ -68,6 +68,7 @@ public final class NiftiHeader implements Cloneable {
         return version;
     }
 
+    /** Byte order of the file, detected from {@code sizeof_hdr}. */
     public ByteOrder byteOrder() {
         return order;
     }
@@ -77,14 +78,17 @@ public final class NiftiHeader implements Cloneable {
         return datatype;
     }
 
+    /** NIfTI {@code intent_code} (0 none, 1002 label, ...). */
     public int intentCode() {
         return intentCode;
     }
 
+    /** NIfTI {@code intent_name}. */
     public String intentName() {
         return intentName;
     }
 
+    /** NIfTI {@code descrip}. */
     public String description() {
         return descrip;
     }
@@ -99,10 +103,12 @@ public final class NiftiHeader implements Cloneable {
         return xyztUnits & 0x38;
     }
 
+    /** {@code qform_code} as stored (0 unknown, 1 scanner, 2 aligned, 3 Talairach, 4 MNI). */
     public int qformCode() {
         return qformCode;
     }
 
+    /** {@code sform_code} as stored. */
     public int sformCode() {
         return sformCode;
     }

@@ -57,6 +57,7 @@ public final class Volume {
         return raw;
     }
 
+    /** Where the voxels are: the voxel-to-world affine. */
     public Geometry geometry() {
         return geometry;
     }
