@@ -162,7 +162,7 @@ public final class NiftiHeader implements Cloneable {
         ByteOrder[] order = new ByteOrder[1];
         int version = detect(b, order);
         if (version == 0) {
-            throw new IOException(name + ": not a NIfTI file (sizeof_hdr is neither 348 nor 540 in either byte order)");
+            throw notNifti(name);
         }
         NiftiHeader h = new NiftiHeader();
         h.version = version;
@@ -175,6 +175,10 @@ public final class NiftiHeader implements Cloneable {
         }
         h.validate(name);
         return h;
+    }
+
+    static IOException notNifti(String name) {
+        return new IOException(name + ": not a NIfTI file (sizeof_hdr is neither 348 nor 540 in either byte order)");
     }
 
     private static void parse1(ByteBuffer b, NiftiHeader h, String name) throws IOException {

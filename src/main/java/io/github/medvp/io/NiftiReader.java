@@ -122,7 +122,7 @@ public final class NiftiReader {
         }
         int version = NiftiHeader.detect(ByteBuffer.wrap(first), new java.nio.ByteOrder[1]);
         if (version == 0) {
-            throw new IOException(name + ": not a NIfTI file (sizeof_hdr is neither 348 nor 540 in either byte order)");
+            throw NiftiHeader.notNifti(name);
         }
         int size = version == 1 ? NiftiHeader.SIZE1 : NiftiHeader.SIZE2;
         byte[] all = new byte[size];
