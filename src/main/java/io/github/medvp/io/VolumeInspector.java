@@ -185,7 +185,15 @@ public final class VolumeInspector {
 
     /** Inspects a volume, after RAS reorientation when {@code ras}. */
     public static Report inspect(Volume volume, String name, boolean ras, List<long[]> indices) {
-        Volume v = ras ? Orientation.toRas(volume) : volume;
+        Volume v = volume;
+        if (ras) {
+            try {
+                v = Orientation.toRas(volume);
+            } catch (IllegalArgumentException e) {
+                throw new MedvpException("ras: " + name + " has an affine axis without direction ("
+                        + volume.geometry().axisCodes() + "), so it has no RAS orientation; use ras=false");
+            }
+        }
         long[] dims = v.dimensions();
         NiftiHeader h = v.header();
         int nd = h == null ? dims.length : Math.max(3, Math.min(dims.length, h.ndim()));
