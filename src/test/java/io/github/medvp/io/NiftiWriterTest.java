@@ -114,6 +114,24 @@ class NiftiWriterTest {
     }
 
     @Test
+    void keepsFiveDimensionsAndWidensLongAxesToNifti2() throws IOException {
+        Fixture f = new Fixture();
+        f.version = 2;
+        f.dims = new long[] { 3, 2, 2, 2, 3 };
+        Volume a = NiftiReader.read(f.write(dir, "five.nii", false));
+        NiftiWriter.write(a, dir.resolve("five.img.gz"));
+        Volume b = NiftiReader.read(dir.resolve("five.hdr"));
+        assertArrayEquals(new long[] { 3, 2, 2, 2, 3 }, b.header().shape());
+        assertSameVoxels(a, b);
+
+        Volume longRow = new Volume(ArrayImgs.unsignedShorts(40000, 1, 1), Geometry.ofSpacing(1, 1, 1));
+        NiftiWriter.write(longRow, dir.resolve("long.nii"));
+        Volume c = NiftiReader.read(dir.resolve("long.nii"));
+        assertEquals(2, c.header().version(), "dim 40000 does not fit NIfTI-1's int16");
+        assertArrayEquals(new long[] { 40000, 1, 1 }, c.dimensions());
+    }
+
+    @Test
     void refusesUnknownExtensions() {
         Volume a = new Volume(ArrayImgs.floats(2, 2, 2), Geometry.ofSpacing(1, 1, 1));
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
