@@ -136,17 +136,14 @@ public final class HostTensor {
     }
 
     /**
-     * The data as a direct buffer in native byte order, as DJL needs for zero-copy; copies unless the data already
-     * is such a buffer. The result may be read-only.
+     * A fresh, writable direct buffer in native byte order holding a copy of the data, ready to hand to DJL without
+     * a further copy. It is always a copy: engines may write into buffers they were given, and writing into a
+     * read-only memory-mapped file would crash the process.
      */
     public ByteBuffer toDirectBuffer() {
-        boolean littleNative = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-        if (data.isDirect() && littleNative) {
-            return data().order(ByteOrder.nativeOrder());
-        }
         ByteBuffer out = ByteBuffer.allocateDirect(data.capacity());
         out.put(data());
-        if (!littleNative) {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             swapBytes(out, dtype.itemSize());
         }
         return out.flip().order(ByteOrder.nativeOrder());

@@ -143,7 +143,7 @@ final class TorchPickle {
                 case 's' -> {
                     Object value = pop();
                     Object key = pop();
-                    setItems(peek(), List.of(key, value));
+                    setItems(peek(), Arrays.asList(key, value));
                 }
                 case 'u' -> {
                     List<Object> items = popMark();

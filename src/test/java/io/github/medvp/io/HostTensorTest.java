@@ -76,6 +76,9 @@ class HostTensorTest {
         HostTensor t = HostTensor.ofFloats(new long[] {3}, 1.5f, -2f, 7f);
         ByteBuffer d = t.toDirectBuffer();
         assertTrue(d.isDirect());
+        assertTrue(!d.isReadOnly(), "engines may write into the buffer");
+        d.putFloat(0, 99f);
+        assertEquals(1.5f, t.toFloatArray()[0], "writing the copy must not change the tensor");
         assertEquals(ByteOrder.nativeOrder(), d.order());
         assertEquals(-2f, d.getFloat(4));
     }

@@ -162,9 +162,13 @@ class TorchCheckpointTest {
 
     @Test
     void plainDictWithoutTensorsIsNotAStateDict() throws IOException {
-        byte[] pkl = TorchZips.pickle("\u0080\u0002}X", le32(5), "epochK\u0003s.");
+        // {'epoch': 3, 'best': None}, the None through SETITEM.
+        byte[] pkl = TorchZips.pickle("\u0080\u0002}X", le32(5), "epochK\u0003sX", le32(4), "bestNs.");
         Path f = TorchZips.write(tmp.resolve("meta.pt"), pkl, Map.of());
-        assertEquals(Map.of("epoch", 3L), TorchCheckpoint.read(f));
+        Map<Object, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("epoch", 3L);
+        expected.put("best", null);
+        assertEquals(expected, TorchCheckpoint.read(f));
         assertThrows(IOException.class, () -> TorchCheckpoint.readStateDict(f));
     }
 
