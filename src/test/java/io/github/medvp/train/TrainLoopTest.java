@@ -148,6 +148,23 @@ class TrainLoopTest {
     }
 
     @Test
+    void bestAndPeriodicCheckpointsFollowTheValidatorAndKeepPolicy() throws Exception {
+        Model model = new Model(0f, 0f);
+        RunFolder run = RunFolder.open(tmp.resolve("run"), config(), false, List.of());
+        double[] scores = {3, 1, 2};
+        loop(model, 3, 1, 4).optRunFolder(run).optValidator(epoch -> scores[epoch]).optEpochCheckpoints(1, 2)
+                .build().run();
+        Checkpoint best = Checkpoints.read(run.best());
+        assertEquals(20, best.step());
+        assertEquals(1.0, best.header().get("best_score").getAsDouble());
+        assertTrue(Files.notExists(run.epoch(1)));
+        assertEquals(20, Checkpoints.read(run.epoch(2)).step());
+        assertEquals(30, Checkpoints.read(run.epoch(3)).step());
+        assertEquals(30, Checkpoints.read(run.last()).step());
+        model.adam.close();
+    }
+
+    @Test
     void stepsDoNotLeakArrays() throws Exception {
         Model model = new Model(0f, 0f);
         Map<Long, Integer> live = new java.util.HashMap<>();
