@@ -282,7 +282,10 @@ public final class TrainLoop<B> {
         h.addProperty("steps_per_epoch", c.stepsPerEpoch);
         h.addProperty("accumulation", c.accumulation);
         h.addProperty("seed", c.seed);
-        h.addProperty("next_lr", step < c.epochs * c.stepsPerEpoch ? c.schedule.lr(step) : Double.NaN);
+        if (step < c.epochs * c.stepsPerEpoch) {
+            // For people reading the header: where the schedule stands (it is recomputed from the step on resume).
+            h.addProperty("next_lr", c.schedule.lr(step));
+        }
         h.addProperty("nonfinite_total", nonFiniteTotal);
         if (Double.isFinite(bestScore)) {
             h.addProperty("best_score", bestScore);
