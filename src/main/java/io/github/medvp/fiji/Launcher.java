@@ -10,6 +10,7 @@ import org.scijava.event.EventService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.module.event.ModuleErroredEvent;
 import org.scijava.parse.Items;
 import org.scijava.parse.ParseService;
 
@@ -259,6 +260,12 @@ public final class Launcher {
                     err.println(count + msg);
                 }
             }
+        }
+
+        /** The launcher reports failures itself, as one line for user errors; keep SciJava from logging them too. */
+        @EventHandler
+        public void onError(ModuleErroredEvent e) {
+            e.consume();
         }
 
         void finish() {

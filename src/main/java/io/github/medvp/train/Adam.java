@@ -147,9 +147,10 @@ public final class Adam implements Optimizer {
                 } else if (mode == Mode.ADAMW && group.weightDecay() != 0) {
                     p.muli(decay[groupOf[i]]);
                 }
-                // A skipped step may carry NaN gradients: replace them so that 0 * g stays 0.
-                // JniUtils.where: DJL's NDArrays.where refuses to broadcast the 0-d condition.
-                NDArray g = JniUtils.where((PtNDArray) ok, (PtNDArray) grad, (PtNDArray) zero);
+                // A skipped step may carry NaN gradients: replace them so that 0 * g stays 0 (one pass saved when
+                // the caller guarantees the step). JniUtils.where: DJL's NDArrays.where refuses to broadcast the
+                // 0-d condition.
+                NDArray g = finite == null ? grad : JniUtils.where((PtNDArray) ok, (PtNDArray) grad, (PtNDArray) zero);
                 NDArray m = expAvg.get(e.name());
                 NDArray v = expAvgSq.get(e.name());
                 m.addi(g.sub(m).muli(w1));

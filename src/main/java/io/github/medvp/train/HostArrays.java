@@ -2,8 +2,10 @@ package io.github.medvp.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.medvp.MedvpException;
 import io.github.medvp.io.DType;
 import io.github.medvp.io.HostTensor;
@@ -15,10 +17,12 @@ import java.util.Arrays;
 /**
  * Moves tensors between DJL ({@link NDArray}) and host memory ({@link HostTensor}), keeping the element type.
  * <p>
- * Host to device copies once: the array is allocated by the engine and filled straight from the host tensor's
- * direct buffer (a memory-mapped safetensors file is read by libtorch without an intermediate Java copy). We do not
- * let libtorch alias the host buffer ({@code from_blob}): host tensors are read-only and often memory-mapped, and an
- * in-place update of such an alias (every optimiser step is one) would write into a read-only mapping.
+ * Host to device copies once: libtorch reads the host tensor's direct buffer in place (a memory-mapped safetensors
+ * file is read without an intermediate Java copy) through a short-lived alias, and clones it into memory it owns.
+ * An array must never keep aliasing a host buffer: host tensors are read-only and often memory-mapped, and an
+ * in-place update (every optimiser step is one) would write into a read-only mapping. That rules out
+ * {@code NDArray.set(Buffer)}: on the CPU, DJL 0.35.1 implements it by pointing the tensor's storage at the buffer
+ * (no copy, and the buffer may even be garbage-collected while the tensor still uses it).
  * <p>
  * Device to host always copies: a checkpoint must be a snapshot, not a view that the next step changes.
  */
@@ -60,13 +64,37 @@ public final class HostArrays {
         };
     }
 
-    /** A new array on {@code manager}'s device holding a copy of {@code t}, same type and shape. */
+    /**
+     * A new array on {@code manager}'s device holding a copy of {@code t}, same type and shape; BF16 is widened to
+     * FLOAT32 and I16 to INT32 (exactly), because DJL 0.35.1's PyTorch binding aborts the whole process on a tensor
+     * of either type.
+     */
     public static NDArray toNDArray(NDManager manager, HostTensor t) {
-        NDArray a = manager.create(new Shape(t.shape()), dataType(t.dtype()));
-        if (t.numel() > 0) {
-            a.set(t.toDirectBuffer());
+        t = supported(t);
+        Shape shape = new Shape(t.shape());
+        DataType type = dataType(t.dtype());
+        if (t.numel() == 0) {
+            return manager.create(shape, type);
         }
-        return a;
+        try (NDArray alias = manager.create(t.toDirectBuffer(), shape, type)) {
+            return alias.duplicate();
+        }
+    }
+
+    /** {@code t}, widened exactly when DJL cannot hold its type. */
+    private static HostTensor supported(HostTensor t) {
+        if (t.dtype() == DType.BF16) {
+            return HostTensor.ofFloats(t.shape(), t.toFloatArray());
+        }
+        if (t.dtype() == DType.I16) {
+            long[] v = t.toLongArray();
+            int[] w = new int[v.length];
+            for (int i = 0; i < v.length; i++) {
+                w[i] = (int) v[i];
+            }
+            return HostTensor.ofInts(t.shape(), w);
+        }
+        return t;
     }
 
     /** A host snapshot of {@code a} (any device), same type and shape. */
@@ -95,17 +123,18 @@ public final class HostArrays {
             throw new MedvpException("tensor " + name + " has shape " + Arrays.toString(source.shape())
                     + " in the file but " + Arrays.toString(want) + " in the model: was it saved with other settings?");
         }
-        DataType type = target.getDataType();
-        if (dataType(source.dtype()) == type) {
-            if (source.numel() > 0) {
-                target.set(source.toDirectBuffer());
-            }
+        if (source.numel() == 0) {
             return;
         }
-        // A checkpoint of another precision: convert on the device, then copy.
+        boolean gradMode = JniUtils.isGradMode();
+        // In-place writes into a parameter that requires a gradient are only allowed outside autograd.
+        JniUtils.setGradMode(false);
         try (NDManager tmp = target.getManager().newSubManager()) {
-            NDArray converted = toNDArray(tmp, source).toType(type, false);
-            target.set(converted.toByteBuffer(false));
+            // A checkpoint of another precision is converted on the device.
+            NDArray values = toNDArray(tmp, source).toType(target.getDataType(), false);
+            target.set(new NDIndex("..."), values);
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.medvp.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -22,7 +23,8 @@ import java.util.Set;
  * {@code block.getParameters()} gives them, e.g. {@code 01Conv3d_weight}, optionally prefixed) and free arrays that
  * are trainable without belonging to a block (BrainMVP's modality templates).
  * <p>
- * Names are the keys of checkpoints and optimiser state, so they must stay stable across versions. Block
+ * Names are the keys of checkpoints and optimiser state, so they must stay stable across versions. The arrays are
+ * taken when the set is built: build it after the block is initialised and any weights are loaded into it. Block
  * parameters that do not require a gradient (frozen layers, running statistics) are kept for checkpoints but not
  * handed to the optimiser.
  */
@@ -104,6 +106,40 @@ public final class NamedParameters {
      */
     static NDArray gradientOrNull(Entry e) {
         return JniUtils.getGradient((PtNDArray) e.array);
+    }
+
+    /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm}, as PyTorch's
+     * {@code clip_grad_norm_} ({@code coef = min(1, maxNorm / (norm + 1e-6))}), entirely on the device.
+     *
+     * @return the norm before clipping (0-dimensional, float32, on the device; closed with the caller's scope)
+     */
+    public NDArray clipGradientNorm(double maxNorm) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            List<NDArray> grads = new ArrayList<>();
+            NDArray sumSq = null;
+            for (Entry e : entries.values()) {
+                NDArray g = e.trainable ? gradientOrNull(e) : null;
+                if (g != null) {
+                    grads.add(g);
+                    NDArray sq = g.toType(DataType.FLOAT32, false).square().sum();
+                    sumSq = sumSq == null ? sq : sumSq.add(sq);
+                }
+            }
+            if (sumSq == null) {
+                throw new IllegalStateException("no gradients to clip: call after backward");
+            }
+            NDArray norm = sumSq.sqrt();
+            NDArray coef = norm.onesLike().mul((float) maxNorm).div(norm.add(1e-6f)).minimum(1f);
+            for (NDArray g : grads) {
+                g.muli(coef.toType(g.getDataType(), false));
+            }
+            return norm;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 
     /** Sets every gradient to zero in place (also clearing NaN), keeping it allocated for the next backward. */

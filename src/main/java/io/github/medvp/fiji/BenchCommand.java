@@ -1,0 +1,66 @@
+package io.github.medvp.fiji;
+
+import io.github.medvp.MedvpException;
+import io.github.medvp.io.IoBenchmark;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Runs a benchmark suite and prints its figures: how speed targets are checked (never by timed unit tests).
+ */
+@Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
+        description = "measure throughput: io (NIfTI read, RAS reorientation, 1 mm resampling)")
+public class BenchCommand implements Command {
+
+    @Parameter(label = "Suite", choices = {"io"}, description = "what to measure")
+    private String suite = "io";
+
+    @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
+    private int repeats = 5;
+
+    @Parameter(label = "Scratch folder", style = "directory", required = false,
+            description = "where test files are written (default: a temporary folder, removed afterwards)")
+    private File scratch;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Benchmark report")
+    private String report;
+
+    @Override
+    public void run() {
+        if (repeats < 1) {
+            throw new MedvpException("repeats must be at least 1, got " + repeats);
+        }
+        try {
+            boolean temporary = scratch == null;
+            Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
+            try {
+                Files.createDirectories(dir);
+                report = IoBenchmark.run(dir, repeats);
+            } finally {
+                if (temporary) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

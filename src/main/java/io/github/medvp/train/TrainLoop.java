@@ -1,0 +1,491 @@
+package io.github.medvp.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.engine.Engines;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop shared by every method: epochs of optimiser steps, each made of {@code accumulation}
+ * micro-steps of a {@link TrainStep}, with logging, a non-finite guard, checkpoints, cancel and exact resume.
+ * <p>
+ * Per micro-step: the engine RNG is reseeded from (seed, step, micro-step), the step runs inside an
+ * {@link NDScope} (every intermediate is freed at its end) under a gradient collector, and its loss divided by
+ * {@code accumulation} is back-propagated (so K half batches give the gradient of the full batch for a mean loss).
+ * Per optimiser step: the optimiser applies the update unless the summed loss is not finite (decided on the device,
+ * see {@link Optimizer#step}), then gradients are zeroed. No value is read to the host except once every
+ * {@code logEvery} steps, when the averaged losses and the non-finite counters are read, a {@code metrics.csv} row
+ * written and progress reported. So a run of non-finite losses is noticed at the next log line: after
+ * {@code maxNonFinite} consecutive skipped steps the loop stops with a {@link MedvpException} (nothing was updated
+ * by those steps, and {@code last} is not overwritten).
+ * <p>
+ * Cancel is honoured after an optimiser step: {@code last} is saved, then {@link Progress.CancelledException}
+ * propagates. A run folder that holds {@code last} resumes from its exact optimiser step: parameters, optimiser
+ * state, the schedule position (a pure function of the step) and the random streams (functions of the step) are all
+ * the same as in the uninterrupted run, and the data source skips what the epoch already consumed.
+ *
+ * @param <B> the batch type
+ */
+public final class TrainLoop<B> {
+
+    private final Builder<B> c;
+    private final List<String> lossNames;
+    private NDManager manager;
+    private LossWindow window;
+    private long nonFiniteTotal;
+    private double bestScore = Double.POSITIVE_INFINITY;
+    private MetricsLog log;
+    private String lastMessage = "";
+    private long lastPlotNanos;
+    private Map<String, Double> lastLosses = Map.of();
+
+    private TrainLoop(Builder<B> b) {
+        this.c = b;
+        this.lossNames = new ArrayList<>();
+        lossNames.add("loss");
+        lossNames.addAll(b.partNames);
+    }
+
+    /** A builder: {@code set*} are required, {@code opt*} optional. */
+    public static <B> Builder<B> builder() {
+        return new Builder<>();
+    }
+
+    /**
+     * What a finished run reports.
+     *
+     * @param steps optimiser steps completed (the total)
+     * @param resumedFrom the step the run resumed from (0 for a new run)
+     * @param lastLosses the losses of the last log line
+     * @param nonFiniteSteps skipped optimiser steps over the whole run
+     */
+    public record Result(long steps, long resumedFrom, Map<String, Double> lastLosses, long nonFiniteSteps) {
+    }
+
+    /** Scores the model after an epoch, lower is better; NaN when there is nothing to score. */
+    @FunctionalInterface
+    public interface Validator {
+        double score(int epoch);
+    }
+
+    /**
+     * Runs (or resumes) training to the end.
+     *
+     * @throws Progress.CancelledException after saving {@code last}, when the user cancelled
+     * @throws MedvpException on bad settings, exhausted data or persistent non-finite losses
+     */
+    public Result run() throws IOException {
+        Engine engine = Engines.pytorch();
+        long spe = c.stepsPerEpoch;
+        long total = c.epochs * spe;
+        long step = 0;
+        RunFolder run = c.run;
+        if (run != null && run.resuming()) {
+            step = restore(run);
+        }
+        long start = step;
+        // Gradients left by anything before the loop must not leak into the first update.
+        c.parameters.zeroGradients();
+        manager = c.parameters.entries().get(0).array().getManager().newSubManager();
+        try {
+            window = new LossWindow(manager, lossNames);
+            if (run != null) {
+                List<String> columns = new ArrayList<>(List.of("step", "epoch", "lr"));
+                columns.addAll(lossNames);
+                columns.addAll(List.of("nonfinite", "sec_per_step"));
+                log = MetricsLog.open(run.metricsCsv(), columns, run.resuming() ? step : -1);
+            }
+            long t0 = System.nanoTime();
+            long windowStart = t0;
+            while (step < total) {
+                int epoch = (int) (step / spe);
+                Iterator<B> batches = c.data.epoch(epoch, (step % spe) * c.accumulation);
+                long epochEnd = (epoch + 1) * spe;
+                while (step < epochEnd) {
+                    double lr = c.schedule.lr(step);
+                    optimiserStep(engine, batches, epoch, step, lr);
+                    step++;
+                    c.progress.update("train", step, total, lastMessage);
+                    boolean cancelled = c.progress.isCancelled();
+                    if (step % c.logEvery == 0 || step == epochEnd || cancelled) {
+                        long now = System.nanoTime();
+                        logWindow(step, lr, (now - windowStart) / 1e9 / window.steps(), (now - t0) / 1e9, start,
+                                total);
+                        windowStart = now;
+                    }
+                    if (cancelled) {
+                        save(run, step, true, false, 0);
+                        plot(true);
+                        throw new Progress.CancelledException();
+                    }
+                }
+                int done = epoch + 1;
+                boolean better = false;
+                if (c.validator != null) {
+                    double score = c.validator.score(epoch);
+                    better = score < bestScore;
+                    if (better) {
+                        bestScore = score;
+                    }
+                }
+                boolean periodic = c.epochCheckpointEvery > 0 && done % c.epochCheckpointEvery == 0;
+                boolean last = done % c.checkpointEvery == 0 || step == total;
+                save(run, step, last, better, periodic ? done : 0);
+            }
+            plot(true);
+            return new Result(step, start, lastLosses, nonFiniteTotal);
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+            if (window != null) {
+                window.close();
+            }
+            manager.close();
+        }
+    }
+
+    private long restore(RunFolder run) {
+        Checkpoint ck = Checkpoints.read(run.last());
+        JsonObject h = ck.header();
+        for (String key : List.of("steps_per_epoch", "accumulation")) {
+            long want = key.equals("accumulation") ? c.accumulation : c.stepsPerEpoch;
+            if (h.has(key) && h.get(key).getAsLong() != want) {
+                throw new MedvpException("cannot resume " + run.dir() + ": " + key + " was " + h.get(key)
+                        + " and is now " + want + ", so the data position would not match; use the saved value");
+            }
+        }
+        Checkpoints.restore(ck, run.last(), c.parameters, c.optimizer);
+        nonFiniteTotal = h.has("nonfinite_total") ? h.get("nonfinite_total").getAsLong() : 0;
+        bestScore = h.has("best_score") ? h.get("best_score").getAsDouble() : Double.POSITIVE_INFINITY;
+        c.progress.log("resuming " + run.dir() + " at step " + ck.step());
+        return ck.step();
+    }
+
+    private void optimiserStep(Engine engine, Iterator<B> batches, int epoch, long step, double lr) {
+        try (NDScope stepScope = new NDScope()) {
+            stepScope.suppressNotUsedWarning();
+            NDArray stepLoss = manager.zeros(new Shape(), DataType.FLOAT32);
+            for (int k = 0; k < c.accumulation; k++) {
+                if (!batches.hasNext()) {
+                    throw new MedvpException("the data of epoch " + (epoch + 1) + " ran out at optimiser step "
+                            + step + ": it must yield steps per epoch (" + c.stepsPerEpoch + ") x accumulation ("
+                            + c.accumulation + ") batches");
+                }
+                B batch = batches.next();
+                engine.setRandomSeed(StepContext.engineSeed(c.seed, step, k));
+                StepContext ctx = new StepContext(epoch, step, k, c.accumulation, c.seed, manager);
+                try (NDScope micro = new NDScope()) {
+                    micro.suppressNotUsedWarning();
+                    Losses losses;
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        losses = c.step.forward(batch, ctx);
+                        gc.backward(c.accumulation == 1 ? losses.total() : losses.total().div(c.accumulation));
+                    }
+                    NDArray totalLoss = losses.total().stopGradient();
+                    stepLoss.addi(totalLoss);
+                    window.add("loss", totalLoss);
+                    losses.parts().forEach((name, part) -> window.add(name, part.stopGradient()));
+                } finally {
+                    if (batch instanceof AutoCloseable closeable) {
+                        try {
+                            closeable.close();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("cannot close a batch", e);
+                        }
+                    }
+                }
+            }
+            NDArray check = stepLoss;
+            if (c.clipGradNorm > 0) {
+                // A finite loss can still give an overflowing gradient: the norm joins the finiteness check.
+                check = stepLoss.add(c.parameters.clipGradientNorm(c.clipGradNorm));
+            }
+            NDArray finite = check.isNaN().logicalOr(check.isInfinite()).logicalNot();
+            c.optimizer.step(lr, finite);
+            c.parameters.zeroGradients();
+            window.endStep(finite);
+        }
+    }
+
+    /** The one host read of the loop: averaged losses and non-finite counters of the steps since the last log. */
+    private void logWindow(long step, double lr, double secPerStep, double elapsed, long start, long total) {
+        LossWindow.Reading reading = window.read(c.accumulation);
+        Map<String, Double> means = reading.means();
+        long nonFinite = reading.nonFinite();
+        long badStreak = reading.streak();
+        nonFiniteTotal += nonFinite;
+        double epoch = (double) step / c.stepsPerEpoch;
+        if (log != null) {
+            double[] row = new double[lossNames.size() + 5];
+            row[0] = step;
+            row[1] = epoch;
+            row[2] = lr;
+            int i = 3;
+            for (double v : means.values()) {
+                row[i++] = v;
+            }
+            row[i++] = nonFinite;
+            row[i] = secPerStep;
+            log.append(row);
+        }
+        lastLosses = means;
+        double eta = (step - start) > 0 ? elapsed / (step - start) * (total - step) : Double.NaN;
+        StringBuilder msg = new StringBuilder(String.format(Locale.ROOT, "epoch %.2f/%d step %d/%d", epoch,
+                c.epochs, step, total));
+        means.forEach((k, v) -> msg.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
+        msg.append(String.format(Locale.ROOT, " lr %.3g ETA %s", lr, duration(eta)));
+        if (nonFinite > 0) {
+            msg.append(" (").append(nonFinite).append(" non-finite steps skipped)");
+        }
+        lastMessage = msg.toString();
+        c.progress.update("train", step, total, lastMessage);
+        if (badStreak >= c.maxNonFinite) {
+            throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its "
+                    + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
+                    + "were skipped). Likely causes: a learning rate too high for this model or batch size (lower "
+                    + "it or add warm-up), or bad input (volumes with NaN/Inf voxels or unnormalised intensities). "
+                    + "The last good checkpoint is kept"
+                    + (c.run == null ? "" : " in " + c.run.last()));
+        }
+        plot(false);
+    }
+
+    private void save(RunFolder run, long step, boolean last, boolean best, int epochFile) throws IOException {
+        if (run == null || !(last || best || epochFile > 0)) {
+            return;
+        }
+        JsonObject h = c.header.deepCopy();
+        JsonObject config = run.config();
+        for (String key : List.of("method", "preset")) {
+            if (config.has(key) && !h.has(key)) {
+                h.add(key, config.get(key));
+            }
+        }
+        h.add("config", config);
+        h.addProperty("step", step);
+        h.addProperty("epoch", step / c.stepsPerEpoch);
+        h.addProperty("steps_per_epoch", c.stepsPerEpoch);
+        h.addProperty("accumulation", c.accumulation);
+        h.addProperty("seed", c.seed);
+        if (step < c.epochs * c.stepsPerEpoch) {
+            // For people reading the header: where the schedule stands (it is recomputed from the step on resume).
+            h.addProperty("next_lr", c.schedule.lr(step));
+        }
+        h.addProperty("nonfinite_total", nonFiniteTotal);
+        if (Double.isFinite(bestScore)) {
+            h.addProperty("best_score", bestScore);
+        }
+        Checkpoint ck = Checkpoints.capture(h, c.parameters, c.optimizer);
+        if (last) {
+            run.saveLast(ck);
+        }
+        if (best) {
+            run.saveBest(ck);
+        }
+        if (epochFile > 0) {
+            run.saveEpoch(epochFile, ck, c.keepEpochCheckpoints);
+        }
+    }
+
+    /** Redraws curves.png at most every 30 s during the run (it re-reads the CSV), and always at the end. */
+    private void plot(boolean force) {
+        if (c.run == null || log == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!force && now - lastPlotNanos < 30_000_000_000L) {
+            return;
+        }
+        lastPlotNanos = now;
+        try {
+            List<String> columns = new ArrayList<>(lossNames);
+            columns.add("lr");
+            CurvesPlot.write(c.run.metricsCsv(), "step", columns, c.run.dir().getFileName() + "", c.run.curvesPng());
+        } catch (IOException | RuntimeException e) {
+            // A plot is a convenience: never stop training for it.
+            c.progress.log("could not draw " + c.run.curvesPng() + ": " + e.getMessage());
+        }
+    }
+
+    private static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    /**
+     * Configures a {@link TrainLoop}. Required: parameters, optimiser, schedule, step, data, epochs, steps per
+     * epoch.
+     */
+    public static final class Builder<B> {
+        private NamedParameters parameters;
+        private Optimizer optimizer;
+        private LrSchedule schedule;
+        private TrainStep<B> step;
+        private BatchSource<B> data;
+        private int epochs;
+        private long stepsPerEpoch;
+        private int accumulation = 1;
+        private int logEvery = 10;
+        private int checkpointEvery = 1;
+        private int epochCheckpointEvery;
+        private int keepEpochCheckpoints;
+        private int maxNonFinite = 5;
+        private double clipGradNorm;
+        private long seed;
+        private RunFolder run;
+        private Progress progress = Progress.NONE;
+        private Validator validator;
+        private JsonObject header = new JsonObject();
+        private final List<String> partNames = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The tensors trained and checkpointed (the same set the optimiser was built on). */
+        public Builder<B> setParameters(NamedParameters p) {
+            this.parameters = p;
+            return this;
+        }
+
+        public Builder<B> setOptimizer(Optimizer o) {
+            this.optimizer = o;
+            return this;
+        }
+
+        /** The learning rate per optimiser step (not per micro-step). */
+        public Builder<B> setSchedule(LrSchedule s) {
+            this.schedule = s;
+            return this;
+        }
+
+        public Builder<B> setStep(TrainStep<B> s) {
+            this.step = s;
+            return this;
+        }
+
+        public Builder<B> setData(BatchSource<B> d) {
+            this.data = d;
+            return this;
+        }
+
+        public Builder<B> setEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Optimiser steps per epoch; the data yields {@code stepsPerEpoch * accumulation} batches per epoch. */
+        public Builder<B> setStepsPerEpoch(long steps) {
+            this.stepsPerEpoch = steps;
+            return this;
+        }
+
+        /** Micro-batches per optimiser step (gradient accumulation), default 1. */
+        public Builder<B> optAccumulation(int k) {
+            this.accumulation = k;
+            return this;
+        }
+
+        /** Optimiser steps between log lines (and host reads), default 10. */
+        public Builder<B> optLogEvery(int steps) {
+            this.logEvery = steps;
+            return this;
+        }
+
+        /** Epochs between saves of {@code last} (also saved at the end and on cancel), default 1. */
+        public Builder<B> optCheckpointEvery(int epochs) {
+            this.checkpointEvery = epochs;
+            return this;
+        }
+
+        /** Epochs between periodic {@code epoch-NNNN} files (0, the default: none), keeping the newest {@code keep}. */
+        public Builder<B> optEpochCheckpoints(int every, int keep) {
+            this.epochCheckpointEvery = every;
+            this.keepEpochCheckpoints = keep;
+            return this;
+        }
+
+        /** Consecutive non-finite optimiser steps that stop the run, default 5. */
+        public Builder<B> optMaxNonFinite(int n) {
+            this.maxNonFinite = n;
+            return this;
+        }
+
+        /**
+         * Clips the global gradient norm to {@code maxNorm} before each update (0, the default: no clipping); a
+         * non-finite norm then also skips the step.
+         */
+        public Builder<B> optClipGradNorm(double maxNorm) {
+            this.clipGradNorm = maxNorm;
+            return this;
+        }
+
+        /** The run seed from which every per-step random stream is derived, default 0. */
+        public Builder<B> optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Where config, metrics, curves and checkpoints go; without it nothing is written. */
+        public Builder<B> optRunFolder(RunFolder run) {
+            this.run = run;
+            return this;
+        }
+
+        public Builder<B> optProgress(Progress p) {
+            this.progress = p;
+            return this;
+        }
+
+        /** Scores each epoch; the best score's state is saved as {@code best}. */
+        public Builder<B> optValidator(Validator v) {
+            this.validator = v;
+            return this;
+        }
+
+        /** Fields added to every checkpoint header (method, preset, modalities...). */
+        public Builder<B> optHeader(JsonObject h) {
+            this.header = h.deepCopy();
+            return this;
+        }
+
+        /** Names of the loss parts the step returns, in log-column order. */
+        public Builder<B> optLossNames(String... names) {
+            partNames.addAll(List.of(names));
+            return this;
+        }
+
+        /** The loop; checks the settings. */
+        public TrainLoop<B> build() {
+            if (parameters == null || optimizer == null || schedule == null || step == null || data == null) {
+                throw new IllegalArgumentException("parameters, optimizer, schedule, step and data are required");
+            }
+            if (epochs < 1 || stepsPerEpoch < 1) {
+                throw new MedvpException("epochs (" + epochs + ") and steps per epoch (" + stepsPerEpoch
+                        + ") must be at least 1");
+            }
+            if (accumulation < 1 || logEvery < 1 || checkpointEvery < 1 || maxNonFinite < 1) {
+                throw new MedvpException("accumulation, log interval, checkpoint interval and the non-finite limit "
+                        + "must be at least 1");
+            }
+            return new TrainLoop<>(this);
+        }
+    }
+}
