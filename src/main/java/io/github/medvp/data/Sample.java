@@ -13,9 +13,11 @@ import io.github.medvp.io.Geometry;
  * One study on its way through a {@link Transform} chain: a multi-channel float volume (C, X, Y, Z), its
  * {@link Geometry}, the modality of each channel, an optional label volume and a metadata map.
  * <p>
- * Layout: one {@code float[]} per channel in C order over (X, Y, Z), so Z varies fastest and index
- * {@code (x*ny + y)*nz + z}. One array per channel lets channel selection, duplication and per-channel statistics
- * work without touching other channels, and a batch (B, C, X, Y, Z) is assembled with one bulk copy per channel.
+ * Layout: one {@code float[]} per channel with X varying fastest, index {@code x + nx*(y + ny*z)}: the order of
+ * NIfTI files and imglib2 {@code ArrayImg}s, so loading, reorientation and resampling through {@code io} need no
+ * transposition of whole volumes; only the small final crops are transposed, once, into the C-order (B, C, X, Y, Z)
+ * batch ({@link Batch}). One array per channel lets channel selection, duplication and per-channel statistics work
+ * without touching other channels.
  * <p>
  * Ownership: a transform may modify the arrays of the sample it is given and return them in its result; the input
  * sample must not be used afterwards ({@link #copy()} first to keep it). No two channels share an array. A sample
