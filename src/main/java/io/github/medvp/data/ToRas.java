@@ -9,16 +9,27 @@ import io.github.medvp.io.Volume;
 /**
  * Reorients to RAS by axis permutation and flips, as nibabel's {@code as_closest_canonical} (MONAI
  * {@code Orientation("RAS")} on axis-aligned data): image and label channels, with the affine. A sample that
- * already is RAS is returned unchanged.
+ * already is RAS is returned unchanged; one that only needs flips is flipped in place; axis permutations go through
+ * {@link Orientation#toRasCopy}.
  */
 public final class ToRas implements Transform {
 
     @Override
     public Sample apply(Sample s, RandomGenerator rng) {
-        if (Orientation.isIdentity(s.geometry().orientation())) {
+        int[][] ornt = s.geometry().orientation();
+        if (Orientation.isIdentity(ornt)) {
             return s;
         }
         int[] shape = s.shape();
+        if (ornt[0][0] == 0 && ornt[1][0] == 1 && ornt[2][0] == 2) {
+            // Flips only (BraTS files are LPS): reverse rows in place instead of a gathering copy.
+            for (int axis = 0; axis < 3; axis++) {
+                if (ornt[axis][1] < 0) {
+                    s = Voxels.flip(s, axis);
+                }
+            }
+            return s;
+        }
         Geometry[] g = new Geometry[1];
         int[][] newShape = new int[1][];
         float[][] image = reorient(s.image(), shape, s.geometry(), g, newShape);

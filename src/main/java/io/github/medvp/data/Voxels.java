@@ -110,6 +110,20 @@ final class Voxels {
         return new int[][] { lo, { hi[0] + 1, hi[1] + 1, hi[2] + 1 } };
     }
 
+    /** The sample reversed along {@code axis}: image and label channels in place, the affine updated. */
+    static Sample flip(Sample s, int axis) {
+        int[] dims = s.shape();
+        for (float[] c : s.image()) {
+            flip(c, dims, axis);
+        }
+        if (s.label() != null) {
+            for (float[] c : s.label()) {
+                flip(c, dims, axis);
+            }
+        }
+        return s.withVolume(dims, s.image(), s.label(), flip(s.geometry(), axis, dims[axis]));
+    }
+
     /** Reverses {@code a} along {@code axis} in place. */
     static void flip(float[] a, int[] dims, int axis) {
         int nx = dims[0], ny = dims[1], nz = dims[2];

@@ -18,27 +18,34 @@ class GridTransformsTest {
     @Test
     void toRasKeepsEveryValueAtItsWorldPosition() {
         int[] shape = { 3, 4, 2 };
-        // LPS with a permutation: voxel x runs along -y (P), voxel y along -x (L), z along +z.
-        Geometry lps = new Geometry(new double[][] { { 0, -2, 0, 10 }, { -1, 0, 0, 20 }, { 0, 0, 3, 30 } });
+        // Voxel x along -y (P), voxel y along -x (L), z along +z: a permutation with flips.
+        Geometry permuted = new Geometry(new double[][] { { 0, -2, 0, 10 }, { -1, 0, 0, 20 }, { 0, 0, 3, 30 } });
+        // LPS as in BraTS files: flips only, done in place.
+        Geometry lps = new Geometry(new double[][] { { -1, 0, 0, 10 }, { 0, -2, 0, 20 }, { 0, 0, 3, 30 } });
+        checkToRas(permuted, shape, new int[] { 4, 3, 2 });
+        checkToRas(lps, shape, shape);
+        Sample ras = TestSamples.of(shape, TestSamples.ramp(shape));
+        assertSame(ras, new ToRas().apply(ras, null));
+    }
+
+    private static void checkToRas(Geometry g, int[] shape, int[] expectedShape) {
         float[] ramp = TestSamples.ramp(shape);
         Sample in = Sample.of(shape, new float[][] { ramp.clone() }, List.of(Modality.T1),
-                new float[][] { ramp.clone() }, lps);
+                new float[][] { ramp.clone() }, g);
         Sample s = new ToRas().apply(in, null);
         assertEquals("RAS", s.geometry().axisCodes());
-        assertArrayEquals(new int[] { 4, 3, 2 }, s.shape());
+        assertArrayEquals(expectedShape, s.shape());
         int[] d = s.shape();
         for (int x = 0; x < d[0]; x++) {
             for (int y = 0; y < d[1]; y++) {
                 for (int z = 0; z < d[2]; z++) {
                     int src = (int) TestSamples.at(s, 0, x, y, z) - 1;
-                    int sx = src % 3, sy = src / 3 % 4, sz = src / 12;
-                    assertArrayEquals(lps.toWorld(sx, sy, sz), s.geometry().toWorld(x, y, z), 1e-12);
+                    int sx = src % shape[0], sy = src / shape[0] % shape[1], sz = src / (shape[0] * shape[1]);
+                    assertArrayEquals(g.toWorld(sx, sy, sz), s.geometry().toWorld(x, y, z), 1e-12);
                     assertEquals(src + 1, TestSamples.label(s, 0, x, y, z));
                 }
             }
         }
-        Sample ras = TestSamples.of(shape, ramp.clone());
-        assertSame(ras, new ToRas().apply(ras, null));
     }
 
     @Test
