@@ -12,9 +12,13 @@ import io.github.medvp.MedvpException;
 
 /**
  * Samples stacked for one training step: the images as (B, C, X, Y, Z) floats in C order (Z fastest) in a direct,
- * native-order buffer that DJL can take without another copy ({@code manager.create(batch.images(),
- * new Shape(batch.shape()))}), the label channels likewise when the samples have labels, and per-sample metadata
- * (study ids, channel modalities, {@code rep_start}, class labels, the metadata maps).
+ * native-order buffer, the label channels likewise when the samples have labels, and per-sample metadata (study
+ * ids, channel modalities, {@code rep_start}, class labels, the metadata maps).
+ * <p>
+ * For DJL: {@code manager.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32)}. On the CPU the
+ * PyTorch engine then shares this memory instead of copying it (checked with DJL 0.35.1), so keep the batch
+ * reachable until the step that uses the array is done; a GPU transfer copies once, directly from here. Buffers
+ * are never reused by the loader.
  */
 public final class Batch {
 

@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,7 +106,11 @@ public final class BatchLoader implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        this.pool = Executors.newFixedThreadPool(options.workers(), tf);
+        ThreadPoolExecutor p = new ThreadPoolExecutor(options.workers(), options.workers(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), tf);
+        // Idle workers end after 30 s, so a loader dropped without close() does not hold threads forever.
+        p.allowCoreThreadTimeOut(true);
+        this.pool = p;
     }
 
     public Options options() {
