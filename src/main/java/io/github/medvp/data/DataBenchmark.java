@@ -66,6 +66,12 @@ public final class DataBenchmark {
             line(sb, "Batch.of (3 x 4 x 96^3)", best(repeats, () -> Batch.of(0, 0, List.of(crop, crop, crop))));
             Compose chain = Pipelines.brainMvpPretraining();
             line(sb, "whole chain per sample", best(repeats, () -> chain.apply(Sample.of(study), rng)));
+            List<Study> many = new ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                many.add(study);
+            }
+            ManifestValidator validator = new ManifestValidator(ModalityNames.defaults(), false);
+            line(sb, "validate 250 studies", best(repeats, () -> validator.validate(many, io.github.medvp.Progress.NONE)));
             List<Study> six = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 six.add(study);

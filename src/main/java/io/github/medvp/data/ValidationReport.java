@@ -69,6 +69,18 @@ public final class ValidationReport {
                 + (problemCount() == 1 ? "" : "s");
     }
 
+    /** The summary, then every problem on its own line under its study (for a run folder or the log window). */
+    public String details() {
+        StringBuilder sb = new StringBuilder(summary()).append('\n');
+        for (StudyProblems p : bad) {
+            sb.append(p.study().id()).append(" (").append(p.study().source()).append("):\n");
+            for (String problem : p.problems()) {
+                sb.append("  - ").append(problem).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     /** One line per bad study, for the log when bad studies are skipped. */
     public List<String> warnings() {
         List<String> w = new ArrayList<>();

@@ -88,6 +88,9 @@ class ManifestValidatorTest {
         assertEquals(9, r.problems().size());
         assertTrue(r.summary().startsWith("checked 11 studies (17 files): 2 usable, 9 with 10 problems"), r.summary());
 
+        String details = r.details();
+        assertTrue(details.contains("\nempty (test):\n  - no image files\n"), details);
+        assertEquals(1 + 9 + 10, details.split("\n").length, "summary, one line per bad study and per problem");
         MedvpException e = r.toException();
         assertTrue(e.getMessage().contains("missing: missing file") && e.getMessage().contains("(and 7 more)"),
                 e.getMessage());
