@@ -1,12 +1,12 @@
 package io.github.medvp.data;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -207,17 +207,21 @@ public final class BatchLoader implements AutoCloseable {
         return Batch.of(epoch, index, samples);
     }
 
-    /** The batches of one epoch, in order. Close it (or start the next epoch) to drop work not taken. */
+    /**
+     * The batches of one epoch, in order. One consumer thread takes batches; {@link #close()} may come from any
+     * thread (a cancel button) and ends a wait in {@link #next()} at once.
+     */
     public final class Epoch implements Iterator<Batch>, AutoCloseable {
 
         private final int epoch;
         private final Progress progress;
         private final int[] order;
         private final int count;
-        private final ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+        private final ConcurrentLinkedDeque<Future<Batch>> pending = new ConcurrentLinkedDeque<>();
+        private volatile Future<Batch> waiting;
+        private volatile boolean closed;
         private int submitted;
         private int taken;
-        private boolean closed;
 
         private Epoch(int epoch, Progress progress) {
             this.epoch = epoch;
@@ -230,7 +234,11 @@ public final class BatchLoader implements AutoCloseable {
         private void fill() {
             while (!closed && submitted < count && pending.size() < options.queueDepth()) {
                 int index = submitted++;
-                pending.add(pool.submit(() -> prepare(epoch, index, order)));
+                Future<Batch> f = pool.submit(() -> prepare(epoch, index, order));
+                pending.add(f);
+                if (closed) {
+                    f.cancel(true); // close() ran while this was being added
+                }
             }
         }
 
@@ -245,7 +253,7 @@ public final class BatchLoader implements AutoCloseable {
         }
 
         @Override
-        public synchronized boolean hasNext() {
+        public boolean hasNext() {
             return !closed && taken < count;
         }
 
@@ -254,6 +262,7 @@ public final class BatchLoader implements AutoCloseable {
          *
          * @throws MedvpException when preparing it failed (naming the study)
          * @throws Progress.CancelledException when the progress was cancelled while waiting
+         * @throws CancellationException when the epoch or loader was closed while waiting
          */
         @Override
         public synchronized Batch next() {
@@ -262,10 +271,14 @@ public final class BatchLoader implements AutoCloseable {
                         + " batches");
             }
             Future<Batch> f = pending.poll();
+            waiting = f;
             taken++;
             fill();
             try {
                 while (true) {
+                    if (closed) {
+                        throw new CancellationException("epoch " + epoch + " closed while waiting for a batch");
+                    }
                     progress.checkCancelled();
                     try {
                         return f.get(100, TimeUnit.MILLISECONDS);
@@ -287,17 +300,22 @@ public final class BatchLoader implements AutoCloseable {
             } catch (RuntimeException e) {
                 close();
                 throw e;
+            } finally {
+                waiting = null;
             }
         }
 
-        /** Cancels batches not yet taken; workers stop at their next transform step. */
+        /** Cancels batches not yet taken; workers stop at their next transform step. Safe from any thread. */
         @Override
-        public synchronized void close() {
+        public void close() {
             closed = true;
-            for (Future<Batch> f : pending) {
+            Future<Batch> w = waiting;
+            if (w != null) {
+                w.cancel(true);
+            }
+            for (Future<Batch> f; (f = pending.poll()) != null;) {
                 f.cancel(true);
             }
-            pending.clear();
         }
     }
 }

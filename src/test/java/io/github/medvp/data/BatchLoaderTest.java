@@ -174,15 +174,20 @@ class BatchLoaderTest {
         }, FAKE_LOAD);
         try (BatchLoader l = new BatchLoader(studies(20), counting, new BatchLoader.Options(1, 3, 2, 1, false, false))) {
             BatchLoader.Epoch e = l.epoch(0);
-            Thread.sleep(300);
+            awaitAtLeast(started, 2);
+            Thread.sleep(300); // time for more to start, were the queue not bounded
             assertEquals(2, started.get(), "only queueDepth batches ahead of a consumer that does not take");
             e.next();
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            while (started.get() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(100);
+            awaitAtLeast(started, 3);
+            Thread.sleep(300);
             assertEquals(3, started.get(), "taking one starts one more");
+        }
+    }
+
+    private static void awaitAtLeast(AtomicInteger n, int target) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (n.get() < target && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 
@@ -219,6 +224,35 @@ class BatchLoaderTest {
             assertTimeoutPreemptively(Duration.ofSeconds(3),
                     () -> assertThrows(Progress.CancelledException.class, e::next));
         }
+    }
+
+    @Test
+    void closingFromAnotherThreadEndsAWait() {
+        Transform slow = (s, r) -> {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException();
+            }
+            return s;
+        };
+        long before = liveWorkers();
+        BatchLoader l = new BatchLoader(studies(6), slow, new BatchLoader.Options(1, 1, 4, 1, false, false));
+        BatchLoader.Epoch e = l.epoch(0);
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ignored) {
+            }
+            l.close();
+        });
+        closer.start();
+        assertTimeoutPreemptively(Duration.ofSeconds(3),
+                () -> assertThrows(java.util.concurrent.CancellationException.class, e::next));
+        assertTimeoutPreemptively(Duration.ofSeconds(3), () -> closer.join());
+        assertFalse(e.hasNext());
+        assertEquals(before, liveWorkers());
     }
 
     @Test
