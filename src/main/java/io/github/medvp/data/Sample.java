@@ -30,6 +30,8 @@ public final class Sample {
     public static final String NEW_DIM = "new_dim";
     /** Metadata key: the template ROI offset of the crop ({@code int[3]}, spec §1.3). */
     public static final String REP_START = "rep_start";
+    /** Metadata key: where {@link RandomCrop} started, in voxels of its input ({@code int[3]}). */
+    public static final String CROP_START = "crop_start";
     /** Metadata key: the affine recorded with {@link #NEW_DIM} ({@code double[4][4]}). */
     public static final String ORIENT_AFFINE = "orient_affine";
 

@@ -78,6 +78,7 @@ class CropTransformsTest {
             seen[0][x]++;
             assertEquals(0, y);
             assertEquals(0, z);
+            assertArrayEquals(new int[] { x, 0, 0 }, (int[]) s.meta(Sample.CROP_START));
             assertEquals(TestSamples.ramp(shape)[x + 2 + 5 * (2 + 3 * 1)], at(s, 0, 2, 2, 1));
             assertArrayEquals(new double[] { 10 + 2 * x, 20, 30 }, s.geometry().toWorld(0, 0, 0), 0);
         }
