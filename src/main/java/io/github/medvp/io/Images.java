@@ -60,6 +60,47 @@ final class Images {
         return (RandomAccessibleInterval) img;
     }
 
+    /**
+     * The primitive arrays holding {@code img} in flat (file) order without copying: the array of an
+     * {@code ArrayImg}, or the cell arrays of a {@code CellImg} laid out as {@link #allocate} lays them out;
+     * {@code null} for anything else (views, other cell layouts).
+     */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    static List<Object> fileOrderArrays(RandomAccessibleInterval<?> img) {
+        Object a = storageArray(img);
+        if (a != null) {
+            return new java.util.ArrayList<>(List.of(a));
+        }
+        if (!(img instanceof CellImg)) {
+            return null;
+        }
+        CellImg<?, ?> cells = (CellImg<?, ?>) img;
+        int n = img.numDimensions();
+        int[] cell = new int[n];
+        cells.getCellGrid().cellDimensions(cell);
+        long[] dims = img.dimensionsAsLongArray();
+        int d = 0;
+        while (d < n && cell[d] == dims[d]) {
+            d++;
+        }
+        for (int e = d + 1; e < n; e++) {
+            if (cell[e] != 1) {
+                return null;
+            }
+        }
+        List<Object> arrays = new java.util.ArrayList<>();
+        Cursor<? extends Cell<?>> c = Views.flatIterable((RandomAccessibleInterval<? extends Cell<?>>) cells.getCells())
+                .cursor();
+        while (c.hasNext()) {
+            Object data = c.next().getData();
+            if (!(data instanceof ArrayDataAccess)) {
+                return null;
+            }
+            arrays.add(((ArrayDataAccess<?>) data).getCurrentStorageArray());
+        }
+        return arrays;
+    }
+
     /** Copies voxel by voxel in flat (X-fastest) order; both images must have the same type. */
     @SuppressWarnings({ "unchecked", "rawtypes" })
     static void copy(RandomAccessibleInterval<?> src, RandomAccessibleInterval<?> dst) {

@@ -122,7 +122,7 @@ public final class NiftiReader {
         }
         int version = NiftiHeader.detect(ByteBuffer.wrap(first), new java.nio.ByteOrder[1]);
         if (version == 0) {
-            throw new IOException(name + ": not a NIfTI file (sizeof_hdr is neither 348 nor 540 in either byte order)");
+            throw NiftiHeader.notNifti(name);
         }
         int size = version == 1 ? NiftiHeader.SIZE1 : NiftiHeader.SIZE2;
         byte[] all = new byte[size];
@@ -152,6 +152,11 @@ public final class NiftiReader {
         }
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            // Garbage counts as used until collected; ask once before refusing.
+            System.gc();
+            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
         if (bytes > free) {
             throw new IOException(name + ": image of " + bytes + " bytes does not fit the free Java heap (" + free
                     + " bytes); raise -Xmx");

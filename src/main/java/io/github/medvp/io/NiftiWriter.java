@@ -15,7 +15,6 @@ import java.util.zip.GZIPOutputStream;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.view.Views;
 
 /**
@@ -66,14 +65,7 @@ public final class NiftiWriter {
     }
 
     private static NiftiDatatype datatype(Volume v, Path path) throws IOException {
-        NiftiHeader t = v.header();
-        NiftiDatatype tmpl = t == null ? null : NiftiDatatype.forCode(t.datatype);
-        long[] dims = v.dimensions();
-        if (tmpl != null && tmpl.components() > 1 && v.raw().getType() instanceof UnsignedByteType
-                && dims.length >= 4 && dims[3] == tmpl.components()) {
-            return tmpl;
-        }
-        NiftiDatatype type = NiftiDatatype.forType(v.raw().getType());
+        NiftiDatatype type = NiftiDatatype.forCode(v.datatypeCode());
         if (type == null) {
             throw new IOException(path + ": cannot store voxels of type "
                     + v.raw().getType().getClass().getSimpleName() + " in NIfTI");
@@ -139,12 +131,11 @@ public final class NiftiWriter {
 
     /** The primitive arrays holding {@code img} in file order, copying only when it is not such a container. */
     private static List<Object> arrays(RandomAccessibleInterval<? extends RealType<?>> img, NiftiDatatype type) {
-        List<Object> arrays = new ArrayList<>();
-        Object a = Images.storageArray(img);
-        if (a != null) {
-            arrays.add(a);
+        List<Object> arrays = Images.fileOrderArrays(img);
+        if (arrays != null) {
             return arrays;
         }
+        arrays = new ArrayList<>();
         RandomAccessibleInterval<? extends RealType<?>> copy = Images.allocate(type, img.dimensionsAsLongArray(),
                 NiftiReader.MAX_ARRAY_LENGTH, arrays);
         Images.copy(Views.zeroMin(img), copy);

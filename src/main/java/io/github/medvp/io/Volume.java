@@ -57,6 +57,7 @@ public final class Volume {
         return raw;
     }
 
+    /** Where the voxels are: the voxel-to-world affine. */
     public Geometry geometry() {
         return geometry;
     }
@@ -83,9 +84,11 @@ public final class Volume {
 
     /** The NIfTI datatype code of the raw values (128 for RGB24 even though channels are unsigned bytes). */
     public int datatypeCode() {
-        if (header != null && header.datatype != 0 && NiftiDatatype.forCode(header.datatype) != null
-                && NiftiDatatype.forCode(header.datatype).components() > 1) {
-            return header.datatype;
+        NiftiDatatype stored = header == null ? null : NiftiDatatype.forCode(header.datatype);
+        long[] dims = dimensions();
+        if (stored != null && stored.components() > 1 && dims.length > 3 && dims[3] == stored.components()
+                && NiftiDatatype.forType(raw.getType()) == NiftiDatatype.UINT8) {
+            return stored.code();
         }
         NiftiDatatype t = NiftiDatatype.forType(raw.getType());
         return t == null ? 0 : t.code();

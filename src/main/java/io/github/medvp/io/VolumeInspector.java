@@ -65,6 +65,22 @@ public final class VolumeInspector {
             this.samples = samples;
         }
 
+        /**
+         * The report in the named format.
+         *
+         * @param format {@code text} or {@code json}
+         * @throws MedvpException naming the {@code format} setting for anything else
+         */
+        public String render(String format) {
+            if ("text".equalsIgnoreCase(format)) {
+                return toText();
+            }
+            if ("json".equalsIgnoreCase(format)) {
+                return toJson();
+            }
+            throw new MedvpException("format: '" + format + "' is not one of text, json");
+        }
+
         /** Aligned {@code key : value} lines. */
         public String toText() {
             StringBuilder sb = new StringBuilder();
@@ -156,19 +172,28 @@ public final class VolumeInspector {
     }
 
     /**
-     * Reads and inspects a file.
+     * Reads and inspects a NIfTI file, or a DICOM series (a folder or a {@code .dcm} file).
      *
      * @param indices {@code "i,j,k[,t];..."} or {@code null}/blank for none
      * @throws MedvpException for a malformed or out-of-range index
      */
     public static Report inspect(Path file, boolean ras, String indices) throws IOException {
         List<long[]> idx = parseIndices(indices);
-        return inspect(NiftiReader.read(file), file.toString(), ras, idx);
+        boolean dicom = java.nio.file.Files.isDirectory(file) || file.toString().toLowerCase().endsWith(".dcm");
+        return inspect(dicom ? DicomReader.read(file) : NiftiReader.read(file), file.toString(), ras, idx);
     }
 
     /** Inspects a volume, after RAS reorientation when {@code ras}. */
     public static Report inspect(Volume volume, String name, boolean ras, List<long[]> indices) {
-        Volume v = ras ? Orientation.toRas(volume) : volume;
+        Volume v = volume;
+        if (ras) {
+            try {
+                v = Orientation.toRas(volume);
+            } catch (IllegalArgumentException e) {
+                throw new MedvpException("ras: " + name + " has an affine axis without direction ("
+                        + volume.geometry().axisCodes() + "), so it has no RAS orientation; use ras=false");
+            }
+        }
         long[] dims = v.dimensions();
         NiftiHeader h = v.header();
         int nd = h == null ? dims.length : Math.max(3, Math.min(dims.length, h.ndim()));

@@ -162,6 +162,20 @@ class NiftiReaderTest {
     }
 
     @Test
+    void appliesNibabelHeaderFixes() throws IOException {
+        Fixture f = new Fixture();
+        f.sformCode = 0;
+        f.qformCode = 1;
+        f.pixdim = new double[] { 0, -1.5, 0, 2.5, 1, 1, 1, 1 };
+        f.voxOffset = 0;
+        Volume v = NiftiReader.read(f.write(dir, "fix.nii", false));
+        assertArrayEquals(new double[] { 1.5, 1, 2.5 }, v.header().zooms());
+        double[][] want = { { 1.5, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 2.5, 0 }, { 0, 0, 0, 1 } };
+        assertTrue(Arrays.deepEquals(want, v.geometry().affine()), Arrays.deepToString(v.geometry().affine()));
+        assertValues(f, v);
+    }
+
+    @Test
     void readsRgb24AsThreeChannels() throws IOException {
         Fixture f = new Fixture();
         f.datatype = 128;

@@ -67,6 +67,18 @@ class NiftiWriterTest {
     }
 
     @Test
+    void writesCellImgVolumesWithoutChangingThem() throws IOException {
+        Fixture f = new Fixture();
+        f.datatype = 8;
+        f.dims = new long[] { 4, 3, 5, 2 };
+        Volume a = new NiftiReader(7).open(f.write(dir, "cells.nii", false));
+        NiftiWriter.write(a, dir.resolve("out.nii.gz"));
+        Volume b = NiftiReader.read(dir.resolve("out.nii.gz"));
+        assertSameVoxels(a, b);
+        NiftiReaderTest.assertValues(f, b);
+    }
+
+    @Test
     void writesReorientedVolumesWithTheirNewAffine() throws IOException {
         Fixture f = new Fixture();
         Volume a = NiftiReader.read(f.write(dir, "in.nii", false));
@@ -99,6 +111,24 @@ class NiftiWriterTest {
         assertEquals(2, b.header().sformCode());
         assertEquals(1, b.slope());
         assertEquals(352, Files.size(dir.resolve("new.nii")) - data.length * 4);
+    }
+
+    @Test
+    void keepsFiveDimensionsAndWidensLongAxesToNifti2() throws IOException {
+        Fixture f = new Fixture();
+        f.version = 2;
+        f.dims = new long[] { 3, 2, 2, 2, 3 };
+        Volume a = NiftiReader.read(f.write(dir, "five.nii", false));
+        NiftiWriter.write(a, dir.resolve("five.img.gz"));
+        Volume b = NiftiReader.read(dir.resolve("five.hdr"));
+        assertArrayEquals(new long[] { 3, 2, 2, 2, 3 }, b.header().shape());
+        assertSameVoxels(a, b);
+
+        Volume longRow = new Volume(ArrayImgs.unsignedShorts(40000, 1, 1), Geometry.ofSpacing(1, 1, 1));
+        NiftiWriter.write(longRow, dir.resolve("long.nii"));
+        Volume c = NiftiReader.read(dir.resolve("long.nii"));
+        assertEquals(2, c.header().version(), "dim 40000 does not fit NIfTI-1's int16");
+        assertArrayEquals(new long[] { 40000, 1, 1 }, c.dimensions());
     }
 
     @Test

@@ -86,5 +86,13 @@ class VolumeInspectorTest {
         assertTrue(Double.isNaN(r.min) && Double.isNaN(r.max) && Double.isNaN(r.mean) && Double.isNaN(r.sum));
         assertEquals(Double.NaN, r.samples.get(0).value);
         assertTrue(r.toJson().contains("NaN"));
+        Volume flat = new Volume(v.raw(), new Geometry(new double[][] { { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 0, 0 } }));
+        MedvpException noRas = assertThrows(MedvpException.class,
+                () -> VolumeInspector.inspect(flat, "flat", true, List.of()));
+        assertTrue(noRas.getMessage().startsWith("ras:"), noRas.getMessage());
+        assertEquals(r.toText(), r.render("TEXT"));
+        assertEquals(r.toJson(), r.render("json"));
+        MedvpException e = assertThrows(MedvpException.class, () -> r.render("xml"));
+        assertTrue(e.getMessage().startsWith("format:"), e.getMessage());
     }
 }
