@@ -66,10 +66,12 @@ public final class BatchLoader implements AutoCloseable {
             return new Options(batchSize, w, 2 * w, 0, false, false);
         }
 
+        /** These options with {@code n} workers. */
         public Options withWorkers(int n) {
             return new Options(batchSize, n, queueDepth, seed, shuffle, dropLast);
         }
 
+        /** These options with a queue of {@code n} batches. */
         public Options withQueueDepth(int n) {
             return new Options(batchSize, workers, n, seed, shuffle, dropLast);
         }
@@ -113,6 +115,7 @@ public final class BatchLoader implements AutoCloseable {
         this.pool = p;
     }
 
+    /** The settings this loader runs with. */
     public Options options() {
         return options;
     }

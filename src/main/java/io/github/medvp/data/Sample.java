@@ -93,6 +93,7 @@ public final class Sample {
         return new Sample(null, shape, image, modalities, label, g, Map.of());
     }
 
+    /** The study this sample came from, or {@code null}. */
     public Study study() {
         return study;
     }
@@ -102,6 +103,7 @@ public final class Sample {
         return study == null ? "sample" : study.id();
     }
 
+    /** True once voxels are present ({@link LoadStudy} ran or the sample was made from arrays). */
     public boolean isLoaded() {
         return image != null;
     }
@@ -126,6 +128,7 @@ public final class Sample {
         return image;
     }
 
+    /** The modality of each channel, in channel order. */
     public List<Modality> modalities() {
         return modalities;
     }
@@ -135,6 +138,7 @@ public final class Sample {
         return label;
     }
 
+    /** The voxel-to-world affine of the current grid, or {@code null} when not loaded. */
     public Geometry geometry() {
         return geometry;
     }

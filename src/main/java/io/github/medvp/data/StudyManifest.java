@@ -60,18 +60,22 @@ public final class StudyManifest {
         return new StudyManifest(Map.of(Split.TRAINING, FolderDiscovery.discover(folder, names)), folder.toString());
     }
 
+    /** The studies of one split (possibly empty). */
     public List<Study> get(Split split) {
         return splits.get(split);
     }
 
+    /** The training studies. */
     public List<Study> training() {
         return get(Split.TRAINING);
     }
 
+    /** The validation studies. */
     public List<Study> validation() {
         return get(Split.VALIDATION);
     }
 
+    /** The test studies. */
     public List<Study> test() {
         return get(Split.TEST);
     }
@@ -90,6 +94,7 @@ public final class StudyManifest {
         return all;
     }
 
+    /** Where the manifest came from (a JSON file or folder). */
     public String source() {
         return source;
     }

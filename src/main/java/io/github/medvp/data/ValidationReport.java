@@ -24,6 +24,11 @@ public final class ValidationReport {
     private final int files;
     private final List<StudyProblems> bad;
 
+    /**
+     * @param studies number of studies checked
+     * @param files number of distinct files checked
+     * @param bad the studies with problems
+     */
     public ValidationReport(int studies, int files, List<StudyProblems> bad) {
         this.studies = studies;
         this.files = files;
