@@ -55,6 +55,43 @@ public final class StudyManifest {
         return JsonManifests.read(json, base, names);
     }
 
+    /**
+     * Reads a reference list the way the reference code does: {@code jsons/dataset_<KEY>.json} with paths relative
+     * to {@code <dataRoot>/<KEY>/}.
+     *
+     * @throws MedvpException when the file name is not {@code dataset_<KEY>.json}
+     */
+    public static StudyManifest readReference(Path json, Path dataRoot, ModalityNames names) throws IOException {
+        String name = json.getFileName().toString();
+        if (!name.startsWith("dataset_") || !name.endsWith(".json") || name.length() <= "dataset_.json".length()) {
+            throw new MedvpException(json + ": reference lists are named dataset_<KEY>.json (KEY = the data folder)");
+        }
+        String key = name.substring("dataset_".length(), name.length() - ".json".length());
+        return readJson(json, dataRoot.resolve(key), names);
+    }
+
+    /**
+     * The studies of several manifests, split by split, in order (the pre-training corpus is five reference lists).
+     * Ids that repeat across manifests get {@code #2}, {@code #3}, ...
+     */
+    public static StudyManifest merge(List<StudyManifest> manifests) {
+        Map<Split, List<Study>> m = new EnumMap<>(Split.class);
+        Set<String> ids = new HashSet<>();
+        List<String> sources = new ArrayList<>();
+        for (Split s : Split.values()) {
+            m.put(s, new ArrayList<>());
+        }
+        for (StudyManifest sm : manifests) {
+            sources.add(sm.source());
+            for (Split s : Split.values()) {
+                for (Study st : sm.get(s)) {
+                    m.get(s).add(JsonManifests.unique(st, ids));
+                }
+            }
+        }
+        return new StudyManifest(m, String.join(" + ", sources));
+    }
+
     /** Every study found in {@code folder} (see {@link FolderDiscovery}), all in the training split. */
     public static StudyManifest discover(Path folder, ModalityNames names) throws IOException {
         return new StudyManifest(Map.of(Split.TRAINING, FolderDiscovery.discover(folder, names)), folder.toString());

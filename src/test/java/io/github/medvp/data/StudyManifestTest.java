@@ -57,6 +57,26 @@ class StudyManifestTest {
     }
 
     @Test
+    void referenceListsResolveUnderTheirKeyAndMerge() throws IOException {
+        Path jsons = Files.createDirectories(dir.resolve("jsons"));
+        Path a = jsons.resolve("dataset_BrainAtlas_registration_sir24.json");
+        Files.writeString(a, "{\"training\": [{\"image\": [\"IXI002-Guys-0828-T1.nii.gz\"]}]}");
+        Path b = jsons.resolve("dataset_UCSF_upright_sir24.json");
+        Files.writeString(b, "{\"training\": [{\"image\": [\"x/UCSF-PDGM-004_ADC.nii.gz\"], \"id\": \"IXI002-Guys-0828\"}],"
+                + " \"validation\": [{\"image\": [\"UCSF-PDGM-005_DWI.nii.gz\"]}]}");
+        Path root = dir.resolve("data");
+        StudyManifest ma = StudyManifest.readReference(a, root, names);
+        assertEquals(root.resolve("BrainAtlas_registration_sir24/IXI002-Guys-0828-T1.nii.gz"),
+                ma.training().get(0).channels().get(0).path());
+        StudyManifest merged = StudyManifest.merge(List.of(ma, StudyManifest.readReference(b, root, names)));
+        assertEquals(List.of("IXI002-Guys-0828", "IXI002-Guys-0828#2"), merged.training().stream().map(Study::id)
+                .toList());
+        assertEquals(3, merged.pretraining().size());
+        assertEquals(Modality.ADC, merged.training().get(1).modalities().get(0));
+        assertThrows(MedvpException.class, () -> StudyManifest.readReference(json("{}"), root, names));
+    }
+
+    @Test
     void monaiDatalistWith4dImagesClassesAndReports() throws IOException {
         Path p = json("{\"modality\": {\"0\": \"FLAIR\", \"1\": \"T1w\", \"2\": \"t1gd\"},"
                 + " \"training\": [{\"image\": \"imagesTr/BRATS_001.nii.gz\", \"label\": 2, \"report\": \"glioma\"}],"
