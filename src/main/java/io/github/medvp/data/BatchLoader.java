@@ -153,25 +153,35 @@ public final class BatchLoader implements AutoCloseable {
         return z ^ (z >>> 31);
     }
 
-    /** Starts an epoch without cancellation checks; see {@link #epoch(int, Progress)}. */
+    /** Starts an epoch without cancellation checks; see {@link #epoch(int, int, Progress)}. */
     public Epoch epoch(int epoch) {
-        return epoch(epoch, Progress.NONE);
+        return epoch(epoch, 0, Progress.NONE);
+    }
+
+    /** Starts an epoch from its first batch; see {@link #epoch(int, int, Progress)}. */
+    public Epoch epoch(int epoch, Progress progress) {
+        return epoch(epoch, 0, progress);
     }
 
     /**
      * Starts preparing the batches of an epoch. An epoch still open is closed first (its pending work cancelled).
      *
+     * @param fromBatch the first batch to deliver: a run resumed in the middle of an epoch gets exactly the batches
+     *        it had not seen (batches depend only on seed, epoch and index)
      * @param progress polled while waiting for a batch; a cancel request ends the wait with
      *        {@link Progress.CancelledException}
      */
-    public synchronized Epoch epoch(int epoch, Progress progress) {
+    public synchronized Epoch epoch(int epoch, int fromBatch, Progress progress) {
         if (pool.isShutdown()) {
             throw new IllegalStateException("loader closed");
+        }
+        if (fromBatch < 0 || fromBatch > batchesPerEpoch()) {
+            throw new IllegalArgumentException("batch " + fromBatch + " is not in 0.." + batchesPerEpoch());
         }
         if (current != null) {
             current.close();
         }
-        current = new Epoch(epoch, progress);
+        current = new Epoch(epoch, fromBatch, progress);
         return current;
     }
 
@@ -226,11 +236,13 @@ public final class BatchLoader implements AutoCloseable {
         private int submitted;
         private int taken;
 
-        private Epoch(int epoch, Progress progress) {
+        private Epoch(int epoch, int fromBatch, Progress progress) {
             this.epoch = epoch;
             this.progress = progress;
             this.order = order(epoch);
             this.count = batchesPerEpoch();
+            this.submitted = fromBatch;
+            this.taken = fromBatch;
             fill();
         }
 
@@ -253,6 +265,11 @@ public final class BatchLoader implements AutoCloseable {
         /** Batches in this epoch. */
         public int size() {
             return count;
+        }
+
+        /** Index of the batch {@link #next()} returns next. */
+        public int position() {
+            return taken;
         }
 
         @Override

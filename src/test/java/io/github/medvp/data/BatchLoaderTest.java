@@ -84,6 +84,23 @@ class BatchLoaderTest {
     }
 
     @Test
+    void resumingMidEpochGivesTheRemainingBatches() {
+        List<byte[]> all = run(2, 3, 4);
+        try (BatchLoader l = new BatchLoader(studies(10), AUGMENT, new BatchLoader.Options(3, 2, 3, 46, true, true))) {
+            BatchLoader.Epoch e = l.epoch(4, 1, Progress.NONE);
+            assertEquals(1, e.position());
+            Batch b = e.next();
+            assertEquals(1, b.index());
+            ByteBuffer bytes = b.imageBytes();
+            byte[] a = new byte[bytes.remaining()];
+            bytes.get(a);
+            assertTrue(java.util.Arrays.equals(all.get(3), a), "batch 1 of a resumed epoch = batch 1 of a full one");
+            e.next();
+            assertFalse(e.hasNext());
+        }
+    }
+
+    @Test
     void epochsShuffleUnderTheSeedAndDropTheLastPartialBatch() {
         try (BatchLoader l = new BatchLoader(studies(10), FAKE_LOAD, new BatchLoader.Options(3, 2, 2, 5, true, true))) {
             assertEquals(3, l.batchesPerEpoch());
