@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -140,6 +142,60 @@ final class JsonManifests {
             id = defaultId(channels.isEmpty() ? null : channels.get(0).path(), image.isJsonPrimitive());
         }
         return new Study(id, channels, label, cls, report, where);
+    }
+
+    /**
+     * Writes {@code m} in the format {@link #read} reads back to the same studies: absolute paths, the study id, and
+     * per-record {@code "modalities"} (the tokens, so unknown ones stay visible) with a 4D file's channels.
+     */
+    static void write(StudyManifest m, Path json) throws IOException {
+        JsonObject root = new JsonObject();
+        for (Split split : Split.values()) {
+            if (m.get(split).isEmpty()) {
+                continue;
+            }
+            JsonArray list = new JsonArray();
+            for (Study s : m.get(split)) {
+                list.add(record(s));
+            }
+            root.add(split.key(), list);
+        }
+        Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
+        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root));
+        Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static JsonObject record(Study s) {
+        JsonObject r = new JsonObject();
+        r.addProperty("id", s.id());
+        JsonArray tokens = new JsonArray();
+        // One 4D file when channel i is volume i of the same file; read() restores that from "modalities".
+        boolean single = !s.channels().isEmpty();
+        for (int i = 0; i < s.channels().size(); i++) {
+            Study.Channel c = s.channels().get(i);
+            tokens.add(c.token());
+            single &= c.volume() == i && c.path().equals(s.channels().get(0).path());
+        }
+        if (single) {
+            r.addProperty("image", s.channels().get(0).path().toAbsolutePath().toString());
+        } else {
+            JsonArray files = new JsonArray();
+            for (Study.Channel c : s.channels()) {
+                files.add(c.path().toAbsolutePath().toString());
+            }
+            r.add("image", files);
+        }
+        r.add("modalities", tokens);
+        if (s.label() != null) {
+            r.addProperty("label", s.label().toAbsolutePath().toString());
+        }
+        if (s.classLabel() != null) {
+            r.addProperty("class", s.classLabel());
+        }
+        if (s.report() != null) {
+            r.addProperty("report", s.report());
+        }
+        return r;
     }
 
     /** The case part of the first file name; for a single (4D) file or files without tokens, the whole stem. */

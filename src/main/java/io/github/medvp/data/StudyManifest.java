@@ -97,6 +97,14 @@ public final class StudyManifest {
         return new StudyManifest(Map.of(Split.TRAINING, FolderDiscovery.discover(folder, names)), folder.toString());
     }
 
+    /**
+     * Writes this manifest as JSON that {@link #readJson} reads back to the same studies (absolute paths, ids,
+     * channel names), e.g. into a run folder so the exact split of a run is on record. Written atomically.
+     */
+    public void writeJson(Path json) throws IOException {
+        JsonManifests.write(this, json);
+    }
+
     /** The studies of one split (possibly empty). */
     public List<Study> get(Split split) {
         return splits.get(split);

@@ -99,6 +99,31 @@ class StudyManifestTest {
     }
 
     @Test
+    void writtenManifestsReadBackTheSame() throws IOException {
+        Path p = json("{\"modality\": {\"0\": \"FLAIR\", \"1\": \"T1w\"},"
+                + " \"training\": [{\"image\": \"imagesTr/BRATS_001.nii.gz\", \"label\": \"l/BRATS_001.nii.gz\"},"
+                + " {\"image\": [\"c/c_t2.nii.gz\", \"c/c_swi.nii.gz\"], \"class\": 1, \"report\": \"r\"}],"
+                + " \"test\": [{\"image\": [\"d/d_t1.nii\"], \"label\": 0}]}");
+        StudyManifest m = StudyManifest.readJson(p, null, names).withTrainingFraction(1, 1);
+        Path out = dir.resolve("run/manifest.json");
+        Files.createDirectories(out.getParent());
+        m.writeJson(out);
+        StudyManifest back = StudyManifest.readJson(out, Path.of("/elsewhere"), names);
+        for (Split s : Split.values()) {
+            assertEquals(m.get(s).size(), back.get(s).size());
+            for (int i = 0; i < m.get(s).size(); i++) {
+                Study a = m.get(s).get(i), b = back.get(s).get(i);
+                assertEquals(a.id(), b.id());
+                assertEquals(a.channels(), b.channels());
+                assertEquals(a.label(), b.label());
+                assertEquals(a.classLabel(), b.classLabel());
+                assertEquals(a.report(), b.report());
+            }
+        }
+        assertEquals(0, back.validation().size());
+    }
+
+    @Test
     void hintNamesListedFilesAndIdsStayUnique() throws IOException {
         Path p = json("{\"channel_names\": [\"t1\", \"t2\"], \"training\": ["
                 + "{\"image\": [\"a/case_0000.nii.gz\", \"a/case_0001.nii.gz\"], \"label\": \"a/case.nii.gz\"},"
