@@ -5,7 +5,8 @@ import java.util.random.RandomGenerator;
 /**
  * One random crop of a fixed size (MONAI {@code RandSpatialCrop}, {@code random_size=False}): per axis the size is
  * {@code min(size, dim)} and the start is uniform in {@code [0, dim − size]}; axes shorter than the size are kept
- * whole, so follow with {@link PadTo} for a fixed output shape. Label and affine follow the image.
+ * whole, so follow with {@link PadTo} for a fixed output shape. Label and affine follow the image; the start is
+ * recorded as {@link Sample#CROP_START}.
  */
 public final class RandomCrop implements Transform {
 
@@ -28,7 +29,7 @@ public final class RandomCrop implements Transform {
             sz[a] = Math.min(size[a], dims[a]);
             start[a] = rng.nextInt(dims[a] - sz[a] + 1);
         }
-        return Voxels.crop(s, start, sz);
+        return Voxels.crop(s, start, sz).with(Sample.CROP_START, start);
     }
 
     @Override

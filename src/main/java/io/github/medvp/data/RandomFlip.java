@@ -20,23 +20,13 @@ public final class RandomFlip implements Transform {
 
     @Override
     public Sample apply(Sample s, RandomGenerator rng) {
-        int[] dims = s.shape();
-        var g = s.geometry();
         for (int axis = 0; axis < 3; axis++) {
             // Always draw, so the random stream does not depend on earlier outcomes.
             if (rng.nextDouble() < p) {
-                for (float[] c : s.image()) {
-                    Voxels.flip(c, dims, axis);
-                }
-                if (s.label() != null) {
-                    for (float[] c : s.label()) {
-                        Voxels.flip(c, dims, axis);
-                    }
-                }
-                g = Voxels.flip(g, axis, dims[axis]);
+                s = Voxels.flip(s, axis);
             }
         }
-        return g == s.geometry() ? s : s.withVolume(dims, s.image(), s.label(), g);
+        return s;
     }
 
     @Override

@@ -13,9 +13,11 @@ import io.github.medvp.io.Geometry;
  * One study on its way through a {@link Transform} chain: a multi-channel float volume (C, X, Y, Z), its
  * {@link Geometry}, the modality of each channel, an optional label volume and a metadata map.
  * <p>
- * Layout: one {@code float[]} per channel in C order over (X, Y, Z), so Z varies fastest and index
- * {@code (x*ny + y)*nz + z}. One array per channel lets channel selection, duplication and per-channel statistics
- * work without touching other channels, and a batch (B, C, X, Y, Z) is assembled with one bulk copy per channel.
+ * Layout: one {@code float[]} per channel with X varying fastest, index {@code x + nx*(y + ny*z)}: the order of
+ * NIfTI files and imglib2 {@code ArrayImg}s, so loading, reorientation and resampling through {@code io} need no
+ * transposition of whole volumes; only the small final crops are transposed, once, into the C-order (B, C, X, Y, Z)
+ * batch ({@link Batch}). One array per channel lets channel selection, duplication and per-channel statistics work
+ * without touching other channels.
  * <p>
  * Ownership: a transform may modify the arrays of the sample it is given and return them in its result; the input
  * sample must not be used afterwards ({@link #copy()} first to keep it). No two channels share an array. A sample
@@ -28,6 +30,8 @@ public final class Sample {
     public static final String NEW_DIM = "new_dim";
     /** Metadata key: the template ROI offset of the crop ({@code int[3]}, spec §1.3). */
     public static final String REP_START = "rep_start";
+    /** Metadata key: where {@link RandomCrop} started, in voxels of its input ({@code int[3]}). */
+    public static final String CROP_START = "crop_start";
     /** Metadata key: the affine recorded with {@link #NEW_DIM} ({@code double[4][4]}). */
     public static final String ORIENT_AFFINE = "orient_affine";
 
@@ -89,6 +93,7 @@ public final class Sample {
         return new Sample(null, shape, image, modalities, label, g, Map.of());
     }
 
+    /** The study this sample came from, or {@code null}. */
     public Study study() {
         return study;
     }
@@ -98,6 +103,7 @@ public final class Sample {
         return study == null ? "sample" : study.id();
     }
 
+    /** True once voxels are present ({@link LoadStudy} ran or the sample was made from arrays). */
     public boolean isLoaded() {
         return image != null;
     }
@@ -122,6 +128,7 @@ public final class Sample {
         return image;
     }
 
+    /** The modality of each channel, in channel order. */
     public List<Modality> modalities() {
         return modalities;
     }
@@ -131,6 +138,7 @@ public final class Sample {
         return label;
     }
 
+    /** The voxel-to-world affine of the current grid, or {@code null} when not loaded. */
     public Geometry geometry() {
         return geometry;
     }

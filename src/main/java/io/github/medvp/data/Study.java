@@ -66,6 +66,7 @@ public final class Study {
         this.source = source == null ? "" : source;
     }
 
+    /** The study id, unique within its manifest. */
     public String id() {
         return id;
     }

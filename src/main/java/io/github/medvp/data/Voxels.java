@@ -3,8 +3,9 @@ package io.github.medvp.data;
 import io.github.medvp.io.Geometry;
 
 /**
- * Primitive-array kernels shared by the spatial transforms, over C-order (X, Y, Z) float arrays (Z fastest).
- * Inner loops run over {@code z} with bulk copies where possible; nothing here boxes or dispatches per voxel.
+ * Primitive-array kernels shared by the spatial transforms, over (X, Y, Z) float arrays with X fastest (see
+ * {@link Sample}). Inner loops run along X with bulk copies where possible; nothing here boxes or dispatches per
+ * voxel.
  */
 final class Voxels {
 
@@ -12,7 +13,7 @@ final class Voxels {
     }
 
     static int index(int[] dims, int x, int y, int z) {
-        return (x * dims[1] + y) * dims[2] + z;
+        return x + dims[0] * (y + dims[1] * z);
     }
 
     /**
@@ -21,14 +22,14 @@ final class Voxels {
      */
     static float[] region(float[] src, int[] dims, int[] start, int[] size) {
         float[] out = new float[size[0] * size[1] * size[2]];
-        int z0 = Math.max(0, -start[2]);
-        int z1 = Math.min(size[2], dims[2] - start[2]);
-        if (z1 <= z0) {
+        int x0 = Math.max(0, -start[0]);
+        int x1 = Math.min(size[0], dims[0] - start[0]);
+        if (x1 <= x0) {
             return out;
         }
-        for (int x = 0; x < size[0]; x++) {
-            int sx = start[0] + x;
-            if (sx < 0 || sx >= dims[0]) {
+        for (int z = 0; z < size[2]; z++) {
+            int sz = start[2] + z;
+            if (sz < 0 || sz >= dims[2]) {
                 continue;
             }
             for (int y = 0; y < size[1]; y++) {
@@ -36,8 +37,8 @@ final class Voxels {
                 if (sy < 0 || sy >= dims[1]) {
                     continue;
                 }
-                System.arraycopy(src, (sx * dims[1] + sy) * dims[2] + start[2] + z0, out,
-                        (x * size[1] + y) * size[2] + z0, z1 - z0);
+                System.arraycopy(src, (sz * dims[1] + sy) * dims[0] + start[0] + x0, out,
+                        (z * size[1] + y) * size[0] + x0, x1 - x0);
             }
         }
         return out;
@@ -72,15 +73,15 @@ final class Voxels {
     static int[][] foregroundBox(float[][] channels, int[] dims) {
         int[] lo = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE };
         int[] hi = { -1, -1, -1 };
-        int nz = dims[2];
+        int nx = dims[0];
         for (float[] a : channels) {
-            for (int x = 0; x < dims[0]; x++) {
+            for (int z = 0; z < dims[2]; z++) {
                 for (int y = 0; y < dims[1]; y++) {
-                    int row = (x * dims[1] + y) * nz;
+                    int row = (z * dims[1] + y) * nx;
                     int first = -1;
-                    for (int z = 0; z < nz; z++) {
-                        if (a[row + z] > 0) {
-                            first = z;
+                    for (int x = 0; x < nx; x++) {
+                        if (a[row + x] > 0) {
+                            first = x;
                             break;
                         }
                     }
@@ -88,18 +89,18 @@ final class Voxels {
                         continue;
                     }
                     int last = first;
-                    for (int z = nz - 1; z > first; z--) {
-                        if (a[row + z] > 0) {
-                            last = z;
+                    for (int x = nx - 1; x > first; x--) {
+                        if (a[row + x] > 0) {
+                            last = x;
                             break;
                         }
                     }
-                    lo[0] = Math.min(lo[0], x);
-                    hi[0] = Math.max(hi[0], x);
+                    lo[0] = Math.min(lo[0], first);
+                    hi[0] = Math.max(hi[0], last);
                     lo[1] = Math.min(lo[1], y);
                     hi[1] = Math.max(hi[1], y);
-                    lo[2] = Math.min(lo[2], first);
-                    hi[2] = Math.max(hi[2], last);
+                    lo[2] = Math.min(lo[2], z);
+                    hi[2] = Math.max(hi[2], z);
                 }
             }
         }
@@ -109,12 +110,26 @@ final class Voxels {
         return new int[][] { lo, { hi[0] + 1, hi[1] + 1, hi[2] + 1 } };
     }
 
+    /** The sample reversed along {@code axis}: image and label channels in place, the affine updated. */
+    static Sample flip(Sample s, int axis) {
+        int[] dims = s.shape();
+        for (float[] c : s.image()) {
+            flip(c, dims, axis);
+        }
+        if (s.label() != null) {
+            for (float[] c : s.label()) {
+                flip(c, dims, axis);
+            }
+        }
+        return s.withVolume(dims, s.image(), s.label(), flip(s.geometry(), axis, dims[axis]));
+    }
+
     /** Reverses {@code a} along {@code axis} in place. */
     static void flip(float[] a, int[] dims, int axis) {
         int nx = dims[0], ny = dims[1], nz = dims[2];
-        if (axis == 2) {
-            for (int row = 0; row < nx * ny; row++) {
-                for (int i = row * nz, j = i + nz - 1; i < j; i++, j--) {
+        if (axis == 0) {
+            for (int row = 0; row < ny * nz; row++) {
+                for (int i = row * nx, j = i + nx - 1; i < j; i++, j--) {
                     float t = a[i];
                     a[i] = a[j];
                     a[j] = t;
@@ -122,15 +137,15 @@ final class Voxels {
             }
             return;
         }
-        // Axes 0 and 1: swap whole z-rows, never single voxels.
-        float[] tmp = new float[nz];
-        for (int x = 0; x < (axis == 0 ? nx / 2 : nx); x++) {
+        // Axes 1 and 2: swap whole x-rows, never single voxels.
+        float[] tmp = new float[nx];
+        for (int z = 0; z < (axis == 2 ? nz / 2 : nz); z++) {
             for (int y = 0; y < (axis == 1 ? ny / 2 : ny); y++) {
-                int i = (x * ny + y) * nz;
-                int j = axis == 0 ? ((nx - 1 - x) * ny + y) * nz : (x * ny + (ny - 1 - y)) * nz;
-                System.arraycopy(a, i, tmp, 0, nz);
-                System.arraycopy(a, j, a, i, nz);
-                System.arraycopy(tmp, 0, a, j, nz);
+                int i = (z * ny + y) * nx;
+                int j = axis == 2 ? ((nz - 1 - z) * ny + y) * nx : (z * ny + (ny - 1 - y)) * nx;
+                System.arraycopy(a, i, tmp, 0, nx);
+                System.arraycopy(a, j, a, i, nx);
+                System.arraycopy(tmp, 0, a, j, nx);
             }
         }
     }

@@ -74,11 +74,12 @@ class CropTransformsTest {
             Sample s = new RandomCrop(3, 3, 4).apply(TestSamples.of(shape, TestSamples.ramp(shape)), rng);
             assertArrayEquals(new int[] { 3, 3, 2 }, s.shape(), "axes shorter than the crop stay whole");
             int first = (int) at(s, 0, 0, 0, 0) - 1; // ramp value → source index
-            int x = first / 6, y = first / 2 % 3, z = first % 2;
+            int x = first % 5, y = first / 5 % 3, z = first / 15;
             seen[0][x]++;
             assertEquals(0, y);
             assertEquals(0, z);
-            assertEquals(TestSamples.ramp(shape)[((x + 2) * 3 + 2) * 2 + 1], at(s, 0, 2, 2, 1));
+            assertArrayEquals(new int[] { x, 0, 0 }, (int[]) s.meta(Sample.CROP_START));
+            assertEquals(TestSamples.ramp(shape)[x + 2 + 5 * (2 + 3 * 1)], at(s, 0, 2, 2, 1));
             assertArrayEquals(new double[] { 10 + 2 * x, 20, 30 }, s.geometry().toWorld(0, 0, 0), 0);
         }
         for (int x = 0; x < 3; x++) {

@@ -52,7 +52,7 @@ class LabelAndTemplateTest {
         Sample cropped = Compose.of(new RandomCrop(4, 4, 6), new PadTo(4, 4, 6), TemplateOffset.repStart(20, 20, 12))
                 .apply(s, new SplittableRandom(4));
         int first = (int) TestSamples.at(cropped, 0, 0, 0, 1) - 1; // z padded by 1 before
-        int cx = first / 30, cy = first / 3 % 10;
+        int cx = first % 8, cy = first / 8 % 10;
         // start = crop origin in the frame, −1 on z for the padding; shift = (template − new_dim) // 2.
         assertArrayEquals(new int[] { cx + 6, cy + 5, -1 + 4 }, (int[]) cropped.meta(Sample.REP_START));
         TemplateOffset.checkInside(cropped, new int[] { 20, 20, 12 }, new int[] { 4, 4, 6 });

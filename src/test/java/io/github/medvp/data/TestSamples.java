@@ -11,7 +11,7 @@ final class TestSamples {
     private TestSamples() {
     }
 
-    /** A sample with the given channels (C order, Z fastest), modalities flair, t1, ... and a 2 mm grid at (10, 20, 30). */
+    /** A sample with the given channels (X fastest), modalities flair, t1, ... and a 2 mm grid at (10, 20, 30). */
     static Sample of(int[] shape, float[]... channels) {
         List<Modality> mods = new ArrayList<>();
         for (int c = 0; c < channels.length; c++) {
@@ -35,15 +35,15 @@ final class TestSamples {
 
     static float at(Sample s, int c, int x, int y, int z) {
         int[] d = s.shape();
-        return s.image()[c][(x * d[1] + y) * d[2] + z];
+        return s.image()[c][x + d[0] * (y + d[1] * z)];
     }
 
     static float label(Sample s, int c, int x, int y, int z) {
         int[] d = s.shape();
-        return s.label()[c][(x * d[1] + y) * d[2] + z];
+        return s.label()[c][x + d[0] * (y + d[1] * z)];
     }
 
     static void set(float[] a, int[] d, int x, int y, int z, float v) {
-        a[(x * d[1] + y) * d[2] + z] = v;
+        a[x + d[0] * (y + d[1] * z)] = v;
     }
 }
