@@ -1,5 +1,6 @@
 package io.github.medvp.train;
 
+import io.github.medvp.engine.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.github.medvp.train;
+package io.github.medvp.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

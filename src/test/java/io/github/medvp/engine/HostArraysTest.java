@@ -1,11 +1,10 @@
-package io.github.medvp.train;
+package io.github.medvp.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.MedvpException;
-import io.github.medvp.engine.Engines;
 import io.github.medvp.io.DType;
 import io.github.medvp.io.HostTensor;
 import org.junit.jupiter.api.Test;
