@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * <p>
  * The masks of a whole batch are made in one go on the device: one random score per block, the rank of each score
  * within its row ({@code argsort} of {@code argsort}, so ties cannot change the count), keep ranks below k, then a
- * broadcast expands each block to its voxels. Only the scores come from the host (see {@link StepRandom}).
+ * broadcast expands each block to its voxels. Only the scores come from the host, drawn from the micro-step's generator
+ * ({@link io.github.medvp.train.StepContext#random()}), so masks do not depend on the device's random stream.
  */
 public final class BlockMask {
 

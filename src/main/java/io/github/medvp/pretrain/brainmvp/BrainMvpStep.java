@@ -3,7 +3,14 @@ package io.github.medvp.pretrain.brainmvp;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.medvp.MedvpException;
+import io.github.medvp.data.Batch;
+import io.github.medvp.train.Losses;
+import io.github.medvp.train.StepContext;
+import io.github.medvp.train.TrainStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,12 +25,12 @@ import java.util.SplittableRandom;
  * <li>{@code L_CL}, the symmetric InfoNCE on the flattened x4 (view 2 = student, view 1 = teacher), from
  * {@code epoch ≥ contrastiveStartEpoch} (1000); 0 before.</li>
  * </ul>
- * All randomness comes from {@link StepRandom#of(long, long, int)}, so the same (seed, optimiser step, micro-step)
- * gives the same channel, masks and sources. The step allocates only inside the caller's NDScope, never reads the
- * device, and normalises the templates once. The loss is not divided by the accumulation steps: that is the
- * training loop's job.
+ * All randomness comes from {@link StepContext#random()}, a function of (seed, optimiser step, micro-step), so a
+ * resumed run draws the same channel, masks and sources, on any device. The step allocates only inside the
+ * caller's NDScope, never reads the device, and normalises the templates once. The loss is not divided by the
+ * accumulation steps: {@link io.github.medvp.train.TrainLoop} does that.
  */
-public final class BrainMvpStep {
+public final class BrainMvpStep implements TrainStep<Batch> {
 
     /** Component names, in order. */
     public static final String MD = "loss_md";
@@ -40,7 +47,6 @@ public final class BrainMvpStep {
     private final double weightCmr;
     private final double weightCl;
     private final double temperature;
-    private final long seed;
 
     private BrainMvpStep(Builder b) {
         model = b.model;
@@ -51,7 +57,6 @@ public final class BrainMvpStep {
         weightCmr = b.weightCmr;
         weightCl = b.weightCl;
         temperature = b.temperature;
-        seed = b.seed;
     }
 
     /** @return a builder; the model is required, everything else defaults to the reference's pre-training run */
@@ -81,21 +86,51 @@ public final class BrainMvpStep {
     }
 
     /**
-     * Computes the losses of one micro-batch in training mode (gradients are recorded by the caller's collector).
+     * The losses of one micro-batch of the data pipeline, in training mode (the loop records gradients).
      *
-     * @param ps the parameter store
+     * @param batch images with per-sample modalities and {@code rep_start}
+     * @param ctx the micro-step (epoch selects the phase; its generator the random draws)
+     * @return total loss and {@link #MD}, {@link #CMR}, {@link #CL}
+     * @throws MedvpException when the batch has no {@code rep_start} or a modality without template
+     */
+    @Override
+    public Losses forward(Batch batch, StepContext ctx) {
+        return forward(input(batch, ctx.manager()), ctx);
+    }
+
+    /**
+     * The losses of one micro-batch already on the device.
+     *
      * @param input the batch, images on the training device
-     * @param epoch 0-based epoch (selects the phase)
-     * @param optimiserStep optimiser updates done so far
-     * @param microStep micro-batch index within the accumulation window
+     * @param ctx the micro-step
      * @return total loss and {@link #MD}, {@link #CMR}, {@link #CL}
      */
-    public StepLosses compute(ParameterStore ps, BrainMvpInput input, int epoch, long optimiserStep, int microStep) {
-        return run(ps, input, epoch, StepRandom.of(seed, optimiserStep, microStep)).losses();
+    public Losses forward(BrainMvpInput input, StepContext ctx) {
+        return run(new ParameterStore(ctx.manager(), false), input, ctx.epoch(), ctx.random()).losses();
+    }
+
+    /**
+     * Moves a batch to the device (one transfer; on the CPU the batch memory is shared, not copied).
+     *
+     * @param batch a batch of the BrainMVP pipeline
+     * @param manager the step's manager
+     * @return the step input
+     * @throws MedvpException when a sample has no {@code rep_start}
+     */
+    public static BrainMvpInput input(Batch batch, NDManager manager) {
+        int[][] repStart = batch.repStarts();
+        for (int i = 0; i < repStart.length; i++) {
+            if (repStart[i] == null) {
+                throw new MedvpException("study " + batch.studyIds().get(i) + " has no rep_start: the BrainMVP "
+                        + "pipeline must end with TemplateOffset.repStart after the random crop");
+            }
+        }
+        NDArray images = manager.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
+        return new BrainMvpInput(images, batch.modalities(), repStart);
     }
 
     /** The views and losses of one step; the views are kept for tests and inspection. */
-    record Outcome(TwoViews views, NDArray reconstruction, StepLosses losses) {
+    record Outcome(TwoViews views, NDArray reconstruction, Losses losses) {
     }
 
     Outcome run(ParameterStore ps, BrainMvpInput input, int epoch, SplittableRandom rng) {
@@ -130,7 +165,7 @@ public final class BrainMvpStep {
         components.put(MD, md);
         components.put(CMR, cmr);
         components.put(CL, cl);
-        return new Outcome(views, reconstruction, new StepLosses(total, components));
+        return new Outcome(views, reconstruction, new Losses(total, components));
     }
 
     /** Builder for {@link BrainMvpStep}. */
@@ -143,7 +178,6 @@ public final class BrainMvpStep {
         private double weightCmr = 1;
         private double weightCl = 1;
         private double temperature = 1;
-        private long seed = 46;
 
         private Builder() {
         }
@@ -192,12 +226,6 @@ public final class BrainMvpStep {
         /** @param temperature τ of the contrastive loss, default 1 @return this */
         public Builder optTemperature(double temperature) {
             this.temperature = temperature;
-            return this;
-        }
-
-        /** @param seed the run's seed, default 46 (the reference's seed on rank 0) @return this */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
             return this;
         }
 

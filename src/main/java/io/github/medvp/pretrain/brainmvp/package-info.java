@@ -7,7 +7,8 @@
  * {@link io.github.medvp.pretrain.brainmvp.BrainMvpModel}.
  * <p>
  * A step is a pure function of the batch, the parameters and (seed, optimiser step, micro-step)
- * ({@link io.github.medvp.pretrain.brainmvp.StepRandom}); it runs batched on the device, reads nothing back to the
+ * ({@link io.github.medvp.train.StepContext#random()}) and plugs into {@link io.github.medvp.train.TrainLoop} as a
+ * {@link io.github.medvp.train.TrainStep} over {@link io.github.medvp.data.Batch}es; it runs batched on the device, reads nothing back to the
  * host and allocates only inside the caller's NDScope. Deliberate differences from the reference code are listed
  * where they occur: templates are exported normalised (spec §6.8), and a study with a single distinct modality
  * falls back to the template in the cross-modal view.

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.train.StepContext;
 import org.junit.jupiter.api.Test;
 
 class BlockMaskTest {
@@ -27,7 +28,7 @@ class BlockMaskTest {
     @Test
     void everyMaskOf96CubedKeepsExactly345Blocks() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray masks = mask.sample(m, 6, new Shape(96, 96, 96), DataType.FLOAT32, StepRandom.of(46, 0, 0));
+            NDArray masks = mask.sample(m, 6, new Shape(96, 96, 96), DataType.FLOAT32, rng(46, 0, 0));
             assertEquals(new Shape(6, 1, 96, 96, 96), masks.getShape());
             float[] kept = masks.neg().add(1).reshape(6, -1).sum(new int[] {1}).toFloatArray();
             for (float k : kept) {
@@ -41,7 +42,7 @@ class BlockMaskTest {
     @Test
     void masksAreConstantOnBlocksAndBinary() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray masks = mask.sample(m, 4, new Shape(32, 24, 16), DataType.FLOAT32, StepRandom.of(1, 2, 3));
+            NDArray masks = mask.sample(m, 4, new Shape(32, 24, 16), DataType.FLOAT32, rng(1, 2, 3));
             NDArray blocks = masks.reshape(4, 4, 8, 3, 8, 2, 8).transpose(0, 1, 3, 5, 2, 4, 6).reshape(4, 24, 512);
             NDArray spread = blocks.max(new int[] {2}).sub(blocks.min(new int[] {2}));
             assertEquals(0f, spread.abs().max().getFloat());
@@ -76,13 +77,18 @@ class BlockMaskTest {
     void drawsArePureFunctionsOfSeedStepAndMicroStep() {
         try (NDManager m = NDManager.newBaseManager()) {
             Shape s = new Shape(32, 32, 32);
-            NDArray a = mask.sample(m, 2, s, DataType.FLOAT32, StepRandom.of(46, 10, 1));
-            NDArray b = mask.sample(m, 2, s, DataType.FLOAT32, StepRandom.of(46, 10, 1));
-            NDArray c = mask.sample(m, 2, s, DataType.FLOAT32, StepRandom.of(46, 10, 0));
-            NDArray d = mask.sample(m, 2, s, DataType.FLOAT32, StepRandom.of(46, 11, 1));
+            NDArray a = mask.sample(m, 2, s, DataType.FLOAT32, rng(46, 10, 1));
+            NDArray b = mask.sample(m, 2, s, DataType.FLOAT32, rng(46, 10, 1));
+            NDArray c = mask.sample(m, 2, s, DataType.FLOAT32, rng(46, 10, 0));
+            NDArray d = mask.sample(m, 2, s, DataType.FLOAT32, rng(46, 11, 1));
             assertEquals(0f, a.sub(b).abs().sum().getFloat());
             assertFalse(a.sub(c).abs().sum().getFloat() == 0);
             assertFalse(a.sub(d).abs().sum().getFloat() == 0);
         }
+    }
+
+    /** The generator the training loop gives micro-step (step, micro) of a run seeded {@code seed}. */
+    static java.util.SplittableRandom rng(long seed, long step, int micro) {
+        return new StepContext(0, step, micro, 1, seed, null).random();
     }
 }

@@ -14,7 +14,7 @@ import io.github.medvp.data.Modality;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.TensorFiles;
 import io.github.medvp.nn.StateDictImport;
-import io.github.medvp.nn.StateDicts;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.train.NamedParameters;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,7 +62,7 @@ class BrainMvpModelTest {
                     m.randomUniform(0f, 1f, new Shape(8, 48, 48, 48)).toFloatArray());
             Map<String, NDArray> sd = referenceCheckpoint(source, m);
             Map<String, HostTensor> host = new LinkedHashMap<>();
-            sd.forEach((k, v) -> host.put(k, StateDicts.toHost(v)));
+            sd.forEach((k, v) -> host.put(k, HostArrays.toHost(v)));
             Path file = dir.resolve("model_bestValRMSE.safetensors");
             TensorFiles.write(file, host, Map.of());
 

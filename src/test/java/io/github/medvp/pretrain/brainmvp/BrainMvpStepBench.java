@@ -8,8 +8,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.Losses;
+import io.github.medvp.train.StepContext;
 import io.github.medvp.train.NamedParameters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,6 @@ class BrainMvpStepBench {
             BrainMvpInput in = data.batch(m, all);
             resetPeak();
             try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(1e-5).build()) {
-                ParameterStore ps = new ParameterStore(m, false);
                 double[] sums = new double[4];
                 for (int s = 0; s < warmup + timed; s++) {
                     try (NDScope scope = new NDScope()) {
@@ -67,7 +67,7 @@ class BrainMvpStepBench {
                         long t2;
                         NDArray total;
                         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                            StepLosses l = step.compute(ps, in, 1000, s, 0);
+                            Losses l = step.forward(in, new StepContext(1000, s, 0, 1, 46, m));
                             total = l.total();
                             total.getFloat(); // sync point: forward done (CPU is synchronous anyway)
                             t1 = System.nanoTime();
