@@ -1,0 +1,130 @@
+package io.github.medvp.pretrain.brainmvp;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.medvp.data.Modality;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.train.Adam;
+import io.github.medvp.train.Losses;
+import io.github.medvp.train.MemoryProbe;
+import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.StepContext;
+import io.github.medvp.train.StepTimer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Times the BrainMVP pre-training step (forward, backward, AdamW update) on random inputs, all phases on (cross-modal
+ * view and contrastive term), and reports peak memory. Presets: {@code tiny} (32³, 8 × 48³ templates) and
+ * {@code small} (96³, 8 × 240×240×155 templates, the reference's sizes).
+ */
+public final class BrainMvpBenchmark {
+
+    private static final List<Modality> MODALITIES = List.of(Modality.FLAIR, Modality.T1, Modality.T1C, Modality.T2);
+
+    private BrainMvpBenchmark() {
+    }
+
+    /**
+     * @param preset {@code tiny} or {@code small}
+     * @param batch studies per step (B; the encoder sees 2B volumes)
+     * @param warmup untimed steps first
+     * @param steps timed steps
+     * @param device where to run
+     * @return one line: configuration, step time (median of forward, backward, update, whole step) and memory
+     */
+    public static String run(String preset, int batch, int warmup, int steps, Device device) {
+        boolean small = "small".equals(preset);
+        if (!small && !"tiny".equals(preset)) {
+            throw new IllegalArgumentException("preset must be tiny or small, got " + preset);
+        }
+        int size = small ? 96 : 32;
+        BrainMvpModel.Builder builder = small ? BrainMvpModel.small() : BrainMvpModel.tiny();
+        if (!small) {
+            builder.optTemplates(ModalityTemplates.builder().optGrid(48, 48, 48));
+        }
+        int[] grid = small ? new int[] {240, 240, 155} : new int[] {48, 48, 48};
+        resetPeak();
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            BrainMvpModel model = builder.build();
+            model.initialize(m, DataType.FLOAT32, new Shape(1, 1, size, size, size));
+            NamedParameters params = model.namedParameters();
+            BrainMvpStep step = BrainMvpStep.builder().setModel(model).optTemplateWarmupEpochs(-1)
+                    .optContrastiveStartEpoch(0).build();
+            List<List<Modality>> modalities = new ArrayList<>();
+            int[][] starts = new int[batch][];
+            for (int b = 0; b < batch; b++) {
+                modalities.add(MODALITIES);
+                starts[b] = new int[] {(grid[0] - size) / 2, (grid[1] - size) / 2, (grid[2] - size) / 2};
+            }
+            BrainMvpInput input = new BrainMvpInput(m.randomUniform(0f, 1f, new Shape(batch, 4, size, size, size)),
+                    modalities, starts);
+            StepTimer forward = new StepTimer(warmup, 2 * batch);
+            StepTimer backward = new StepTimer(warmup, 2 * batch);
+            StepTimer update = new StepTimer(warmup, 2 * batch);
+            StepTimer whole = new StepTimer(warmup, 2 * batch);
+            try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(1e-5).build()) {
+                for (int s = 0; s < warmup + steps; s++) {
+                    try (NDScope scope = new NDScope()) {
+                        long t0 = System.nanoTime();
+                        params.zeroGradients();
+                        long t1;
+                        long t2;
+                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                            Losses l = step.forward(input, new StepContext(1000, s, 0, 1, 46, m));
+                            l.total().getFloat(); // waits for the device
+                            t1 = System.nanoTime();
+                            gc.backward(l.total());
+                            t2 = System.nanoTime();
+                        }
+                        adam.step(3e-4, null);
+                        NDArray probe = params.get("rep_template").array().get(0, 0, 0, 0);
+                        probe.getFloat();
+                        long t3 = System.nanoTime();
+                        forward.record((t1 - t0) / 1e6);
+                        backward.record((t2 - t1) / 1e6);
+                        update.record((t3 - t2) / 1e6);
+                        whole.record((t3 - t0) / 1e6);
+                    }
+                }
+            }
+            return String.format(Locale.ROOT, "BrainMVP %s %d³ B=%d (%d encoder volumes), templates %dx%dx%dx%d, %s: "
+                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s",
+                    preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(), grid[0], grid[1],
+                    grid[2], device, whole.medianMs() / 1e3, forward.medianMs() / 1e3, backward.medianMs() / 1e3,
+                    update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
+                    MemoryProbe.sample(device).report());
+        }
+    }
+
+    /** Forgets the process's peak resident size so far (Linux {@code clear_refs} 5), so the peak is this run's. */
+    private static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or not allowed: the peak then covers the whole process.
+        }
+    }
+
+    /**
+     * {@code BrainMvpBenchmark [tiny|small] [batch] [steps] [device]}, defaults tiny 3 5 cpu.
+     *
+     * @param args see above
+     */
+    public static void main(String[] args) {
+        String preset = args.length > 0 ? args[0] : "tiny";
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Device device = Engines.device(args.length > 3 ? args[3] : "cpu");
+        System.out.println(run(preset, batch, 1, steps, device));
+    }
+}
