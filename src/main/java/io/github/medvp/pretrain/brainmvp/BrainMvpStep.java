@@ -32,11 +32,11 @@ import java.util.SplittableRandom;
  */
 public final class BrainMvpStep implements TrainStep<Batch> {
 
-    /** Component names, in order. */
+    /** Name of L_MD, the template-view (modality distillation) reconstruction loss. */
     public static final String MD = "loss_md";
-    /** Cross-modal reconstruction loss name. */
+    /** Name of L_CMR, the cross-modal reconstruction loss (a second template view during the warm-up). */
     public static final String CMR = "loss_cmr";
-    /** Contrastive loss name. */
+    /** Name of L_CL, the contrastive loss (0 before its start epoch). */
     public static final String CL = "loss_cl";
 
     private final BrainMvpModel model;

@@ -179,7 +179,7 @@ public final class ModalityTemplates extends AbstractBlock {
             NDArray tie = detached.eq(value);
             NDArray count = tie.sum(new int[] {1}, true).toType(flat.getDataType(), false);
             NDArray weights = tie.toType(flat.getDataType(), false);
-            // (R, 1, V) x (R, V, 1): a dot product per row without a full-size temporary.
+            // (R, 1, V) x (R, V, 1): one dot product per row, reading both operands once.
             NDArray dot = flat.expandDims(1).matMul(weights.expandDims(2)).reshape(-1, 1);
             out[k] = value.add(dot.sub(dot.stopGradient()).div(count)).reshape(-1);
         }
