@@ -1,0 +1,74 @@
+package io.github.medvp.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The sample pipelines of the BrainMVP spec, built from the transforms of this package.
+ */
+public final class Pipelines {
+
+    /** BrainMVP's crop edge (96³). */
+    public static final int CROP = 96;
+
+    private Pipelines() {
+    }
+
+    /**
+     * Pre-training (spec §1.3, steps 2–9): {@code k} modalities sub-sampled before anything is read, loaded, RAS,
+     * 1 mm, symmetric foreground crop, per-channel 5–95 percentile scaling with clipping, symmetric foreground crop
+     * again, frame recorded ({@code new_dim}), one random {@code crop}³ crop, zero-padded to {@code crop}³, and
+     * {@code rep_start} against the {@code template} grid. No flips or intensity augmentation.
+     */
+    public static Compose brainMvpPretraining(int k, int crop, int[] template) {
+        return Compose.of(new ModalitySubsample(k), new LoadStudy(false), new ToRas(), new ResampleSpacing(1, 1, 1),
+                new CenterCropForeground(), new PercentileScale(5, 95, true), new CenterCropForeground(),
+                TemplateOffset.recordFrame(), new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop),
+                TemplateOffset.repStart(template));
+    }
+
+    /** {@link #brainMvpPretraining(int, int, int[])} with the reference settings: 4 channels, 96³, SRI24. */
+    public static Compose brainMvpPretraining() {
+        return brainMvpPretraining(4, CROP, TemplateOffset.SRI24);
+    }
+
+    /**
+     * Step 1 of the spec: each study's channel order shuffled once for the whole run (seeded).
+     */
+    public static List<Study> shuffleChannelOrder(List<Study> studies, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Study> out = new ArrayList<>(studies.size());
+        for (Study s : studies) {
+            List<Study.Channel> c = new ArrayList<>(s.channels());
+            int[] p = StudyManifest.permutation(c.size(), rng);
+            List<Study.Channel> shuffled = new ArrayList<>(c.size());
+            for (int i : p) {
+                shuffled.add(c.get(i));
+            }
+            out.add(s.withChannels(shuffled));
+        }
+        return out;
+    }
+
+    /**
+     * Segmentation fine-tuning, training (spec §1.4): task modalities, load with label, 5–95 percentile scaling
+     * without clipping (before reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with
+     * margin 1, random {@code crop}³ crop, zero pad, flips of all three axes with p = 0.5, intensity shift and scale
+     * U(−0.1, 0.1), label to regions.
+     */
+    public static Compose segmentationTraining(List<Modality> modalities, int crop, LabelToRegions regions) {
+        return Compose.of(segmentationPrefix(modalities), new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop),
+                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
+    }
+
+    /** Segmentation validation and test: the deterministic steps of {@link #segmentationTraining}, no crop. */
+    public static Compose segmentationEvaluation(List<Modality> modalities, LabelToRegions regions) {
+        return Compose.of(segmentationPrefix(modalities), regions);
+    }
+
+    private static Compose segmentationPrefix(List<Modality> modalities) {
+        return Compose.of(new SelectModalities(modalities), new LoadStudy(true), new PercentileScale(5, 95, false),
+                new ToRas(), new ResampleSpacing(1, 1, 1), new CropForeground(1));
+    }
+}
