@@ -178,9 +178,10 @@ final class SwinWindows {
             NDArray mask = null;
             if (shifted) {
                 NDArray l = owner.create(labels, new Shape(windows, tokens)).toDevice(device, false);
-                // The reference: mask_windows.unsqueeze(1) - mask_windows.unsqueeze(2), != 0 -> -100, == 0 -> 0.
-                mask = l.expandDims(1).sub(l.expandDims(2)).neq(0).toType(DataType.FLOAT32, false)
-                        .mul(MASK_VALUE);
+                // The reference: mask_windows.unsqueeze(1) - mask_windows.unsqueeze(2), != 0 -> -100, == 0 -> 0
+                // (+0.0 exactly: −100·0 is −0.0, and −0.0 + 0 is +0.0).
+                NDArray differ = l.expandDims(1).sub(l.expandDims(2)).neq(0).toType(DataType.FLOAT32, false);
+                mask = differ.mul(MASK_VALUE).add(0f);
             }
             NDScope.unregister(partitionArray, reverseArray);
             if (mask != null) {
