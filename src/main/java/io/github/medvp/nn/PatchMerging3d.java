@@ -20,8 +20,9 @@ import ai.djl.util.PairList;
  * The sub-grid order is the reference's, including its bug: offsets (d, h, w) = (0,0,0), (1,0,0), (0,1,0), (0,0,1),
  * (1,0,1), (0,1,0), (0,0,1), (1,1,1) — (0,1,0) and (0,0,1) appear twice and (1,1,0), (0,1,1) never. Odd sizes are
  * padded as the reference pads them, which is also buggy ({@code F.pad(x, (0, 0, 0, d % 2, 0, w % 2, 0, h % 2))}
- * pads W by d % 2, H by w % 2 and D by h % 2); grids on which that leaves an odd size make the reference fail, and
- * are rejected here. Parameters: 16C² + 16C.
+ * pads W by d % 2, H by w % 2 and D by h % 2): only grids whose sizes are all even or all odd come out even, any
+ * other grid (e.g. 4×3×4, what a 64×48×64 input gives at stage 4) makes the reference's {@code torch.cat} fail and
+ * is rejected here. Parameters: 16C² + 16C.
  */
 public final class PatchMerging3d extends AbstractBlock {
 
