@@ -124,8 +124,11 @@ public final class Swin3d extends AbstractBlock {
         for (int axis = 2; axis < 5; axis++) {
             x = Layers.padEnd(x, axis, padding(x.getShape().get(axis)));
         }
-        // Channels-last from here on, as the reference's stages; outputs go back to channels-first.
+        // Channels-last from here on, as the reference's stages; outputs go back to channels-first. Flattening copies
+        // the permuted view into row-major order (DJL has no contiguous()); otherwise the residual additions keep
+        // the channels-first memory layout and every token LayerNorm and Linear runs on strided data.
         NDArray t = Layers.apply(patchEmbed, ps, x, training, p).transpose(0, 2, 3, 4, 1);
+        t = t.reshape(-1).reshape(t.getShape());
         NDList out = new NDList(depths.length + 1);
         out.add(channelNorm(t));
         for (int s = 0; s < depths.length; s++) {

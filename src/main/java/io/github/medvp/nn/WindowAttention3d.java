@@ -111,11 +111,13 @@ public final class WindowAttention3d extends AbstractBlock {
         NDArray attn = q.matMul(qkvT.get(1).transpose(0, 1, 3, 2));
         NDArray bias = ps.getValue(table, x.getDevice(), training).get(index(n, x.getDevice()))
                 .reshape(n, n, heads).transpose(2, 0, 1);
-        attn = attn.add(bias);
+        // In place: the score arrays are the largest of the encoder (windows·heads·n² floats, 330 MB per head in
+        // stage 1 of a 128×96×128 input) and an addition needs none of its inputs for the backward pass.
+        attn.addi(bias);
         if (mask != null) {
             long nw = mask.getShape().get(0);
             NDArray m = mask.getDataType() == attn.getDataType() ? mask : mask.toType(attn.getDataType(), false);
-            attn = attn.reshape(b / nw, nw, heads, n, n).add(m.reshape(1, nw, 1, n, n)).reshape(b, heads, n, n);
+            attn = attn.reshape(b / nw, nw, heads, n, n).addi(m.reshape(1, nw, 1, n, n)).reshape(b, heads, n, n);
         }
         NDArray out = attn.softmax(-1).matMul(qkvT.get(2)).transpose(0, 2, 1, 3).reshape(b, n, dim);
         return new NDList(Layers.apply(proj, ps, out, training, p));
