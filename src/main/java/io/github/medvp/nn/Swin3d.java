@@ -28,8 +28,13 @@ import java.util.List;
  * left–right), 128×96×128, i.e. an (N, C, X, Y, Z) volume transposed with {@code transpose(0, 1, 4, 3, 2)}.
  * <p>
  * Sizes that are not multiples of the patch are zero-padded at the end, as the reference's {@code PatchEmbed}
- * does; each stage then halves every axis. Window constants (shift masks, gather indices, bias indices) are built
- * once per grid size and device and cached: the first forward on a new size costs more.
+ * does; each stage then halves every axis (grids must stay all even or all odd, else the reference's merging fails:
+ * use sizes divisible by 32). Window constants (shift masks, gather indices, bias indices) are built once per grid
+ * size and device and kept with the parameters: the first forward on a new size costs more (≈0.6 s for stage 1 of
+ * 128×96×128), and the stage-1 mask (windows·343² floats) takes 330 MB for that size.
+ * <p>
+ * Training works (no dropout or drop-path: MG-3D sets them to 0, so training and inference compute the same
+ * function). Forward works inside an {@code NDScope}.
  */
 public final class Swin3d extends AbstractBlock {
 
