@@ -25,7 +25,9 @@ import java.util.List;
  * semantics, not the project's (X, Y, Z): window shrinking, the shrunk window's relative-position bias and the patch
  * merging order all differ between axes, so reference weights only give reference features when the axes come in
  * the reference's order. For MG-3D's CT volumes that is (D, H, W) = (superior–inferior, antero-posterior,
- * left–right), 128×96×128, i.e. an (N, C, X, Y, Z) volume transposed with {@code transpose(0, 1, 4, 3, 2)}.
+ * left–right), 128×96×128, i.e. an (N, C, X, Y, Z) volume transposed with {@code transpose(0, 1, 4, 3, 2)}
+ * (flips, i.e. which end of an axis comes first, are the data pipeline's business: they change what pre-trained
+ * weights see, not the computation).
  * <p>
  * Sizes that are not multiples of the patch are zero-padded at the end, as the reference's {@code PatchEmbed}
  * does; each stage then halves every axis (grids must stay all even or all odd, else the reference's merging fails:
