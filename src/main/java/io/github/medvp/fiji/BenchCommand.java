@@ -1,6 +1,7 @@
 package io.github.medvp.fiji;
 
 import io.github.medvp.MedvpException;
+import io.github.medvp.data.DataBenchmark;
 import io.github.medvp.io.IoBenchmark;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -19,10 +20,10 @@ import java.util.stream.Stream;
  * Runs a benchmark suite and prints its figures: how speed targets are checked (never by timed unit tests).
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
-        description = "measure throughput: io (NIfTI read, RAS reorientation, 1 mm resampling)")
+        description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data"}, description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
@@ -45,7 +46,7 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                report = IoBenchmark.run(dir, repeats);
+                report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
             } finally {
                 if (temporary) {
                     deleteTree(dir);
@@ -53,6 +54,11 @@ public class BenchCommand implements Command {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.github.medvp.Progress.CancelledException();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
         }
     }
 

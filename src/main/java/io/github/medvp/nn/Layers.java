@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -38,19 +39,52 @@ final class Layers {
 
     /** A 1×1×1 convolution with PyTorch's default (uniform) initialisation, as the deep-supervision heads have. */
     static Conv3d pointwiseTorchDefault(int in, int out) {
-        Conv3d conv = conv3d(out, 1, 1, 0, 1, true);
-        Shape weight = new Shape(out, in, 1, 1, 1);
+        return conv3dTorchDefault(in, out, 1, 1);
+    }
+
+    /**
+     * A cubic {@code Conv3d} with bias, no padding and PyTorch's default (uniform) initialisation, as MONAI layers
+     * without an explicit init have (the Swin patch embedding).
+     */
+    static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride) {
+        Conv3d conv = conv3d(out, kernel, stride, 0, 1, true);
+        Shape weight = new Shape(out, in, kernel, kernel, kernel);
         conv.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
         conv.setInitializer(TorchInit.torchDefaultBias(weight), Parameter.Type.BIAS);
         return conv;
     }
 
-    /** A {@code Linear} (any leading axes) with PyTorch's default initialisation. */
+    /** A {@code Linear} (any leading axes) with bias and PyTorch's default initialisation. */
     static Linear linear(int in, int out) {
-        Linear linear = Linear.builder().setUnits(out).optBias(true).build();
+        return linear(in, out, true);
+    }
+
+    /** A {@code Linear} (any leading axes) with PyTorch's default initialisation, with or without bias. */
+    static Linear linear(int in, int out, boolean bias) {
+        Linear linear = Linear.builder().setUnits(out).optBias(bias).build();
         linear.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
-        linear.setInitializer(TorchInit.torchDefaultBias(new Shape(out, in)), Parameter.Type.BIAS);
+        if (bias) {
+            linear.setInitializer(TorchInit.torchDefaultBias(new Shape(out, in)), Parameter.Type.BIAS);
+        }
         return linear;
+    }
+
+    /** A LayerNorm over the last axis of an array with {@code rank} axes, with PyTorch's default eps 1e-5. */
+    static LayerNorm lastAxisLayerNorm(int rank) {
+        return LayerNorm.builder().axis(rank - 1).optEpsilon(1e-5f).build();
+    }
+
+    /**
+     * Zero-pads the end of one axis, as {@code F.pad} with a trailing pad does (zeros of the array's type, on its
+     * device, so no host round trip).
+     */
+    static NDArray padEnd(NDArray x, int axis, long amount) {
+        if (amount == 0) {
+            return x;
+        }
+        long[] shape = x.getShape().getShape();
+        shape[axis] = amount;
+        return x.concat(x.getManager().zeros(new Shape(shape), x.getDataType(), x.getDevice()), axis);
     }
 
     /** {@code BatchNorm3d} with PyTorch's defaults: eps 1e-5, running = 0.9 running + 0.1 batch. */

@@ -1,6 +1,6 @@
 package io.github.medvp.nn;
 
-/** Encoder sizes used by the reference and the parity fixtures. */
+/** Encoder sizes used by the references and the parity fixtures. */
 public final class Presets {
 
     private Presets() {
@@ -23,5 +23,35 @@ public final class Presets {
      */
     public static UniFormer3d.Builder small() {
         return UniFormer3d.builder().setDepths(3, 4, 8, 3).setWidths(64, 128, 320, 512).optHeadDim(64);
+    }
+
+    /**
+     * The parity-fixture Swin ({@code shared/parity/swin-tiny}): embedding 12, heads 1-2-4-8, depths 2-2-2-2,
+     * window 7, patch 2 (563,178 parameters).
+     *
+     * @return a builder
+     */
+    public static Swin3d.Builder swinTiny() {
+        return Swin3d.builder().setEmbedDim(12).optHeads(1, 2, 4, 8);
+    }
+
+    /**
+     * MG-3D's Swin-B (the pre-training encoder): embedding 48, heads 3-6-12-24, depths 2-2-2-2, window 7, patch 2
+     * (8,062,002 parameters with one input channel; final feature 768).
+     *
+     * @return a builder
+     */
+    public static Swin3d.Builder swinB() {
+        return Swin3d.builder().setEmbedDim(48).optHeads(3, 6, 12, 24);
+    }
+
+    /**
+     * MG-3D's Swin-L (downstream configurations): embedding 96, heads 3-6-12-24, depths 2-2-2-2
+     * (31,593,474 parameters with one input channel; final feature 1536).
+     *
+     * @return a builder
+     */
+    public static Swin3d.Builder swinL() {
+        return Swin3d.builder().setEmbedDim(96).optHeads(3, 6, 12, 24);
     }
 }

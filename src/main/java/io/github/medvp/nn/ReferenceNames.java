@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The mapping between reference state-dict names and our parameters: the one place that knows the reference's
- * module names ({@code models/uniformer_blocks.py}, {@code models/Uniformer.py}, {@code Downstream/model/Uni_unet.py}
- * and MONAI's {@code UnetrUpBlock}/{@code UnetResBlock}/{@code UnetOutBlock}).
+ * module names ({@code models/uniformer_blocks.py}, {@code models/Uniformer.py}, {@code Downstream/model/Uni_unet.py},
+ * MONAI's {@code UnetrUpBlock}/{@code UnetResBlock}/{@code UnetOutBlock} and MONAI 0.9's 3D {@code SwinTransformer}).
  * <p>
  * Layouts: the reference encoder runs on (Z, X, Y), so its convolution kernels are {@link Layout#KERNEL_ZXY}; its
  * decoders permute the encoder features back to (X, Y, Z) before use, so their kernels are {@link Layout#AS_IS},
@@ -157,6 +157,43 @@ public final class ReferenceNames {
     }
 
     /**
+     * Names of MG-3D's Swin encoder as in MONAI 0.9's {@code SwinTransformer.state_dict()} ({@code swinViT.*} in
+     * {@code SSLHead}, {@code vision_encoder.*} in MG-3D checkpoints: select that prefix on import):
+     * {@code patch_embed.proj.weight}, {@code layers1.0.blocks.0.norm1.weight},
+     * {@code layers1.0.blocks.0.attn.relative_position_bias_table}, {@code ...attn.qkv.weight},
+     * {@code ...mlp.linear1.weight}, {@code layers1.0.downsample.reduction.weight}, {@code ...downsample.norm.bias},
+     * … The integer {@code relative_position_index} buffers are not here: the blocks compute them.
+     * <p>
+     * All layouts are as-is: {@link Swin3d} keeps the reference's (D, H, W) axis order.
+     *
+     * @param swin an initialised encoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> swin(Swin3d swin) {
+        Map<String, Target> t = new LinkedHashMap<>();
+        conv(t, "patch_embed.proj.", swin.getPatchEmbed(), Layout.AS_IS);
+        for (int s = 1; s <= swin.getDepths().length; s++) {
+            String layer = "layers" + s + ".0.";
+            List<SwinBlock3d> blocks = swin.getBlocks(s);
+            for (int i = 0; i < blocks.size(); i++) {
+                String p = layer + "blocks." + i + ".";
+                SwinBlock3d b = blocks.get(i);
+                layerNorm(t, p + "norm1.", b.norm1);
+                put(t, p + "attn.relative_position_bias_table", b.attn.getRelativePositionBiasTable(), Layout.AS_IS);
+                linear(t, p + "attn.qkv.", b.attn.qkv);
+                linear(t, p + "attn.proj.", b.attn.proj);
+                layerNorm(t, p + "norm2.", b.norm2);
+                linear(t, p + "mlp.linear1.", b.linear1);
+                linear(t, p + "mlp.linear2.", b.linear2);
+            }
+            PatchMerging3d merging = swin.getMerging(s);
+            linear(t, layer + "downsample.reduction.", merging.reduction);
+            layerNorm(t, layer + "downsample.norm.", merging.norm);
+        }
+        return t;
+    }
+
+    /**
      * Prefixes every name of a table.
      *
      * @param prefix e.g. {@code encoder.}
@@ -183,7 +220,10 @@ public final class ReferenceNames {
 
     static void linear(Map<String, Target> t, String prefix, Linear linear) {
         put(t, prefix + "weight", param(linear, "weight"), Layout.AS_IS);
-        put(t, prefix + "bias", param(linear, "bias"), Layout.AS_IS);
+        // Linear layers built without bias (e.g. the Swin's patch-merging reduction) have no bias parameter.
+        if (linear.getDirectParameters().get("bias") != null) {
+            put(t, prefix + "bias", param(linear, "bias"), Layout.AS_IS);
+        }
     }
 
     static void layerNorm(Map<String, Target> t, String prefix, LayerNorm norm) {

@@ -19,9 +19,9 @@ import java.util.function.Predicate;
  * <p>
  * Keys are first normalised: leading prefixes such as {@code module.} (DDP) are stripped and path segments such as
  * {@code uniformer.} (the pre-training {@code SSLEncoder} wrapper) are dropped wherever they occur; then only keys
- * under {@link Builder#optSelectPrefix(String)} are considered, with that prefix removed. {@code num_batches_tracked}
- * buffers are ignored (our BatchNorm has a fixed momentum). Every shape is checked before anything is written, so a
- * failed strict load leaves the blocks unchanged.
+ * under {@link Builder#optSelectPrefix(String)} are considered, with that prefix removed. Buffers our blocks derive
+ * themselves ({@code num_batches_tracked}, {@code relative_position_index}) are ignored. Every shape is checked
+ * before anything is written, so a failed strict load leaves the blocks unchanged.
  */
 public final class StateDictImport {
 
@@ -113,7 +113,7 @@ public final class StateDictImport {
         Map<String, NDArray> selected = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : stateDict.entrySet()) {
             String key = normalise(e.getKey());
-            if (key.startsWith(selectPrefix) && !key.endsWith("num_batches_tracked")) {
+            if (key.startsWith(selectPrefix) && !isDerivedBuffer(key)) {
                 selected.put(key.substring(selectPrefix.length()), e.getValue());
             }
         }
@@ -207,6 +207,15 @@ public final class StateDictImport {
             k = k.replace("." + segment, ".");
         }
         return k;
+    }
+
+    /**
+     * Buffers our blocks derive instead of storing: BatchNorm's {@code num_batches_tracked} (our momentum is fixed)
+     * and the Swin's integer {@code relative_position_index} (computed from the window, see
+     * {@link WindowAttention3d#relativePositionIndex}).
+     */
+    static boolean isDerivedBuffer(String key) {
+        return key.endsWith("num_batches_tracked") || key.endsWith("relative_position_index");
     }
 
     private static void copyInto(Parameter parameter, NDArray value) {
