@@ -1,0 +1,284 @@
+package io.github.medvp.pretrain.brainmvp;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.Batch;
+import io.github.medvp.data.BatchLoader;
+import io.github.medvp.data.Pipelines;
+import io.github.medvp.data.Study;
+import io.github.medvp.data.TemplateOffset;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.train.Adam;
+import io.github.medvp.train.LrSchedule;
+import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.TrainLoop;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A whole BrainMVP pre-training run (spec §3.1): studies → the §1.3 sample pipeline on worker threads
+ * ({@link Pipelines#brainMvpPretraining(int, int, int[])}) → {@link TrainLoop} with {@link BrainMvpStep} → run
+ * folder (config, metrics, curves, checkpoints; resumable) → the templates exported as NIfTI into
+ * {@code <run>/templates} ({@link TemplateNifti}).
+ * <p>
+ * Defaults are the reference's: UniFormer-S, 4 channels per study, 96³ crops, 240×240×155 templates, B = 3,
+ * accumulation 2, AdamW (lr 3e-4, weight decay 1e-5, one group including the templates), cosine to 0 over all
+ * optimiser steps without warm-up (one schedule step per optimiser step, spec §6.2), 1500 epochs, template warm-up to
+ * epoch 300, contrastive term from epoch 1000, seed 46, FP32. Differences: every optimiser step accumulates the same
+ * number of micro-batches (the reference's first step of each epoch uses one), and an epoch's last micro-batches that
+ * do not fill an optimiser step are skipped.
+ */
+public final class BrainMvpPretraining {
+
+    private final List<Study> studies;
+    private final Path runDir;
+    private final boolean resume;
+    private final String preset;
+    private final int epochs;
+    private final int batchSize;
+    private final int accumulation;
+    private final double lr;
+    private final double weightDecay;
+    private final long seed;
+    private final int crop;
+    private final int[] grid;
+    private final int templateWarmupEpochs;
+    private final int contrastiveStartEpoch;
+    private final int workers;
+    private final String device;
+    private final int logEvery;
+
+    private BrainMvpPretraining(Builder b) {
+        studies = List.copyOf(b.studies);
+        runDir = b.runDir;
+        resume = b.resume;
+        preset = b.preset;
+        epochs = b.epochs;
+        batchSize = b.batchSize;
+        accumulation = b.accumulation;
+        lr = b.lr;
+        weightDecay = b.weightDecay;
+        seed = b.seed;
+        crop = b.crop;
+        grid = b.grid.clone();
+        templateWarmupEpochs = b.templateWarmupEpochs;
+        contrastiveStartEpoch = b.contrastiveStartEpoch;
+        workers = b.workers;
+        device = b.device;
+        logEvery = b.logEvery;
+    }
+
+    /** @return a builder; studies and run folder are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return every setting, as written to the run folder's {@code config.json} */
+    public JsonObject config() {
+        JsonObject c = new JsonObject();
+        c.addProperty("method", "brainmvp");
+        c.addProperty("preset", preset);
+        c.addProperty("studies", studies.size());
+        c.addProperty("epochs", epochs);
+        c.addProperty("batch_size", batchSize);
+        c.addProperty("accumulation", accumulation);
+        c.addProperty("lr", lr);
+        c.addProperty("weight_decay", weightDecay);
+        c.addProperty("seed", seed);
+        c.addProperty("crop", crop);
+        JsonArray g = new JsonArray();
+        for (int v : grid) {
+            g.add(v);
+        }
+        c.add("template_grid", g);
+        c.addProperty("template_warmup_epochs", templateWarmupEpochs);
+        c.addProperty("contrastive_start_epoch", contrastiveStartEpoch);
+        c.addProperty("device", device);
+        return c;
+    }
+
+    /**
+     * Runs (or resumes) the pre-training and exports the templates.
+     *
+     * @param progress receives progress and cancel requests
+     * @return what the training loop reports
+     * @throws IOException when the run folder or a study cannot be read or written
+     * @throws MedvpException on bad settings, unusable studies or persistent non-finite losses
+     */
+    public TrainLoop.Result run(Progress progress) throws IOException {
+        Engines.pytorch();
+        Device dev = Engines.device(device);
+        RunFolder run = RunFolder.open(runDir, config(), resume,
+                List.of("method", "preset", "crop", "template_grid", "batch_size", "accumulation"));
+        List<Study> ordered = Pipelines.shuffleChannelOrder(studies, seed);
+        BatchLoader.Options options = BatchLoader.Options.training(batchSize, seed)
+                .withWorkers(workers > 0 ? workers : BatchLoader.Options.defaultWorkers());
+        try (NDManager manager = NDManager.newBaseManager(dev);
+                BatchLoader loader = new BatchLoader(ordered, Pipelines.brainMvpPretraining(4, crop, grid), options)) {
+            long stepsPerEpoch = loader.batchesPerEpoch() / accumulation;
+            if (stepsPerEpoch == 0) {
+                throw new MedvpException(studies.size() + " studies do not fill one optimiser step of " + batchSize
+                        + " x " + accumulation + " studies; add studies or lower the batch size or accumulation");
+            }
+            BrainMvpModel model = ("tiny".equals(preset) ? BrainMvpModel.tiny() : BrainMvpModel.small())
+                    .optTemplates(ModalityTemplates.builder().optGrid(grid[0], grid[1], grid[2])).build();
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
+            NamedParameters params = model.namedParameters();
+            BrainMvpStep step = BrainMvpStep.builder().setModel(model).optTemplateWarmupEpochs(templateWarmupEpochs)
+                    .optContrastiveStartEpoch(contrastiveStartEpoch).build();
+            try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(weightDecay).build()) {
+                TrainLoop.Result result = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
+                        .setSchedule(LrSchedule.cosine(lr, 0, epochs * stepsPerEpoch)).setStep(step)
+                        .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
+                        .setEpochs(epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(accumulation)
+                        .optSeed(seed).optRunFolder(run).optProgress(progress).optHeader(config())
+                        .optLossNames(BrainMvpStep.MD, BrainMvpStep.CMR, BrainMvpStep.CL).optLogEvery(logEvery)
+                        .build().run();
+                TemplateNifti.write(model.getTemplates(), run.dir().resolve("templates"));
+                return result;
+            }
+        }
+    }
+
+    /** Builder for {@link BrainMvpPretraining}. */
+    public static final class Builder {
+        private List<Study> studies;
+        private Path runDir;
+        private boolean resume;
+        private String preset = "small";
+        private int epochs = 1500;
+        private int batchSize = 3;
+        private int accumulation = 2;
+        private double lr = 3e-4;
+        private double weightDecay = 1e-5;
+        private long seed = 46;
+        private int crop = Pipelines.CROP;
+        private int[] grid = TemplateOffset.SRI24.clone();
+        private int templateWarmupEpochs = 300;
+        private int contrastiveStartEpoch = 1000;
+        private int workers;
+        private String device = "auto";
+        private int logEvery = 10;
+
+        private Builder() {
+        }
+
+        /** @param studies the pre-training studies (training and validation records, spec §1.2) @return this */
+        public Builder setStudies(List<Study> studies) {
+            this.studies = studies;
+            return this;
+        }
+
+        /** @param runDir the run folder (created; resumed with {@link #optResume}) @return this */
+        public Builder setRunFolder(Path runDir) {
+            this.runDir = runDir;
+            return this;
+        }
+
+        /** @param resume continue the run in the folder, default false @return this */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** @param preset {@code small} (UniFormer-S, default) or {@code tiny} (tests, demos) @return this */
+        public Builder optPreset(String preset) {
+            this.preset = preset;
+            return this;
+        }
+
+        /** @param epochs epochs, default 1500 @return this */
+        public Builder optEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * @param batchSize studies per micro-batch, default 3
+         * @param accumulation micro-batches per optimiser step, default 2
+         * @return this
+         */
+        public Builder optBatch(int batchSize, int accumulation) {
+            this.batchSize = batchSize;
+            this.accumulation = accumulation;
+            return this;
+        }
+
+        /** @param lr peak learning rate, default 3e-4 @param weightDecay AdamW decay, default 1e-5 @return this */
+        public Builder optOptimiser(double lr, double weightDecay) {
+            this.lr = lr;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** @param seed run seed, default 46 @return this */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param crop crop edge, default 96 (a multiple of 16 and of the block size 8)
+         * @param grid template grid, default 240×240×155
+         * @return this
+         */
+        public Builder optGeometry(int crop, int... grid) {
+            this.crop = crop;
+            this.grid = grid.clone();
+            return this;
+        }
+
+        /**
+         * @param templateWarmupEpochs last epoch with two template views, default 300
+         * @param contrastiveStartEpoch first epoch with the contrastive term, default 1000
+         * @return this
+         */
+        public Builder optPhases(int templateWarmupEpochs, int contrastiveStartEpoch) {
+            this.templateWarmupEpochs = templateWarmupEpochs;
+            this.contrastiveStartEpoch = contrastiveStartEpoch;
+            return this;
+        }
+
+        /** @param workers data worker threads, 0 (default) for {@code min(4, cores − 1)} @return this */
+        public Builder optWorkers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** @param device {@code auto} (default), {@code cpu}, {@code gpu} or {@code gpu:N} @return this */
+        public Builder optDevice(String device) {
+            this.device = device;
+            return this;
+        }
+
+        /** @param logEvery optimiser steps between log lines, default 10 @return this */
+        public Builder optLogEvery(int logEvery) {
+            this.logEvery = logEvery;
+            return this;
+        }
+
+        /** @return the run */
+        public BrainMvpPretraining build() {
+            if (studies == null || studies.isEmpty() || runDir == null) {
+                throw new MedvpException("BrainMVP pre-training needs studies and a run folder");
+            }
+            if (!"small".equals(preset) && !"tiny".equals(preset)) {
+                throw new MedvpException("preset must be small or tiny, got " + preset);
+            }
+            if (crop % 16 != 0 || grid.length != 3 || java.util.Arrays.stream(grid).anyMatch(g -> g < crop)
+                    || epochs < 1 || batchSize < 1 || accumulation < 1) {
+                throw new MedvpException("BrainMVP needs a crop divisible by 16, a 3-axis template grid at least as "
+                        + "large as the crop, and positive epochs, batch size and accumulation");
+            }
+            return new BrainMvpPretraining(this);
+        }
+    }
+}
