@@ -106,9 +106,13 @@ public final class ModalityTemplates extends AbstractBlock {
         for (int b = 0; b < rows.length; b++) {
             checkInside(rows[b], starts[b], size);
         }
-        long[] r = Arrays.stream(rows).asLongStream().toArray();
+        // Distinct rows and each sample's position among them, on the host: torch.unique on a GPU would wait for
+        // the device.
+        long[] used = Arrays.stream(rows).distinct().sorted().asLongStream().toArray();
+        long[] which = Arrays.stream(rows).mapToLong(r -> Arrays.binarySearch(used, r)).toArray();
         long[] s = Arrays.stream(starts).flatMapToInt(Arrays::stream).asLongStream().toArray();
-        return crops(ps.getValue(templates, device, training), manager.create(r).toDevice(device, false),
+        return crops(ps.getValue(templates, device, training), manager.create(used).toDevice(device, false),
+                manager.create(which).toDevice(device, false),
                 manager.create(s, new Shape(rows.length, 3)).toDevice(device, false),
                 new Shape(size[0], size[1], size[2]));
     }
@@ -132,30 +136,35 @@ public final class ModalityTemplates extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray like = inputs.get(2);
         Shape size = like.getShape().slice(like.getShape().dimension() - 3);
-        return new NDList(crops(ps.getValue(templates, like.getDevice(), training), inputs.get(0), inputs.get(1),
-                size));
+        NDList distinct = inputs.get(0).unique(true, true, false); // sorted distinct rows, each row's position
+        return new NDList(crops(ps.getValue(templates, like.getDevice(), training), distinct.get(0), distinct.get(1),
+                inputs.get(1), size));
     }
 
-    /** Gathers the crops from the used templates and normalises them with per-template statistics. */
-    private NDArray crops(NDArray t, NDArray rows, NDArray starts, Shape size) {
-        NDManager manager = rows.getManager();
-        long n = rows.getShape().get(0);
+    /**
+     * Gathers the crops from the used templates and normalises them with per-template statistics.
+     *
+     * @param usedRows (R) the distinct template rows of the step
+     * @param which (B) each sample's position in {@code usedRows}
+     */
+    private NDArray crops(NDArray t, NDArray usedRows, NDArray which, NDArray starts, Shape size) {
+        NDManager manager = which.getManager();
+        Device device = which.getDevice();
+        long n = which.getShape().get(0);
         long gy = grid[1];
         long gz = grid[2];
         long voxels = (long) grid[0] * gy * gz;
         // Only the templates this step uses (at most one per sample): one copy feeds both the statistics and the
         // crops, so the backward pass scatters into the full-size gradient once.
-        NDList distinct = rows.unique(true, true, false); // sorted distinct rows, and each row's position in them
-        NDArray which = distinct.get(1);
-        NDArray used = t.get(distinct.get(0)).reshape(distinct.get(0).getShape().get(0), voxels);
+        NDArray used = t.get(usedRows).reshape(usedRows.getShape().get(0), voxels);
         NDArray[] minMax = extrema(used);
 
         // Flat index of voxel (x, y, z) of sample b in `used`: which_b·V + (start_b + (x, y, z))·(GY·GZ, GZ, 1).
-        NDArray strides = manager.create(new long[] {gy * gz, gz, 1}).toDevice(rows.getDevice(), false);
+        NDArray strides = manager.create(new long[] {gy * gz, gz, 1}).toDevice(device, false);
         NDArray base = which.mul(voxels).add(starts.mul(strides).sum(new int[] {1}));
-        NDArray ax = manager.arange(0, (int) size.get(0), 1, DataType.INT64, rows.getDevice());
-        NDArray ay = manager.arange(0, (int) size.get(1), 1, DataType.INT64, rows.getDevice());
-        NDArray az = manager.arange(0, (int) size.get(2), 1, DataType.INT64, rows.getDevice());
+        NDArray ax = manager.arange(0, (int) size.get(0), 1, DataType.INT64, device);
+        NDArray ay = manager.arange(0, (int) size.get(1), 1, DataType.INT64, device);
+        NDArray az = manager.arange(0, (int) size.get(2), 1, DataType.INT64, device);
         NDArray offsets = ax.mul(gy * gz).reshape(-1, 1, 1).add(ay.mul(gz).reshape(1, -1, 1))
                 .add(az.reshape(1, 1, -1));
         NDArray index = base.reshape(n, 1, 1, 1).add(offsets.expandDims(0));
