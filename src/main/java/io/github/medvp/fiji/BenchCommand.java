@@ -2,7 +2,9 @@ package io.github.medvp.fiji;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.DataBenchmark;
+import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
+import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -20,10 +22,11 @@ import java.util.stream.Stream;
  * Runs a benchmark suite and prints its figures: how speed targets are checked (never by timed unit tests).
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
-        description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline)")
+        description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
+                + "brainmvp (BrainMVP pre-training step, tiny preset, 32³, B = 3)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "brainmvp"}, description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
@@ -46,7 +49,11 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
+                if ("brainmvp".equals(suite)) {
+                    report = BrainMvpBenchmark.run("tiny", 3, 1, repeats, Engines.device("auto"));
+                } else {
+                    report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
+                }
             } finally {
                 if (temporary) {
                     deleteTree(dir);
