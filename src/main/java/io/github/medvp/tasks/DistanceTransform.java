@@ -25,7 +25,7 @@ public final class DistanceTransform {
      * @param spacing voxel size along X, Y, Z (positive)
      */
     public static double[] squared(boolean[] features, int[] dims, double[] spacing) {
-        int n = checkedVoxels(dims, features.length);
+        int n = Dims.voxels(dims, features.length);
         for (double s : spacing) {
             if (!(s > 0) || Double.isInfinite(s)) {
                 throw new IllegalArgumentException("spacing must be positive and finite: " + Arrays.toString(spacing));
@@ -62,18 +62,6 @@ public final class DistanceTransform {
                 }
             }
         }
-    }
-
-    static int checkedVoxels(int[] dims, int length) {
-        if (dims.length != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
-            throw new IllegalArgumentException("dims must be three positive sizes: " + Arrays.toString(dims));
-        }
-        long n = (long) dims[0] * dims[1] * dims[2];
-        if (n != length) {
-            throw new IllegalArgumentException("a " + Arrays.toString(dims) + " grid has " + n + " voxels, got "
-                    + length);
-        }
-        return (int) n;
     }
 
     /** Scratch space of the 1D transform, reused for every line. */

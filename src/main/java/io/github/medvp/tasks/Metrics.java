@@ -83,7 +83,7 @@ public final class Metrics {
      */
     public static double[][] surfaceDistances(boolean[] pred, boolean[] truth, int[] dims, double[] spacing) {
         sameLength(pred.length, truth.length);
-        DistanceTransform.checkedVoxels(dims, pred.length);
+        Dims.voxels(dims, pred.length);
         if (spacing.length != 3) {
             throw new IllegalArgumentException("spacing needs three values: " + Arrays.toString(spacing));
         }

@@ -95,7 +95,10 @@ public final class SlidingWindow {
      * @throws MedvpException when the predictor's output does not have the window's shape
      */
     public float[][] run(NDManager manager, float[][] channels, int[] dims, Progress progress) {
-        int voxels = DistanceTransform.checkedVoxels(dims, channels.length == 0 ? -1 : channels[0].length);
+        if (channels.length == 0) {
+            throw new IllegalArgumentException("no input channels");
+        }
+        int voxels = Dims.voxels(dims, channels[0].length);
         for (float[] c : channels) {
             if (c.length != voxels) {
                 throw new IllegalArgumentException("channels differ in length: " + c.length + " and " + voxels);

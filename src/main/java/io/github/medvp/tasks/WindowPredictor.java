@@ -2,6 +2,7 @@ package io.github.medvp.tasks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
@@ -22,6 +23,10 @@ public interface WindowPredictor {
      * Blocks run in sequence in inference mode (each one's outputs are the next one's inputs), the last output of
      * the last block being the logits: for an encoder and a {@link io.github.medvp.nn.UnetrDecoder}, the main
      * output (the only one in inference mode, the last of {@code [ms0, ms1, main]} otherwise).
+     * <p>
+     * Each block runs in its own {@link NDScope}: DJL keeps every intermediate array of a forward pass until its
+     * scope closes, so without this the encoder's working arrays would still be held while the decoder runs.
+     * Only each block's outputs outlive it (handed on to the caller's scope).
      */
     static WindowPredictor of(ParameterStore parameters, Block... blocks) {
         if (blocks.length == 0) {
@@ -31,7 +36,14 @@ public interface WindowPredictor {
         return windows -> {
             NDList x = new NDList(windows);
             for (Block b : chain) {
-                x = b.forward(parameters, x, false);
+                NDList y;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    y = b.forward(parameters, x, false);
+                    NDScope.unregister(y);
+                }
+                y.forEach(NDScope::register);
+                x = y;
             }
             return x.get(x.size() - 1);
         };

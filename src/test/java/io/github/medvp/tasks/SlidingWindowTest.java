@@ -10,8 +10,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
@@ -227,6 +229,26 @@ class SlidingWindowTest {
             MedvpException e = assertThrows(MedvpException.class,
                     () -> sw.run(m, volume(1, new int[] {8, 8, 8}, 1), new int[] {8, 8, 8}, Progress.NONE));
             assertTrue(e.getMessage().contains("(n, K, 8, 8, 8)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void blockChainsFreeIntermediatesAndHandTheirOutputToTheCaller() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] seen = new NDArray[2];
+            LambdaBlock first = new LambdaBlock(l -> {
+                seen[0] = l.head().mul(2);
+                return new NDList(seen[0].add(1));
+            });
+            LambdaBlock second = new LambdaBlock(l -> new NDList(l.head().mul(3)));
+            WindowPredictor p = WindowPredictor.of(new ParameterStore(m, false), first, second);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                seen[1] = p.predict(m.create(new float[] {1, 2}));
+                assertTrue(seen[0].isReleased(), "the first block's working array is freed");
+                assertArrayEquals(new float[] {9, 15}, seen[1].toFloatArray());
+            }
+            assertTrue(seen[1].isReleased(), "the result belongs to the caller's scope");
         }
     }
 
