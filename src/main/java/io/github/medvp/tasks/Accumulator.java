@@ -68,7 +68,8 @@ abstract class Accumulator implements AutoCloseable {
                 int[] s = starts[i];
                 NDIndex at = new NDIndex(":, {}:{}, {}:{}, {}:{}", s[0], s[0] + window[0], s[1], s[1] + window[1],
                         s[2], s[2] + window[2]);
-                sums.set(at, sums.get(at).add(p.get(i).mul(weightArray)));
+                // A basic-slice get is a view of the sums (PyTorch engine): the in-place add updates them directly.
+                sums.get(at).addi(p.get(i).mul(weightArray));
             }
         }
 
