@@ -27,7 +27,11 @@ import io.github.medvp.data.Sample;
  * the device only when they fit {@link Builder#optDeviceBudget} ({@code K × padded voxels × 8} bytes); otherwise
  * each batch's predictions are copied back and summed on the host. Both give bit-identical results. On top of the
  * sums, the host holds a count map (padded voxels × 8 bytes) and the result ({@code K × voxels × 4} bytes): for a
- * BraTS volume (240×240×155, 3 regions) about 180 MB plus 214 MB of sums on the host path.
+ * BraTS volume (240×240×155, 3 regions) about 180 MB plus 214 MB of sums on the host path; measured, the whole
+ * run stitching 48 windows fits a 1 GiB heap on either path. The network's working memory per batch comes on top
+ * and dominates: DJL keeps every intermediate array of a forward pass until the batch's scope closes, about 7 GB
+ * of native memory for UniFormer-S + UNETR on one 96³ window on the CPU (with {@link WindowPredictor#of}, which
+ * frees the encoder's arrays before the decoder runs).
  * <p>
  * Inference runs with autograd off; the predictor should be in inference mode (its blocks called with
  * {@code training = false}, as {@link WindowPredictor#of} does). Progress is reported per window batch, and a

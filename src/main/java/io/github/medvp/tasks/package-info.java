@@ -9,7 +9,9 @@
  * <li>{@link io.github.medvp.tasks.MetricsReport}: per-case and summary CSV files and a terminal table, averaged
  * as the reference does (NaN-mean over cases, then mean over regions);</li>
  * <li>{@link io.github.medvp.tasks.SlidingWindow}: MONAI-compatible sliding-window inference of whole volumes
- * with bounded memory, and {@link io.github.medvp.tasks.Postprocess} from logits to masks and label maps.</li>
+ * with bounded memory: windows placed by {@link io.github.medvp.tasks.WindowGrid}, weighted by
+ * {@link io.github.medvp.tasks.Blending}, predicted by a {@link io.github.medvp.tasks.WindowPredictor};</li>
+ * <li>{@link io.github.medvp.tasks.Postprocess}: from logits to masks and label maps.</li>
  * </ul>
  * A typical evaluation of one case:
  * <pre>{@code
