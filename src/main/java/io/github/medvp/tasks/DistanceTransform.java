@@ -31,18 +31,43 @@ public final class DistanceTransform {
                 throw new IllegalArgumentException("spacing must be positive and finite: " + Arrays.toString(spacing));
             }
         }
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = features[i] ? 0 : Double.POSITIVE_INFINITY;
-        }
         int nx = dims[0], ny = dims[1], nz = dims[2];
-        int longest = Math.max(nx, Math.max(ny, nz));
-        Line line = new Line(longest);
-        // One pass per axis; each line of the grid is gathered, transformed and scattered back.
-        pass(d, nx, 1, ny, nx, nz, nx * ny, spacing[0], line);
+        double[] d = new double[n];
+        // Along X the input is binary, so the 1D transform is the distance to the nearest feature of the row: two
+        // sweeps instead of the parabola envelope.
+        rows(features, d, nx, n / nx, spacing[0]);
+        Line line = new Line(Math.max(ny, nz));
+        // Then one envelope pass per remaining axis; each line is gathered, transformed and scattered back.
         pass(d, ny, nx, nx, 1, nz, nx * ny, spacing[1], line);
         pass(d, nz, nx * ny, nx, 1, ny, nx, spacing[2], line);
         return d;
+    }
+
+    // Squared distance along each X row to the row's nearest feature, infinite for a row without one.
+    private static void rows(boolean[] f, double[] d, int nx, int rows, double spacing) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * nx;
+            int last = -1;
+            for (int x = 0; x < nx; x++) {
+                if (f[base + x]) {
+                    last = x;
+                }
+                d[base + x] = last < 0 ? Double.POSITIVE_INFINITY : (double) (x - last) * (x - last);
+            }
+            last = -1;
+            for (int x = nx - 1; x >= 0; x--) {
+                if (f[base + x]) {
+                    last = x;
+                }
+                if (last >= 0) {
+                    double back = (double) (last - x) * (last - x);
+                    if (back < d[base + x]) {
+                        d[base + x] = back;
+                    }
+                }
+                d[base + x] *= spacing * spacing;
+            }
+        }
     }
 
     // The 1D transform on every line along one axis: len samples `step` apart; the lines start at every
