@@ -128,14 +128,10 @@ public final class SlidingWindow {
                 progress.checkCancelled();
                 int n = Math.min(batch, total - first);
                 int[][] starts = new int[n][];
-                FloatBuffer floats = buffer.asFloatBuffer();
                 for (int i = 0; i < n; i++) {
                     starts[i] = grid.start(first + i);
-                    for (int ch = 0; ch < c; ch++) {
-                        gather(channels[ch], dims, grid.padBefore(), starts[i], window, scratch);
-                        floats.put((i * c + ch) * windowVoxels, scratch);
-                    }
                 }
+                fill(buffer.asFloatBuffer(), channels, grid, starts, scratch);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     // On the CPU the array aliases the buffer; it is refilled only after this scope freed the array.
@@ -163,6 +159,18 @@ public final class SlidingWindow {
             }
             JniUtils.setGradMode(gradMode);
             Reference.reachabilityFence(buffer);
+        }
+    }
+
+    /** Writes the windows at {@code starts}, all channels, as (n, C, wx, wy, wz) C-order floats. */
+    private void fill(FloatBuffer out, float[][] channels, WindowGrid grid, int[][] starts, float[] scratch) {
+        int[] dims = grid.dims();
+        int[] padBefore = grid.padBefore();
+        for (int i = 0; i < starts.length; i++) {
+            for (int ch = 0; ch < channels.length; ch++) {
+                gather(channels[ch], dims, padBefore, starts[i], window, scratch);
+                out.put((i * channels.length + ch) * scratch.length, scratch);
+            }
         }
     }
 
