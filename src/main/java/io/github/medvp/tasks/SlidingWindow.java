@@ -35,7 +35,8 @@ import io.github.medvp.data.Sample;
  * <p>
  * Inference runs with autograd off; the predictor should be in inference mode (its blocks called with
  * {@code training = false}, as {@link WindowPredictor#of} does). Progress is reported per window batch, and a
- * cancel request is honoured before each batch.
+ * cancel request is honoured before each batch. An instance is immutable; concurrent runs are safe when the
+ * predictor is.
  */
 public final class SlidingWindow {
 
