@@ -103,7 +103,11 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    static String format(double v) {
+    /**
+     * How MedVP's CSV files write a number: {@code nan}, a whole number without decimals, else six significant
+     * digits ({@code Locale.ROOT}); pandas and {@link #read} parse all three.
+     */
+    public static String format(double v) {
         if (Double.isNaN(v)) {
             return "nan";
         }
