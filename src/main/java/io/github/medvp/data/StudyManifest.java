@@ -1,6 +1,7 @@
 package io.github.medvp.data;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +10,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -95,6 +97,30 @@ public final class StudyManifest {
     /** Every study found in {@code folder} (see {@link FolderDiscovery}), all in the training split. */
     public static StudyManifest discover(Path folder, ModalityNames names) throws IOException {
         return new StudyManifest(Map.of(Split.TRAINING, FolderDiscovery.discover(folder, names)), folder.toString());
+    }
+
+    /**
+     * The studies at a path a user gives: a manifest JSON file ({@link #readJson}, relative paths relative to its
+     * folder) or a folder whose studies are discovered ({@link #discover}). This is the one place that tells the two
+     * apart, so every command accepts both the same way.
+     *
+     * @param data a {@code .json} file or a folder
+     * @param names modality names, e.g. {@code ModalityNames.defaults().withAliases("T1GD=t1c")}
+     * @throws MedvpException naming {@code data} when it does not exist or is neither a folder nor a JSON file
+     * @throws IOException when a file cannot be read
+     */
+    public static StudyManifest load(Path data, ModalityNames names) throws IOException {
+        if (Files.isDirectory(data)) {
+            return discover(data, names);
+        }
+        if (!Files.exists(data)) {
+            throw new MedvpException("data " + data + " does not exist: give a manifest .json file or a folder of "
+                    + "studies");
+        }
+        if (!data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            throw new MedvpException("data " + data + " is neither a folder of studies nor a manifest .json file");
+        }
+        return readJson(data, null, names);
     }
 
     /**

@@ -80,6 +80,31 @@ final class MedvpCommands {
         }
     }
 
+    /**
+     * A list of whole numbers as users type it in one text field ({@code 240,240,155}, spaces or {@code x} allowed).
+     *
+     * @param setting the setting's name, for the message
+     * @param text the text
+     * @param count how many numbers are expected
+     * @throws MedvpException naming the setting when the text is not {@code count} whole numbers
+     */
+    static int[] ints(String setting, String text, int count) {
+        String[] parts = text == null ? new String[0] : text.trim().split("\\s*[,x ]\\s*");
+        if (parts.length != count) {
+            throw new MedvpException("setting '" + setting + "': expected " + count + " whole numbers separated by "
+                    + "commas, got '" + text + "'");
+        }
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new MedvpException("setting '" + setting + "': '" + parts[i] + "' is not a whole number");
+            }
+        }
+        return out;
+    }
+
     /** ConvertService claims it can turn any string into a number; check that it really does. */
     private static boolean convertible(ConvertService convert, Object value, Class<?> type) {
         if (type.isInstance(value)) {

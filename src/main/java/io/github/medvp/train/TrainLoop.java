@@ -117,7 +117,17 @@ public final class TrainLoop<B> {
                 long epochEnd = (epoch + 1) * spe;
                 while (step < epochEnd) {
                     double lr = c.schedule.lr(step);
-                    optimiserStep(engine, batches, epoch, step, lr);
+                    try {
+                        optimiserStep(engine, batches, epoch, step, lr);
+                    } catch (Progress.CancelledException e) {
+                        // Data workers notice a cancel before the loop does; keep the finished steps all the same,
+                        // so a cancelled run resumes where it stopped, not at the last epoch boundary.
+                        if (step > start) {
+                            save(run, step, true, false, 0);
+                            plot(true);
+                        }
+                        throw e;
+                    }
                     step++;
                     c.progress.update("train", step, total, lastMessage);
                     boolean cancelled = c.progress.isCancelled();

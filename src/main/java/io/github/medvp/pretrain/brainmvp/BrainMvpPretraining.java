@@ -10,8 +10,11 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
 import io.github.medvp.data.BatchLoader;
+import io.github.medvp.data.ManifestValidator;
+import io.github.medvp.data.ModalityNames;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Study;
+import io.github.medvp.data.StudyManifest;
 import io.github.medvp.data.TemplateOffset;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.Adam;
@@ -22,6 +25,7 @@ import io.github.medvp.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A whole BrainMVP pre-training run (spec §3.1): studies → the §1.3 sample pipeline on worker threads
@@ -38,7 +42,13 @@ import java.util.List;
  */
 public final class BrainMvpPretraining {
 
+    /** The folder of the run folder that receives the exported templates. */
+    public static final String TEMPLATES = "templates";
+
     private final List<Study> studies;
+    private final Path data;
+    private final String aliases;
+    private final boolean skipBad;
     private final Path runDir;
     private final boolean resume;
     private final String preset;
@@ -57,7 +67,10 @@ public final class BrainMvpPretraining {
     private final int logEvery;
 
     private BrainMvpPretraining(Builder b) {
-        studies = List.copyOf(b.studies);
+        studies = b.studies == null ? List.of() : List.copyOf(b.studies);
+        data = b.data;
+        aliases = b.aliases;
+        skipBad = b.skipBad;
         runDir = b.runDir;
         resume = b.resume;
         preset = b.preset;
@@ -86,7 +99,11 @@ public final class BrainMvpPretraining {
         JsonObject c = new JsonObject();
         c.addProperty("method", "brainmvp");
         c.addProperty("preset", preset);
-        c.addProperty("studies", studies.size());
+        if (data != null) {
+            c.addProperty("data", data.toString());
+        } else {
+            c.addProperty("studies", studies.size());
+        }
         c.addProperty("epochs", epochs);
         c.addProperty("batch_size", batchSize);
         c.addProperty("accumulation", accumulation);
@@ -116,6 +133,7 @@ public final class BrainMvpPretraining {
     public TrainLoop.Result run(Progress progress) throws IOException {
         Engines.pytorch();
         Device dev = Engines.device(device);
+        List<Study> studies = studies(progress);
         RunFolder run = RunFolder.open(runDir, config(), resume,
                 List.of("method", "preset", "crop", "template_grid", "batch_size", "accumulation"));
         List<Study> ordered = Pipelines.shuffleChannelOrder(studies, seed);
@@ -142,15 +160,56 @@ public final class BrainMvpPretraining {
                         .optSeed(seed).optRunFolder(run).optProgress(progress).optHeader(config())
                         .optLossNames(BrainMvpStep.MD, BrainMvpStep.CMR, BrainMvpStep.CL).optLogEvery(logEvery)
                         .build().run();
-                TemplateNifti.write(model.getTemplates(), run.dir().resolve("templates"));
+                TemplateNifti.write(model.getTemplates(), run.dir().resolve(TEMPLATES));
                 return result;
             }
         }
     }
 
+    /**
+     * The studies given to the builder, or those of its data path (a manifest or a folder, {@link
+     * StudyManifest#load}), checked once before training so a bad file fails now and not hours into the run.
+     */
+    private List<Study> studies(Progress progress) throws IOException {
+        if (data == null) {
+            return studies;
+        }
+        ModalityNames names = ModalityNames.defaults().withAliases(aliases);
+        return StudyManifest.load(data, names).validated(new ManifestValidator(names, false), skipBad, progress)
+                .pretraining();
+    }
+
+    /**
+     * A few lines for the user at the end of a run: steps, final losses and where the run's files are.
+     *
+     * @param result what {@link #run} returned
+     * @return the summary
+     */
+    public String summary(TrainLoop.Result result) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "BrainMVP pre-training: %d optimiser steps",
+                result.steps()));
+        if (result.resumedFrom() > 0) {
+            sb.append(" (resumed from step ").append(result.resumedFrom()).append(')');
+        }
+        if (result.nonFiniteSteps() > 0) {
+            sb.append(", ").append(result.nonFiniteSteps()).append(" skipped for non-finite losses");
+        }
+        sb.append('\n').append("final losses:");
+        result.lastLosses().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.5g", k, v)));
+        // The names RunFolder gives its files; the folder itself is only open during run().
+        sb.append('\n').append("metrics: ").append(runDir.resolve("metrics.csv")).append('\n')
+                .append("curves: ").append(runDir.resolve("curves.png")).append('\n')
+                .append("checkpoint: ").append(runDir.resolve("checkpoints").resolve("last.safetensors")).append('\n')
+                .append("templates: ").append(runDir.resolve(TEMPLATES)).append('\n');
+        return sb.toString();
+    }
+
     /** Builder for {@link BrainMvpPretraining}. */
     public static final class Builder {
         private List<Study> studies;
+        private Path data;
+        private String aliases;
+        private boolean skipBad;
         private Path runDir;
         private boolean resume;
         private String preset = "small";
@@ -174,6 +233,22 @@ public final class BrainMvpPretraining {
         /** @param studies the pre-training studies (training and validation records, spec §1.2) @return this */
         public Builder setStudies(List<Study> studies) {
             this.studies = studies;
+            return this;
+        }
+
+        /**
+         * Studies from a path instead of a list: a manifest JSON file or a folder to discover (see
+         * {@link StudyManifest#load}); read and checked when the run starts.
+         *
+         * @param data a {@code .json} manifest or a folder of studies
+         * @param aliases extra modality names such as {@code T1GD=t1c}; null or blank for none
+         * @param skipBad drop studies with problems (logged) instead of failing
+         * @return this
+         */
+        public Builder setData(Path data, String aliases, boolean skipBad) {
+            this.data = data;
+            this.aliases = aliases;
+            this.skipBad = skipBad;
             return this;
         }
 
@@ -267,8 +342,8 @@ public final class BrainMvpPretraining {
 
         /** @return the run */
         public BrainMvpPretraining build() {
-            if (studies == null || studies.isEmpty() || runDir == null) {
-                throw new MedvpException("BrainMVP pre-training needs studies and a run folder");
+            if ((data == null && (studies == null || studies.isEmpty())) || runDir == null) {
+                throw new MedvpException("BrainMVP pre-training needs studies (or a data path) and a run folder");
             }
             if (!"small".equals(preset) && !"tiny".equals(preset)) {
                 throw new MedvpException("preset must be small or tiny, got " + preset);
