@@ -23,14 +23,25 @@ import java.util.stream.Stream;
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
         description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
-                + "brainmvp (BrainMVP pre-training step, tiny preset, 32³, B = 3)")
+                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data", "brainmvp"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain"}, description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
     private int repeats = 5;
+
+    @Parameter(label = "Preset", choices = {"tiny", "small"}, required = false,
+            description = "pretrain: encoder and sizes, tiny (32³, 48³ templates) or small (96³, 240×240×155)")
+    private String preset = "tiny";
+
+    @Parameter(label = "Batch size", min = "1", required = false,
+            description = "pretrain: studies per step (the encoder sees twice as many volumes)")
+    private int batch = 3;
+
+    @Parameter(label = "Device", required = false, description = "pretrain: auto, cpu, gpu or gpu:N")
+    private String device = "auto";
 
     @Parameter(label = "Scratch folder", style = "directory", required = false,
             description = "where test files are written (default: a temporary folder, removed afterwards)")
@@ -49,8 +60,8 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                if ("brainmvp".equals(suite)) {
-                    report = BrainMvpBenchmark.run("tiny", 3, 1, repeats, Engines.device("auto"));
+                if ("pretrain".equals(suite)) {
+                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else {
                     report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
                 }
