@@ -1,5 +1,6 @@
 package io.github.medvp.fiji;
 
+import io.github.medvp.io.NiftiReader;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.MetricsLog;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +88,19 @@ class BrainMvpPretrainCommandTest {
         assertEquals(3, MetricsLog.read(run.resolve("metrics.csv")).get("step").length);
         assertTrue(Files.isRegularFile(run.resolve("curves.png")));
         assertTrue(Files.isRegularFile(run.resolve("templates").resolve("templates.nii.gz")));
-        assertEquals(3, Checkpoints.read(run.resolve("checkpoints").resolve("last.safetensors")).step());
+        Path last = run.resolve("checkpoints").resolve("last.safetensors");
+        assertEquals(3, Checkpoints.read(last).step());
+        // The export command reads the run's checkpoint back to the templates the run exported itself.
+        assertEquals(0, launch("brainmvp-export-templates", "checkpoint=" + last, "output=" + dir.resolve("t")),
+                this::err);
+        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(dir.resolve("t").resolve("templates.nii.gz") + "\n"),
+                out::toString);
+        float[] exported = NiftiReader.read(dir.resolve("t").resolve("templates.nii.gz")).toFloatImg().update(null)
+                .getCurrentStorageArray();
+        float[] inRun = NiftiReader.read(run.resolve("templates").resolve("templates.nii.gz")).toFloatImg()
+                .update(null).getCurrentStorageArray();
+        assertEquals(48 * 48 * 48 * 8, exported.length);
+        assertArrayEquals(inRun, exported);
     }
 
     @Test

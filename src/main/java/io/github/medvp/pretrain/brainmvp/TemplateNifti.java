@@ -1,8 +1,21 @@
 package io.github.medvp.pretrain.brainmvp;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.io.HostTensor;
+import io.github.medvp.io.Safetensors;
+import io.github.medvp.io.TensorFiles;
+import io.github.medvp.nn.StateDictImport;
+import io.github.medvp.train.Checkpoint;
+import io.github.medvp.train.Checkpoints;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.Volume;
@@ -10,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
@@ -48,6 +63,63 @@ public final class TemplateNifti {
      */
     public static String fileName(Modality modality) {
         return "template_" + modality.token() + ".nii.gz";
+    }
+
+    /**
+     * Exports the templates of a checkpoint: a MedVP pre-training checkpoint ({@code last.safetensors} or
+     * {@code best.safetensors} of a run, tensor {@code model.rep_template}) or a reference BrainMVP checkpoint
+     * ({@code .pt} or safetensors with {@code rep_template}, possibly under {@code state_dict} and with DDP prefixes).
+     * Rows are taken as the first M modalities in template order: all 8 (MedVP's default), or flair, t1, t1c, t2 for
+     * 4 rows (the reference's default {@code --template_index}).
+     *
+     * @param checkpoint the checkpoint file
+     * @param dir output folder (created if needed)
+     * @return the files written, per modality then the stack
+     * @throws IOException when a file cannot be read or written
+     * @throws MedvpException when the checkpoint holds no (M, X, Y, Z) {@code rep_template}
+     */
+    public static List<Path> export(Path checkpoint, Path dir) throws IOException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new MedvpException("checkpoint " + checkpoint + " does not exist");
+        }
+        HostTensor rep = templateTensor(checkpoint);
+        long[] shape = rep.shape();
+        if (shape.length != 4 || (shape[0] != Modality.values().length && shape[0] != 4)) {
+            throw new MedvpException(checkpoint + ": rep_template has shape " + Arrays.toString(shape)
+                    + ", expected (8 or 4 modalities, X, Y, Z)");
+        }
+        List<Modality> rows = List.of(Modality.values()).subList(0, (int) shape[0]);
+        ModalityTemplates templates = ModalityTemplates.builder().optModalities(rows)
+                .optGrid((int) shape[1], (int) shape[2], (int) shape[3]).build();
+        Engines.pytorch();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            int[] g = templates.getGrid();
+            templates.initialize(manager, DataType.FLOAT32, new Shape(1), new Shape(1, 3), new Shape(1, 1, g[0],
+                    g[1], g[2]));
+            HostArrays.copyInto(templates.getTemplates().getArray(), rep, "rep_template");
+            return write(templates, dir);
+        }
+    }
+
+    /** {@code rep_template} of a MedVP checkpoint (safetensors with a MedVP header) or of a reference state dict. */
+    private static HostTensor templateTensor(Path checkpoint) throws IOException {
+        Safetensors.Contents contents = null;
+        try {
+            contents = Safetensors.read(checkpoint);
+        } catch (IOException e) {
+            // Not safetensors: a torch.save file, read below.
+        }
+        boolean medvp = contents != null && contents.metadata().containsKey(Checkpoints.METADATA_KEY);
+        Map<String, HostTensor> tensors = contents != null ? contents.tensors()
+                : TensorFiles.readStateDict(checkpoint);
+        StateDictImport names = StateDictImport.builder().build();
+        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+            String key = medvp ? e.getKey() : names.normalise(e.getKey());
+            if (key.equals(medvp ? Checkpoint.MODEL + "rep_template" : "rep_template")) {
+                return e.getValue();
+            }
+        }
+        throw new MedvpException(checkpoint + " holds no rep_template: it is not a BrainMVP pre-training checkpoint");
     }
 
     /**

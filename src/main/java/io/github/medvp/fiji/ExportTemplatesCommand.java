@@ -1,0 +1,44 @@
+package io.github.medvp.fiji;
+
+import io.github.medvp.pretrain.brainmvp.TemplateNifti;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the modality templates of a BrainMVP checkpoint as NIfTI normalised to [0, 1] ({@link TemplateNifti}), for
+ * fine-tuning with template mixing.
+ */
+@Plugin(type = Command.class, name = "brainmvp-export-templates", label = "BrainMVP Export Templates",
+        menuPath = "Plugins>MedVP>BrainMVP>Export Templates",
+        description = "modality templates of a pre-training checkpoint as NIfTI in [0, 1]")
+public class ExportTemplatesCommand implements Command {
+
+    @Parameter(label = "Checkpoint", description = "last.safetensors or best.safetensors of a MedVP run, or a "
+            + "reference BrainMVP checkpoint (.pt) with rep_template")
+    private File checkpoint;
+
+    @Parameter(label = "Output folder", style = "directory",
+            description = "receives template_<modality>.nii.gz and the 4D stack templates.nii.gz")
+    private File output;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Written files")
+    private String files;
+
+    @Override
+    public void run() {
+        try {
+            files = TemplateNifti.export(checkpoint.toPath(), output.toPath()).stream().map(Path::toString)
+                    .collect(Collectors.joining("\n", "", "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}
