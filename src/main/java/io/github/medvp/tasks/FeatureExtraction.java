@@ -1,0 +1,195 @@
+package io.github.medvp.tasks;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.io.Geometry;
+import io.github.medvp.io.HostTensor;
+import io.github.medvp.io.NiftiReader;
+import io.github.medvp.io.NiftiWriter;
+import io.github.medvp.io.Safetensors;
+import io.github.medvp.io.Volume;
+import io.github.medvp.nn.UniFormer3d;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import net.imglib2.img.array.ArrayImgs;
+
+/**
+ * Runs a pre-trained UniFormer encoder in eval mode on one volume and writes its multi-scale features.
+ * <p>
+ * The model is a MedVP pre-training checkpoint or a reference state dict ({@link EncoderCheckpoint}). The input is a
+ * NIfTI file, (X, Y, Z) or (X, Y, Z, C) with C the encoder's input channels, or a safetensors file with one tensor
+ * (or {@code x}) of shape (N, C, X, Y, Z). It is used as is: the caller prepares it as for training (RAS, 1 mm,
+ * percentile scaling to [0, 1]; {@code data.Pipelines} does this for studies), because features of an unprepared
+ * volume are meaningless rather than wrong-looking. Every spatial size must be divisible by 32 (four stages of
+ * stride 2 and the attention windows of stage 4); other sizes are refused rather than padded, so feature voxels
+ * always line up with input voxels.
+ * <p>
+ * Output: safetensors with {@code x1..x4} (N, C_s, X/2^s, Y/2^s, Z/2^s), or only {@code x<stage>} when a stage is
+ * chosen; with one stage and an output ending in {@code .nii}/{@code .nii.gz}, a 4D NIfTI (X', Y', Z', C_s) whose
+ * affine is the input's with each axis scaled by 2^s and the origin moved to the centre of the first 2^s block of
+ * input voxels (the voxels a feature voxel summarises).
+ */
+public final class FeatureExtraction {
+
+    private final Path model;
+    private final Path input;
+    private final Path output;
+    private final int stage;
+    private final String device;
+
+    /**
+     * @param model checkpoint (see {@link EncoderCheckpoint})
+     * @param input NIfTI or safetensors volume
+     * @param output {@code .safetensors}, or {@code .nii}/{@code .nii.gz} with one stage
+     * @param stage 1..4, or 0 for all four
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @throws MedvpException on a bad stage or a NIfTI output without one stage
+     */
+    public FeatureExtraction(Path model, Path input, Path output, int stage, String device) {
+        if (stage < 0 || stage > 4) {
+            throw new MedvpException("stage must be 1..4, or 0 for all stages, got " + stage);
+        }
+        if (isNifti(output) && stage == 0) {
+            throw new MedvpException("output " + output + ": a NIfTI file holds one stage; choose stage=1..4 or "
+                    + "write .safetensors");
+        }
+        this.model = model;
+        this.input = input;
+        this.output = output;
+        this.stage = stage;
+        this.device = device;
+    }
+
+    /**
+     * Extracts and writes the features.
+     *
+     * @param progress receives the stages; cancel is honoured between them
+     * @return one line per written feature map: name and shape, then the file
+     * @throws IOException when a file cannot be read or written
+     * @throws MedvpException when the model or input does not fit
+     */
+    public String run(Progress progress) throws IOException {
+        Engines.pytorch();
+        Device dev = Engines.device(device);
+        try (NDManager manager = NDManager.newBaseManager(dev)) {
+            progress.update("features", 0, 3, "loading the model");
+            UniFormer3d encoder = EncoderCheckpoint.load(model, manager);
+            progress.checkCancelled();
+            progress.update("features", 1, 3, "reading the input");
+            Geometry[] geometry = new Geometry[1];
+            NDArray x = readInput(manager, geometry);
+            checkShape(x.getShape(), encoder.getInChannels());
+            progress.checkCancelled();
+            progress.update("features", 2, 3, "encoding");
+            NDList features = encoder.forward(new ParameterStore(manager, false), new NDList(x), false);
+            Map<String, HostTensor> out = new LinkedHashMap<>();
+            for (int s = 1; s <= 4; s++) {
+                if (stage == 0 || stage == s) {
+                    out.put("x" + s, HostArrays.toHost(features.get(s - 1)));
+                }
+            }
+            Files.createDirectories(output.toAbsolutePath().getParent());
+            if (isNifti(output)) {
+                writeNifti(features.get(stage - 1), geometry[0]);
+            } else {
+                Safetensors.write(output, out, Map.of("model", model.toString(), "input", input.toString(),
+                        "layout", "N,C,X,Y,Z"));
+            }
+            progress.update("features", 3, 3, "written " + output);
+            StringBuilder sb = new StringBuilder();
+            out.forEach((k, v) -> sb.append(k).append(' ').append(java.util.Arrays.toString(v.shape())).append('\n'));
+            return sb.append("written: ").append(output).append('\n').toString();
+        }
+    }
+
+    /** The input as (N, C, X, Y, Z) float32; {@code geometry[0]} receives the NIfTI affine (identity otherwise). */
+    private NDArray readInput(NDManager manager, Geometry[] geometry) throws IOException {
+        if (!Files.isRegularFile(input)) {
+            throw new MedvpException("input " + input + " does not exist");
+        }
+        if (!NiftiReader.isNiftiName(input.getFileName().toString())) {
+            Map<String, HostTensor> tensors = Safetensors.read(input).tensors();
+            HostTensor t = tensors.size() == 1 ? tensors.values().iterator().next() : tensors.get("x");
+            if (t == null || t.rank() != 5) {
+                throw new MedvpException("input " + input + ": expected one tensor (or 'x') of shape (N, C, X, Y, Z)");
+            }
+            geometry[0] = Geometry.ofSpacing(1, 1, 1);
+            return HostArrays.toNDArray(manager, t).toType(DataType.FLOAT32, false);
+        }
+        Volume v = NiftiReader.read(input);
+        long[] d = v.dimensions();
+        if (d.length < 3 || d.length > 4) {
+            throw new MedvpException("input " + input + ": expected a 3D or 4D (X, Y, Z, C) volume, got "
+                    + d.length + "D");
+        }
+        geometry[0] = v.geometry();
+        long c = d.length == 4 ? d[3] : 1;
+        float[] values = v.toFloatImg().update(null).getCurrentStorageArray();
+        // NIfTI order has X fastest: (C, Z, Y, X) in C order, turned into (1, C, X, Y, Z).
+        return manager.create(values, new Shape(c, d[2], d[1], d[0])).transpose(0, 3, 2, 1).expandDims(0);
+    }
+
+    private void checkShape(Shape s, int channels) {
+        if (s.get(1) != channels) {
+            throw new MedvpException("input " + input + " has " + s.get(1) + " channels, the model takes "
+                    + channels);
+        }
+        for (int a = 2; a < 5; a++) {
+            if (s.get(a) % 32 != 0) {
+                throw new MedvpException(String.format(Locale.ROOT, "input %s: spatial size %dx%dx%d is not "
+                        + "divisible by 32 in every axis; crop or pad it first", input, s.get(2), s.get(3),
+                        s.get(4)));
+            }
+        }
+    }
+
+    private void writeNifti(NDArray feature, Geometry in) throws IOException {
+        Shape s = feature.getShape();
+        if (s.get(0) != 1) {
+            throw new MedvpException("output " + output + ": NIfTI holds one volume, the input has a batch of "
+                    + s.get(0) + "; write .safetensors");
+        }
+        float[] values = feature.get(0).transpose(0, 3, 2, 1).toFloatArray();
+        NiftiWriter.write(new Volume(ArrayImgs.floats(values, s.get(2), s.get(3), s.get(4), s.get(1)),
+                scaled(in, 1 << stage)), output);
+    }
+
+    /**
+     * The geometry of a grid {@code factor} times coarser: axes scaled by {@code factor}, voxel 0 at the centre of
+     * input voxels 0..factor-1.
+     *
+     * @param in the input geometry
+     * @param factor the downsampling factor
+     * @return the coarse geometry
+     */
+    public static Geometry scaled(Geometry in, int factor) {
+        double[][] a = in.affine();
+        double[] origin = in.toWorld((factor - 1) / 2.0, (factor - 1) / 2.0, (factor - 1) / 2.0);
+        double[][] out = new double[3][4];
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 3; c++) {
+                out[r][c] = a[r][c] * factor;
+            }
+            out[r][3] = origin[r];
+        }
+        return new Geometry(out);
+    }
+
+    private static boolean isNifti(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".nii") || n.endsWith(".nii.gz");
+    }
+}
