@@ -73,11 +73,13 @@ class BrainMvpPretrainCommandTest {
     @Test
     void commandServiceRunsATinyRunAndReportsWhereItsFilesAre() throws Exception {
         Path run = dir.resolve("run");
+        // Every input given: SciJava would otherwise fill the rest with values saved by earlier runs.
         try (Context context = new Context(CommandService.class)) {
             CommandModule m = context.service(CommandService.class).run(BrainMvpPretrainCommand.class, true,
                     "data", data.toFile(), "output", run.toFile(), "preset", "tiny", "epochs", 1, "crop", 32,
                     "grid", "48,48,48", "batch", 1, "accumulation", 1, "warmup_epochs", 0, "contrastive_epoch", 0,
-                    "workers", 1, "device", "cpu", "log_every", 1).get();
+                    "workers", 1, "device", "cpu", "log_every", 1, "resume", false, "skip_bad", false, "aliases", "",
+                    "lr", 3e-4, "weight_decay", 1e-5, "seed", 46L).get();
             assertEquals(run.toString(), m.getOutput("runFolder"));
             String summary = (String) m.getOutput("summary");
             assertTrue(summary.startsWith("BrainMVP pre-training: 3 optimiser steps\n"), summary);
