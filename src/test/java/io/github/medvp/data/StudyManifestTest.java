@@ -227,4 +227,25 @@ class StudyManifestTest {
         }
         assertTrue(draws.size() > 5, "the seed matters");
     }
+
+    @Test
+    void loadTakesAFolderOrAManifestAndNamesAMissingPath(@TempDir Path tmp) throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("flat"));
+        for (String id : List.of("a", "b")) {
+            for (String m : List.of("flair", "T1GD")) {
+                Fixtures.constant(folder.resolve(id + "_" + m + ".nii.gz"), new int[] {2, 2, 2}, 1f);
+            }
+        }
+        ModalityNames names = ModalityNames.defaults().withAliases("T1GD=t1c");
+        StudyManifest found = StudyManifest.load(folder, names);
+        assertEquals(2, found.training().size());
+        assertEquals(Modality.T1C, found.training().get(0).channels().get(1).modality(), "aliases apply");
+        Path json = tmp.resolve("list.json");
+        found.writeJson(json);
+        StudyManifest read = StudyManifest.load(json, names);
+        assertEquals(found.training().get(1).files(), read.training().get(1).files());
+        MedvpException e = assertThrows(MedvpException.class, () -> StudyManifest.load(tmp.resolve("gone"), names));
+        assertTrue(e.getMessage().startsWith("data " + tmp.resolve("gone") + " does not exist"), e.getMessage());
+        assertThrows(MedvpException.class, () -> StudyManifest.load(folder.resolve("a_flair.nii.gz"), names));
+    }
 }
