@@ -4,6 +4,9 @@ import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,6 +73,34 @@ public final class MemoryProbe {
             gpuTotal = u.getMax();
         }
         return new Sample(rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), rss[0], rss[1], gpuUsed, gpuTotal);
+    }
+
+    /**
+     * Forgets the peaks so far, so a benchmark's peaks are its own: the heap pools' peak usage and (Linux,
+     * {@code clear_refs} 5) the process's peak resident size.
+     */
+    public static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or not allowed: the RSS peak then covers the whole process.
+        }
+    }
+
+    /** Peak Java heap use since the start or {@link #resetPeaks()}, bytes: the sum of the heap pools' peaks. */
+    public static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     /** VmRSS and VmHWM in bytes from the text of {@code /proc/self/status}; -1 for a missing field. */

@@ -22,6 +22,6 @@ class BenchCommandTest {
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         // batch=1 must reach the benchmark: 2 encoder volumes, not the default 3 studies' 6.
         assertTrue(report.matches("(?s)BrainMVP tiny 32³ B=1 \\(2 encoder volumes\\).*cpu\\(\\)?.*step \\d+\\.\\d+ s.*"
-                + "volumes/s; heap .*RSS .*peak.*"), report);
+                + "volumes/s; heap .*RSS .*peak.*; peak heap \\d+\\.\\d MiB\n"), report);
     }
 }

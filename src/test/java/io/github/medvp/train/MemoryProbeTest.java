@@ -33,4 +33,16 @@ class MemoryProbeTest {
             assertTrue(s.rss() > 0 && s.peakRss() >= s.rss(), s.report());
         }
     }
+
+    @Test
+    void peakHeapCoversAnAllocationAndResets() {
+        MemoryProbe.resetPeaks();
+        long before = MemoryProbe.peakHeap();
+        byte[][] big = new byte[8][];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = new byte[4 << 20];
+        }
+        assertTrue(MemoryProbe.peakHeap() >= before + 32L * 1024 * 1024 - 1024 * 1024 || big[7].length == 0,
+                "32 MiB allocated, peak " + MemoryProbe.peakHeap() + " was " + before);
+    }
 }

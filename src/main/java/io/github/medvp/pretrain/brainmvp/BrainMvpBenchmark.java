@@ -15,16 +15,14 @@ import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.StepContext;
 import io.github.medvp.train.StepTimer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Times the BrainMVP pre-training step (forward, backward, AdamW update) on random inputs, all phases on (cross-modal
- * view and contrastive term), and reports peak memory. Presets: {@code tiny} (32³, 8 × 48³ templates) and
+ * view and contrastive term), and reports throughput and memory: heap now and at its peak, resident memory now and
+ * at its peak, and GPU memory on a GPU. Presets: {@code tiny} (32³, 8 × 48³ templates) and
  * {@code small} (96³, 8 × 240×240×155 templates, the reference's sizes).
  */
 public final class BrainMvpBenchmark {
@@ -53,7 +51,7 @@ public final class BrainMvpBenchmark {
             builder.optTemplates(ModalityTemplates.builder().optGrid(48, 48, 48));
         }
         int[] grid = small ? new int[] {240, 240, 155} : new int[] {48, 48, 48};
-        resetPeak();
+        MemoryProbe.resetPeaks();
         try (NDManager m = NDManager.newBaseManager(device)) {
             BrainMvpModel model = builder.build();
             model.initialize(m, DataType.FLOAT32, new Shape(1, 1, size, size, size));
@@ -98,20 +96,12 @@ public final class BrainMvpBenchmark {
                 }
             }
             return String.format(Locale.ROOT, "BrainMVP %s %d³ B=%d (%d encoder volumes), templates %dx%dx%dx%d, %s: "
-                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s",
+                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s; peak heap "
+                    + "%.1f MiB",
                     preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(), grid[0], grid[1],
                     grid[2], device, whole.medianMs() / 1e3, forward.medianMs() / 1e3, backward.medianMs() / 1e3,
                     update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
-                    MemoryProbe.sample(device).report());
-        }
-    }
-
-    /** Forgets the process's peak resident size so far (Linux {@code clear_refs} 5), so the peak is this run's. */
-    private static void resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or not allowed: the peak then covers the whole process.
+                    MemoryProbe.sample(device).report(), MemoryProbe.peakHeap() / 1048576.0);
         }
     }
 
