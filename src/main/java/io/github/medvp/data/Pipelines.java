@@ -67,6 +67,27 @@ public final class Pipelines {
         return Compose.of(segmentationPrefix(modalities), regions);
     }
 
+    /**
+     * One loaded volume made ready for an encoder (feature extraction): the deterministic intensity and geometry
+     * steps of {@link #segmentationEvaluation} without label or foreground crop — 5–95 percentile scaling without
+     * clipping, RAS, 1 mm — then symmetric zero padding up to the next multiple of {@code multiple} on every axis
+     * (the affine follows the padding).
+     *
+     * @param s a loaded sample
+     * @param multiple e.g. 32 for the four stride-2 stages of UniFormer
+     * @return the prepared sample
+     */
+    public static Sample encoderInput(Sample s, int multiple) {
+        Sample r = Compose.of(new PercentileScale(5, 95, false), new ToRas(), new ResampleSpacing(1, 1, 1))
+                .apply(s, new SplittableRandom(0)); // deterministic steps: the generator is never used
+        int[] d = r.shape();
+        int[] size = new int[3];
+        for (int a = 0; a < 3; a++) {
+            size[a] = (d[a] + multiple - 1) / multiple * multiple;
+        }
+        return new PadTo(size).apply(r, null);
+    }
+
     private static Compose segmentationPrefix(List<Modality> modalities) {
         return Compose.of(new SelectModalities(modalities), new LoadStudy(true), new PercentileScale(5, 95, false),
                 new ToRas(), new ResampleSpacing(1, 1, 1), new CropForeground(1));

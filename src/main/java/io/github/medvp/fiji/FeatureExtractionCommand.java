@@ -15,7 +15,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Multi-scale features of a pre-trained UniFormer encoder for one volume ({@link FeatureExtraction}). The input is
- * used as is: prepare it as for training (RAS, 1 mm, intensities scaled to [0, 1]), sizes divisible by 32.
+ * used as is (prepared as for training: RAS, 1 mm, scaled intensities, sizes divisible by 32) unless
+ * {@code prepare=true} does that preparation.
  */
 @Plugin(type = Command.class, name = "features", label = "MedVP Extract Features",
         menuPath = "Plugins>MedVP>Extract Features",
@@ -45,6 +46,10 @@ public class FeatureExtractionCommand extends ContextCommand {
             description = "1..4 for one stage (downsampled 2^stage), 0 for all four")
     private int stage = 0;
 
+    @Parameter(label = "Prepare", required = false, description = "NIfTI input: 5-95 percentile scaling, RAS, 1 mm "
+            + "and zero padding to multiples of 32 first (as data preparation for fine-tuning evaluation)")
+    private boolean prepare = false;
+
     @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
@@ -54,7 +59,7 @@ public class FeatureExtractionCommand extends ContextCommand {
     @Override
     public void run() {
         try {
-            report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device)
+            report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare)
                     .run(new CommandProgress(status, log, this));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -9,6 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
+import io.github.medvp.data.Modality;
+import io.github.medvp.data.Pipelines;
+import io.github.medvp.data.Sample;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.Geometry;
@@ -21,6 +24,8 @@ import io.github.medvp.nn.UniFormer3d;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +36,12 @@ import net.imglib2.img.array.ArrayImgs;
  * <p>
  * The model is a MedVP pre-training checkpoint or a reference state dict ({@link EncoderCheckpoint}). The input is a
  * NIfTI file, (X, Y, Z) or (X, Y, Z, C) with C the encoder's input channels, or a safetensors file with one tensor
- * (or {@code x}) of shape (N, C, X, Y, Z). It is used as is: the caller prepares it as for training (RAS, 1 mm,
- * percentile scaling to [0, 1]; {@code data.Pipelines} does this for studies), because features of an unprepared
- * volume are meaningless rather than wrong-looking. Every spatial size must be divisible by 32 (four stages of
- * stride 2 and the attention windows of stage 4); other sizes are refused rather than padded, so feature voxels
- * always line up with input voxels.
+ * (or {@code x}) of shape (N, C, X, Y, Z). By default it is used as is: the caller prepares it as for training (RAS,
+ * 1 mm, percentile scaling), because features of an unprepared volume are meaningless rather than wrong-looking, and
+ * every spatial size must be divisible by 32 (four stride-2 stages); other sizes are refused rather than padded
+ * silently. With {@code prepare}, a NIfTI input goes through {@link Pipelines#encoderInput} instead (5–95
+ * percentile scaling, RAS, 1 mm, symmetric zero padding to multiples of 32), and the output geometry is that of the
+ * prepared volume.
  * <p>
  * Output: safetensors with {@code x1..x4} (N, C_s, X/2^s, Y/2^s, Z/2^s), or only {@code x<stage>} when a stage is
  * chosen; with one stage and an output ending in {@code .nii}/{@code .nii.gz}, a 4D NIfTI (X', Y', Z', C_s) whose
@@ -49,6 +55,7 @@ public final class FeatureExtraction {
     private final Path output;
     private final int stage;
     private final String device;
+    private final boolean prepare;
 
     /**
      * @param model checkpoint (see {@link EncoderCheckpoint})
@@ -56,9 +63,10 @@ public final class FeatureExtraction {
      * @param output {@code .safetensors}, or {@code .nii}/{@code .nii.gz} with one stage
      * @param stage 1..4, or 0 for all four
      * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param prepare apply {@link Pipelines#encoderInput} to a NIfTI input first
      * @throws MedvpException on a bad stage or a NIfTI output without one stage
      */
-    public FeatureExtraction(Path model, Path input, Path output, int stage, String device) {
+    public FeatureExtraction(Path model, Path input, Path output, int stage, String device, boolean prepare) {
         if (stage < 0 || stage > 4) {
             throw new MedvpException("stage must be 1..4, or 0 for all stages, got " + stage);
         }
@@ -71,6 +79,7 @@ public final class FeatureExtraction {
         this.output = output;
         this.stage = stage;
         this.device = device;
+        this.prepare = prepare;
     }
 
     /**
@@ -110,7 +119,7 @@ public final class FeatureExtraction {
             }
             progress.update("features", 3, 3, "written " + output);
             StringBuilder sb = new StringBuilder();
-            out.forEach((k, v) -> sb.append(k).append(' ').append(java.util.Arrays.toString(v.shape())).append('\n'));
+            out.forEach((k, v) -> sb.append(k).append(' ').append(Arrays.toString(v.shape())).append('\n'));
             return sb.append("written: ").append(output).append('\n').toString();
         }
     }
@@ -123,6 +132,10 @@ public final class FeatureExtraction {
         if (!NiftiReader.isNiftiName(input.getFileName().toString())) {
             Map<String, HostTensor> tensors = Safetensors.read(input).tensors();
             HostTensor t = tensors.size() == 1 ? tensors.values().iterator().next() : tensors.get("x");
+            if (prepare) {
+                throw new MedvpException("input " + input + ": prepare works on NIfTI files, which carry the "
+                        + "geometry it needs; prepare the tensor yourself or give a NIfTI file");
+            }
             if (t == null || t.rank() != 5) {
                 throw new MedvpException("input " + input + ": expected one tensor (or 'x') of shape (N, C, X, Y, Z)");
             }
@@ -135,11 +148,29 @@ public final class FeatureExtraction {
             throw new MedvpException("input " + input + ": expected a 3D or 4D (X, Y, Z, C) volume, got "
                     + d.length + "D");
         }
-        geometry[0] = v.geometry();
-        long c = d.length == 4 ? d[3] : 1;
+        int c = d.length == 4 ? (int) d[3] : 1;
         float[] values = v.toFloatImg().update(null).getCurrentStorageArray();
-        // NIfTI order has X fastest: (C, Z, Y, X) in C order, turned into (1, C, X, Y, Z).
-        return manager.create(values, new Shape(c, d[2], d[1], d[0])).transpose(0, 3, 2, 1).expandDims(0);
+        int[] shape = {(int) d[0], (int) d[1], (int) d[2]};
+        geometry[0] = v.geometry();
+        if (prepare) {
+            int n = shape[0] * shape[1] * shape[2];
+            float[][] channels = new float[c][];
+            for (int i = 0; i < c; i++) {
+                channels[i] = Arrays.copyOfRange(values, i * n, (i + 1) * n);
+            }
+            // The modality is not used by these steps; T1 only labels the channels.
+            Sample s = Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
+                    v.geometry()), 32);
+            shape = s.shape();
+            geometry[0] = s.geometry();
+            values = new float[c * s.voxels()];
+            for (int i = 0; i < c; i++) {
+                System.arraycopy(s.image()[i], 0, values, i * s.voxels(), s.voxels());
+            }
+        }
+        // X fastest per channel: (C, Z, Y, X) in C order, turned into (1, C, X, Y, Z).
+        return manager.create(values, new Shape(c, shape[2], shape[1], shape[0])).transpose(0, 3, 2, 1)
+                .expandDims(0);
     }
 
     private void checkShape(Shape s, int channels) {

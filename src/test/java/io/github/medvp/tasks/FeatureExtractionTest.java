@@ -84,7 +84,7 @@ class FeatureExtractionTest {
             encoder.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
             Path model = checkpoint(encoder, dir.resolve("last.safetensors"));
             Path out = dir.resolve("features.safetensors");
-            String report = new FeatureExtraction(model, volume(), out, 0, "cpu").run(Progress.NONE);
+            String report = new FeatureExtraction(model, volume(), out, 0, "cpu", false).run(Progress.NONE);
             assertTrue(report.startsWith("x1 [1, 16, 16, 32, 16]\nx2 [1, 32, 8, 16, 8]\nx3 [1, 64, 4, 8, 4]\n"
                     + "x4 [1, 128, 2, 4, 2]\n"), report);
 
@@ -117,8 +117,8 @@ class FeatureExtractionTest {
             Path model = checkpoint(encoder, dir.resolve("last.safetensors"));
             Path nii = dir.resolve("x2.nii.gz");
             Path st = dir.resolve("x2.safetensors");
-            new FeatureExtraction(model, volume(), nii, 2, "cpu").run(Progress.NONE);
-            new FeatureExtraction(model, volume(), st, 2, "cpu").run(Progress.NONE);
+            new FeatureExtraction(model, volume(), nii, 2, "cpu", false).run(Progress.NONE);
+            new FeatureExtraction(model, volume(), st, 2, "cpu", false).run(Progress.NONE);
             Volume v = NiftiReader.read(nii);
             assertArrayEquals(new long[] {8, 16, 8, 32}, v.dimensions());
             double[][] a = v.geometry().affine();
@@ -144,12 +144,37 @@ class FeatureExtractionTest {
             Path odd = dir.resolve("odd.nii");
             NiftiWriter.write(new Volume(ArrayImgs.floats(32, 48, 32), Geometry.ofSpacing(1, 1, 1)), odd);
             MedvpException e = assertThrows(MedvpException.class,
-                    () -> new FeatureExtraction(model, odd, dir.resolve("f.safetensors"), 0, "cpu")
+                    () -> new FeatureExtraction(model, odd, dir.resolve("f.safetensors"), 0, "cpu", false)
                             .run(Progress.NONE));
             assertEquals("input " + odd + ": spatial size 32x48x32 is not divisible by 32 in every axis; crop or pad "
                     + "it first", e.getMessage());
             assertThrows(MedvpException.class, () -> new FeatureExtraction(model, odd, dir.resolve("f.nii"), 0,
-                    "cpu"), "NIfTI output needs one stage");
+                    "cpu", false), "NIfTI output needs one stage");
+        }
+    }
+
+    @Test
+    void prepareScalesReorientsResamplesAndPads() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            UniFormer3d encoder = Presets.tiny().optInChannels(1).build();
+            encoder.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
+            Path model = checkpoint(encoder, dir.resolve("last.safetensors"));
+            // LPS at 2 mm, 12×20×12 → RAS 1 mm, about 24×40×24 → padded to 32×64×32.
+            Path lps = dir.resolve("lps.nii.gz");
+            float[] v = new float[12 * 20 * 12];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = 1000 + (i * 37) % 500;
+            }
+            NiftiWriter.write(new Volume(ArrayImgs.floats(v, 12, 20, 12), new Geometry(new double[][] {
+                {-2, 0, 0, 20}, {0, -2, 0, 30}, {0, 0, 2, -10}})), lps);
+            Path nii = dir.resolve("x1.nii.gz");
+            new FeatureExtraction(model, lps, nii, 1, "cpu", true).run(Progress.NONE);
+            Volume f = NiftiReader.read(nii);
+            assertArrayEquals(new long[] {16, 32, 16, 16}, f.dimensions());
+            assertEquals("RAS", f.geometry().axisCodes());
+            assertArrayEquals(new double[] {2, 2, 2}, f.geometry().spacing(), 1e-6);
+            assertThrows(MedvpException.class, () -> new FeatureExtraction(model, lps, nii, 1, "cpu", false)
+                    .run(Progress.NONE), "unprepared 12x20x12 is refused");
         }
     }
 
@@ -160,8 +185,8 @@ class FeatureExtractionTest {
         assumeTrue(Files.isDirectory(fixture), "../shared not found (" + fixture.toAbsolutePath()
                 + "); reference feature test skipped");
         Path out = dir.resolve("x4.safetensors");
-        new FeatureExtraction(fixture.resolve("weights.pt"), fixture.resolve("input.safetensors"), out, 4, "cpu")
-                .run(Progress.NONE);
+        new FeatureExtraction(fixture.resolve("weights.pt"), fixture.resolve("input.safetensors"), out, 4, "cpu",
+                false).run(Progress.NONE);
         try (NDManager m = NDManager.newBaseManager()) {
             // The reference returns (N, C, Z, X, Y).
             NDArray ours = HostArrays.toNDArray(m, Safetensors.read(out).tensors().get("x4")).transpose(0, 1, 4, 2, 3);
