@@ -120,8 +120,7 @@ public final class TrainLoop<B> {
                     try {
                         optimiserStep(engine, batches, epoch, step, lr);
                     } catch (Progress.CancelledException e) {
-                        // Data workers notice a cancel before the loop does; keep the finished steps all the same,
-                        // so a cancelled run resumes where it stopped, not at the last epoch boundary.
+                        // Data workers may notice a cancel first: keep the finished steps so a resume starts here.
                         if (step > start) {
                             save(run, step, true, false, 0);
                             plot(true);

@@ -59,7 +59,7 @@ class FeatureExtractionCommandTest {
         try (Context context = new Context(CommandService.class)) {
             String report = (String) context.service(CommandService.class).run(FeatureExtractionCommand.class, true,
                     "model", last.toFile(), "input", volume.toFile(), "output", features.toFile(), "stage", 0,
-                    "device", "cpu")
+                    "prepare", false, "device", "cpu")
                     .get().getOutput("report");
             assertEquals("x1 [1, 16, 16, 16, 16]\nx2 [1, 32, 8, 8, 8]\nx3 [1, 64, 4, 4, 4]\nx4 [1, 128, 2, 2, 2]\n"
                     + "written: " + features + "\n", report);

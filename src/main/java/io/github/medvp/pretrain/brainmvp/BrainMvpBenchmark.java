@@ -96,8 +96,8 @@ public final class BrainMvpBenchmark {
                 }
             }
             return String.format(Locale.ROOT, "BrainMVP %s %d³ B=%d (%d encoder volumes), templates %dx%dx%dx%d, %s: "
-                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s; peak heap "
-                    + "%.1f MiB",
+                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s; "
+                    + "peak heap %.1f MiB",
                     preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(), grid[0], grid[1],
                     grid[2], device, whole.medianMs() / 1e3, forward.medianMs() / 1e3, backward.medianMs() / 1e3,
                     update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
