@@ -165,10 +165,16 @@ final class MedvpCommands {
             sb.append(": ").append(info.getDescription());
         }
         sb.append('\n');
+        // A fresh instance holds the field initialisers, which are the defaults the launcher applies.
+        org.scijava.module.Module fresh = context.service(org.scijava.module.ModuleService.class).createModule(info);
         for (ModuleItem<?> item : userInputs(info)) {
             sb.append("  ").append(item.getName()).append(" (").append(item.getType().getSimpleName());
             if (item.getChoices() != null && !item.getChoices().isEmpty()) {
                 sb.append(", one of ").append(item.getChoices());
+            }
+            Object value = item.getValue(fresh);
+            if (!item.isRequired() && value != null && !String.valueOf(value).isEmpty()) {
+                sb.append(", default ").append(value);
             }
             sb.append(item.isRequired() ? ")" : ", optional)");
             if (item.getDescription() != null && !item.getDescription().isEmpty()) {

@@ -95,6 +95,10 @@ class LauncherTest {
         assertEquals(0, run("help", "test-echo"), this::err);
         assertTrue(out().contains("times (int, optional)") || out().contains("times (int)"), out());
         assertTrue(out().contains("one of [ok, fail, cancel, bug]"), out());
+        assertEquals(0, run("help", "brainmvp-pretrain"), this::err);
+        assertTrue(out().contains("  epochs (int, default 1500, optional)"), out());
+        assertTrue(out().contains("  grid (String, default 240,240,155, optional)"), out());
+        assertTrue(out().contains("  data (File)"), out());
     }
 
     @Test
