@@ -52,14 +52,18 @@ public final class Launcher {
 
     public static void main(String[] args) {
         int status;
+        // Standard output carries only the command's results, so scripts can capture them; SciJava's log (INFO
+        // goes to System.out by default) and anything else a library prints go to standard error.
+        PrintStream results = System.out;
+        System.setOut(System.err);
         try {
-            status = new Launcher(System.out, System.err).run(args);
+            status = new Launcher(results, System.err).run(args);
         } catch (Throwable t) {
             // A bug, not a user error: keep the trace for the report.
             t.printStackTrace();
             status = FAILED;
         }
-        System.out.flush();
+        results.flush();
         System.exit(status);
     }
 
