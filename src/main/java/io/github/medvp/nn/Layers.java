@@ -13,6 +13,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import java.util.function.Supplier;
 
 /** Factories for the DJL layers the reference uses, initialised as the reference initialises them (spec §2.3). */
 final class Layers {
@@ -120,6 +121,21 @@ final class Layers {
                 NDScope.register(a);
             }
         }
+        return out;
+    }
+
+    /**
+     * Computes one array in its own {@link NDScope}, freeing every other array the computation creates (for steps
+     * inside a block whose temporaries are as large as its output; same reasoning as {@link #forward}).
+     */
+    static NDArray scoped(Supplier<NDArray> computation) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = computation.get();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
         return out;
     }
 
