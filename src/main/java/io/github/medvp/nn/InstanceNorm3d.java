@@ -30,7 +30,8 @@ public final class InstanceNorm3d extends AbstractBlock {
         // One reduction axis: the PyTorch engine's mean() reduces over a single axis only.
         NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);
         NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
-        NDArray variance = centred.square().mean(new int[] {2}, true);
+        // The squares are a full-size temporary: freed as soon as their mean exists.
+        NDArray variance = Layers.scoped(() -> centred.square().mean(new int[] {2}, true));
         return centred.div(variance.add(epsilon).sqrt()).reshape(shape);
     }
 

@@ -2,6 +2,7 @@ package io.github.medvp.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -12,6 +13,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import java.util.function.Supplier;
 
 /** Factories for the DJL layers the reference uses, initialised as the reference initialises them (spec §2.3). */
 final class Layers {
@@ -93,9 +95,57 @@ final class Layers {
         return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
     }
 
-    /** Runs one child block on one array. */
+    /** Runs one child block on one array, freeing its intermediates at once (see {@link #forward}). */
     static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> p) {
-        return block.forward(ps, new NDList(x), training, p).singletonOrThrow();
+        return forward(block, ps, new NDList(x), training, p).singletonOrThrow();
+    }
+
+    /**
+     * Runs one child block in its own {@link NDScope}, so every array it creates except its outputs is released when
+     * it returns instead of when the caller's scope closes: DJL otherwise keeps every intermediate of a whole forward
+     * (and, in training, through the backward pass too) alive. Releasing a handle is safe with autograd, since
+     * libtorch's graph holds its own references to the tensors it saved for the backward pass (and frees them as the
+     * backward pass consumes them); only tensors nothing needs any more are freed. The outputs move to the caller's
+     * scope, except arrays that are inputs (they belong to whoever created them). Blocks must not return a parameter
+     * array itself (none does): it would be handed to the caller's scope and freed with it.
+     */
+    static NDList forward(Block block, ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+        NDList out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = block.forward(ps, in, training, p);
+            NDScope.unregister(out);
+        }
+        for (NDArray a : out) {
+            if (!isOneOf(a, in)) {
+                NDScope.register(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Computes one array in its own {@link NDScope}, freeing every other array the computation creates (for steps
+     * inside a block whose temporaries are as large as its output; same reasoning as {@link #forward}).
+     */
+    static NDArray scoped(Supplier<NDArray> computation) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            out = computation.get();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
+    }
+
+    private static boolean isOneOf(NDArray a, NDList list) {
+        for (NDArray b : list) {
+            if (a == b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Output shape of one child block for one input shape. */

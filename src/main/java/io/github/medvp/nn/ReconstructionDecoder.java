@@ -1,11 +1,13 @@
 package io.github.medvp.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -45,10 +47,59 @@ public final class ReconstructionDecoder extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> p) {
         NDArray x = inputs.get(inputs.size() - 1);
-        for (ConvTranspose3dK2S2 up : ups) {
-            x = Layers.apply(up, ps, x, training, p);
+        Device device = x.getDevice();
+        // The whole decoder is linear (no norm, bias or non-linearity between the transposed convolutions), so it
+        // is one map from each x4 voxel to a 16³ block of the output. Composing the (small) weights first and
+        // applying them once gives the same function without the 48³ and 96³ hidden volumes of width w1 and their
+        // depth-to-space copies (the largest activations of the step, and their gradients). Contracting from the
+        // output side keeps every intermediate small: V has shape (C_in of the level, 8^levels · C_out).
+        Parameter outWeight = out.getParameters().get("weight");
+        Parameter outBias = out.getParameters().get("bias");
+        NDArray w = ps.getValue(outWeight, device, training);
+        long q = w.getShape().get(0);
+        NDArray v = w.reshape(q, -1).transpose(); // (w1, q)
+        for (int level = ups.size() - 1; level >= 0; level--) {
+            ConvTranspose3dK2S2 up = ups.get(level);
+            NDArray wt = ps.getValue(up.getWeight(), device, training); // (C_in, C_out, 2, 2, 2)
+            long cin = wt.getShape().get(0);
+            long cout = wt.getShape().get(1);
+            // V'[c, (a, rest)] = Σ_o W[c, o, a] · V[o, rest]
+            v = wt.reshape(cin, cout, 8).transpose(0, 2, 1).reshape(cin * 8, cout).matMul(v).reshape(cin, -1);
         }
-        return new NDList(Layers.apply(out, ps, x, training, p));
+        int levels = ups.size();
+        long cin = v.getShape().get(0);
+        long channels = v.getShape().get(1); // 8^levels · q, in the order (a_1 .. a_levels, q), a = (i, j, k)
+        NDArray y = Conv3d.conv3d(x, v.transpose().reshape(channels, cin, 1, 1, 1)).singletonOrThrow();
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long[] split = new long[3 * levels + 5];
+        split[0] = n;
+        for (int i = 1; i <= 3 * levels; i++) {
+            split[i] = 2;
+        }
+        split[3 * levels + 1] = q;
+        split[3 * levels + 2] = s.get(2);
+        split[3 * levels + 3] = s.get(3);
+        split[3 * levels + 4] = s.get(4);
+        // (n, [i_l, j_l, k_l] for l = 1..levels, q, X, Y, Z) -> (n, q, X, i_1..i_L, Y, j_1..j_L, Z, k_1..k_L):
+        // output coordinate 2^L·x + 2^(L-1)·i_1 + … + i_L, as the chained depth-to-space steps give.
+        int[] order = new int[split.length];
+        int o = 0;
+        order[o++] = 0;
+        order[o++] = 3 * levels + 1;
+        for (int axis = 0; axis < 3; axis++) {
+            order[o++] = 3 * levels + 2 + axis;
+            for (int l = 0; l < levels; l++) {
+                order[o++] = 1 + 3 * l + axis;
+            }
+        }
+        long scale = 1L << levels;
+        NDArray rec = y.reshape(new Shape(split)).transpose(order)
+                .reshape(n, q, scale * s.get(2), scale * s.get(3), scale * s.get(4));
+        if (outBias != null) {
+            rec = rec.add(ps.getValue(outBias, device, training).reshape(1, q, 1, 1, 1));
+        }
+        return new NDList(rec);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.medvp.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -43,11 +44,16 @@ public final class UnetResBlock extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> p) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = InstanceNorm3d.instanceNorm(Layers.apply(conv1, ps, x, training, p), NORM_EPSILON);
-        y = Activation.leakyRelu(y, LEAKY_SLOPE);
-        y = InstanceNorm3d.instanceNorm(Layers.apply(conv2, ps, y, training, p), NORM_EPSILON);
-        NDArray residual = conv3 == null ? x
-                : InstanceNorm3d.instanceNorm(Layers.apply(conv3, ps, x, training, p), NORM_EPSILON);
+        // At the finest level every temporary here is a full-resolution volume: scoping each step frees the conv
+        // outputs and the norm's temporaries as soon as they are consumed instead of at the end of the block.
+        NDArray y1 = Layers.scoped(() -> Activation.leakyRelu(
+                InstanceNorm3d.instanceNorm(Layers.apply(conv1, ps, x, training, p), NORM_EPSILON), LEAKY_SLOPE));
+        NDArray y = Layers.scoped(() -> InstanceNorm3d.instanceNorm(Layers.apply(conv2, ps, y1, training, p),
+                NORM_EPSILON));
+        NDScope.unregister(y1);
+        y1.close();
+        NDArray residual = conv3 == null ? x : Layers.scoped(() -> InstanceNorm3d.instanceNorm(
+                Layers.apply(conv3, ps, x, training, p), NORM_EPSILON));
         return new NDList(Activation.leakyRelu(y.add(residual), LEAKY_SLOPE));
     }
 

@@ -83,7 +83,7 @@ public final class UnetrDecoder extends AbstractBlock {
 
     private static NDArray up(UnetrUpBlock block, ParameterStore ps, NDArray x, NDArray skip, boolean training,
             PairList<String, Object> p) {
-        return block.forward(ps, new NDList(x, skip), training, p).singletonOrThrow();
+        return Layers.forward(block, ps, new NDList(x, skip), training, p).singletonOrThrow();
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class UnetrUpBlock extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> p) {
         NDArray up = Layers.apply(transpConv, ps, inputs.get(0), training, p);
-        return convBlock.forward(ps, new NDList(up.concat(inputs.get(1), 1)), training, p);
+        return Layers.forward(convBlock, ps, new NDList(up.concat(inputs.get(1), 1)), training, p);
     }
 
     @Override
