@@ -1,5 +1,6 @@
 package io.github.medvp.data;
 
+import io.github.medvp.TestProgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -211,16 +212,7 @@ class BatchLoaderTest {
     @Test
     void cancelWhileWaitingEndsTheWait() {
         AtomicBoolean cancel = new AtomicBoolean();
-        Progress p = new Progress() {
-            @Override
-            public void update(String stage, long done, long total, String message) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancel.get();
-            }
-        };
+        Progress p = TestProgress.cancelWhen(cancel::get);
         Transform slow = (s, r) -> {
             try {
                 Thread.sleep(30_000);

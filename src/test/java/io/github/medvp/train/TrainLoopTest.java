@@ -1,5 +1,6 @@
 package io.github.medvp.train;
 
+import io.github.medvp.TestProgress;
 import io.github.medvp.engine.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -206,19 +207,7 @@ class TrainLoopTest {
 
         Path dir = tmp.resolve("b");
         Model first = new Model(0.3f, -0.2f);
-        Progress cancelAt13 = new Progress() {
-            long done;
-
-            @Override
-            public void update(String stage, long d, long total, String message) {
-                done = d;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return done >= 13;
-            }
-        };
+        Progress cancelAt13 = TestProgress.cancelAt(13);
         assertThrows(Progress.CancelledException.class, () -> loop(first, 3, 2, 4).optProgress(cancelAt13)
                 .optRunFolder(RunFolder.open(dir, config(), false, List.of())).build().run());
         RunFolder again = RunFolder.open(dir, config(), true, List.of("method"));

@@ -29,16 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A whole (tiny) run from NIfTI files: pipeline, loop, run folder and template export. */
 class BrainMvpPretrainingTest {
 
-    private static final Progress QUIET = new Progress() {
-        @Override
-        public void update(String stage, long done, long total, String message) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-    };
+    private static final Progress QUIET = Progress.NONE;
 
     /** Studies of 4 modalities, 40×40×30 at 1 mm (the synthetic anatomy of {@link Synthetic}, re-laid X fastest). */
     private static List<Study> studies(Path dir, int count) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.medvp.pretrain.brainmvp;
 
+import io.github.medvp.TestProgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,19 +115,7 @@ class BrainMvpTrainLoopTest {
 
             Path dir = tmp.resolve("b");
             Run first = model(m);
-            Progress cancelAt4 = new Progress() {
-                long done;
-
-                @Override
-                public void update(String stage, long d, long total, String message) {
-                    done = d;
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return done >= 4;
-                }
-            };
+            Progress cancelAt4 = TestProgress.cancelAt(4);
             assertThrows(Progress.CancelledException.class, () -> loop(first).optProgress(cancelAt4)
                     .optRunFolder(RunFolder.open(dir, config(), false, List.of())).build().run());
             Run resumed = model(m);

@@ -1,0 +1,41 @@
+package io.github.medvp;
+
+import java.util.function.BooleanSupplier;
+
+/** Progress sinks for tests that cancel runs at a chosen point. */
+public final class TestProgress {
+
+    private TestProgress() {
+    }
+
+    /** Reports nothing; cancelled once an update reports {@code done >= step}. */
+    public static Progress cancelAt(long step) {
+        return new Progress() {
+            private long done;
+
+            @Override
+            public void update(String stage, long d, long total, String message) {
+                done = d;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return done >= step;
+            }
+        };
+    }
+
+    /** Reports nothing; cancelled whenever {@code condition} holds. */
+    public static Progress cancelWhen(BooleanSupplier condition) {
+        return new Progress() {
+            @Override
+            public void update(String stage, long d, long total, String message) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return condition.getAsBoolean();
+            }
+        };
+    }
+}
