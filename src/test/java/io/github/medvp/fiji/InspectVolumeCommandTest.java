@@ -75,7 +75,7 @@ class InspectVolumeCommandTest {
     void badIndexNamesTheSetting() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> run("file", file.toFile(),
                 "index", "1,2"));
-        assertTrue(Launcher.userError(e).getMessage().startsWith("index:"), Launcher.userError(e).getMessage());
+        assertTrue(CommandRunner.userError(e).getMessage().startsWith("index:"), CommandRunner.userError(e).getMessage());
     }
 
     @Test
