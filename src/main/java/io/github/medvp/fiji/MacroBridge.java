@@ -15,6 +15,7 @@ import org.scijava.event.EventService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.module.event.ModuleErroredEvent;
 import org.scijava.util.Types;
 
 import java.awt.GraphicsEnvironment;
@@ -48,7 +49,9 @@ public class MacroBridge implements PlugIn {
     public static final String LABEL_SUFFIX = " (macro)";
 
     private static Context own;
+    // Strong references: SciJava's event service holds subscribers weakly.
     private static StatusToImageJ statusForwarder;
+    private static UserErrors fijiErrors;
     private static final Map<String, String> LAST_OUTPUTS = new LinkedHashMap<>();
 
     /** @param arg the command's short name, from {@code plugins.config} */
@@ -89,19 +92,19 @@ public class MacroBridge implements PlugIn {
         } catch (ExecutionException e) {
             if (CommandRunner.isCancel(e)) {
                 IJ.log(info.getTitle() + ": cancelled");
-                Macro.abort();
+                abortMacro();
                 return;
             }
             if (CommandRunner.isUserError(e)) {
                 throw new MedvpException(CommandRunner.userError(e).getMessage());
             }
             IJ.handleException(e.getCause());
-            Macro.abort();
+            abortMacro();
             return;
         }
         if (outcome.cancelled()) {
             IJ.log(info.getTitle() + ": cancelled" + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")"));
-            Macro.abort();
+            abortMacro();
             return;
         }
         Module module = outcome.module();
@@ -198,10 +201,16 @@ public class MacroBridge implements PlugIn {
         String line = "MedVP " + command + ": " + message;
         if (fromMacro) {
             IJ.log(line);
-            Macro.abort();
+            abortMacro();
         } else {
             IJ.error("MedVP", line);
         }
+    }
+
+    /** Stops the calling macro: the next lines must not run on a failed or cancelled step's missing results. */
+    private static void abortMacro() {
+        ij.macro.Interpreter.abort();
+        Macro.abort();
     }
 
     /**
@@ -212,6 +221,10 @@ public class MacroBridge implements PlugIn {
         if (legacyLayerPresent()) {
             Object fiji = IJ.runPlugIn("org.scijava.Context", "");
             if (fiji instanceof Context c) {
+                if (fijiErrors == null) {
+                    fijiErrors = new UserErrors();
+                    c.service(EventService.class).subscribe(fijiErrors);
+                }
                 return c;
             }
         }
@@ -233,8 +246,23 @@ public class MacroBridge implements PlugIn {
         }
     }
 
+    /**
+     * Keeps SciJava from logging a stack trace for a MedVP command's user error or cancel: the bridge reports those
+     * in one line itself.
+     */
+    static class UserErrors {
+        @EventHandler
+        public void onError(ModuleErroredEvent e) {
+            Throwable t = e.getException();
+            if (e.getModule().getInfo().getDelegateClassName().startsWith("io.github.medvp.") && t != null
+                    && CommandRunner.isUserError(t)) {
+                e.consume();
+            }
+        }
+    }
+
     /** SciJava status events to ImageJ 1's status bar and progress bar (the message carries the ETA). */
-    static final class StatusToImageJ {
+    static final class StatusToImageJ extends UserErrors {
         @EventHandler
         public void onStatus(StatusEvent e) {
             String msg = e.getStatusMessage();
