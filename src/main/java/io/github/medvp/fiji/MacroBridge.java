@@ -51,7 +51,6 @@ public class MacroBridge implements PlugIn {
     private static Context own;
     // Strong references: SciJava's event service holds subscribers weakly.
     private static StatusToImageJ statusForwarder;
-    private static UserErrors fijiErrors;
     private static final Map<String, String> LAST_OUTPUTS = new LinkedHashMap<>();
 
     /** @param arg the command's short name, from {@code plugins.config} */
@@ -221,10 +220,6 @@ public class MacroBridge implements PlugIn {
         if (legacyLayerPresent()) {
             Object fiji = IJ.runPlugIn("org.scijava.Context", "");
             if (fiji instanceof Context c) {
-                if (fijiErrors == null) {
-                    fijiErrors = new UserErrors();
-                    c.service(EventService.class).subscribe(fijiErrors);
-                }
                 return c;
             }
         }
@@ -247,8 +242,8 @@ public class MacroBridge implements PlugIn {
     }
 
     /**
-     * Keeps SciJava from logging a stack trace for a MedVP command's user error or cancel: the bridge reports those
-     * in one line itself.
+     * Keeps SciJava from logging a stack trace for a MedVP command's user error or cancel in the bridge's own
+     * context: the bridge reports those in one line itself (in Fiji, {@link UserErrorService} does it).
      */
     static class UserErrors {
         @EventHandler
