@@ -46,6 +46,12 @@ final class CommandRunner {
                 module.resolveInput(item.getName());
             }
         }
+        // An image input nobody gave stays empty: headless there is no active image to fill it with.
+        for (ModuleItem<?> item : info.inputs()) {
+            if (item.getType().getName().startsWith("ij.") && !inputs.containsKey(item.getName())) {
+                module.resolveInput(item.getName());
+            }
+        }
         Future<Module> future = modules.run(module, true, inputs);
         Module done = null;
         while (done == null) {
