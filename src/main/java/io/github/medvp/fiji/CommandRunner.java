@@ -73,7 +73,8 @@ final class CommandRunner {
             return new Outcome(module, true, null);
         }
         Cancelable c = cancelable(done);
-        return c != null && c.isCanceled() ? new Outcome(done, true, c.getCancelReason()) : new Outcome(done, false, null);
+        return c != null && c.isCanceled() ? new Outcome(done, true, c.getCancelReason())
+                : new Outcome(done, false, null);
     }
 
     /** Asks the running command to stop at its next step (pipelines then save what they have). */

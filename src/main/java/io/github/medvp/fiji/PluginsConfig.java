@@ -51,7 +51,8 @@ public final class PluginsConfig {
         for (IndexItem<Plugin> item : Index.load(Plugin.class, loader)) {
             Plugin p = item.annotation();
             // The same index can be reachable twice (the classes folder through the parent loader too).
-            if (!seen.add(item.className()) || !item.className().startsWith(PACKAGE) || p.type() != Command.class || p.name().isEmpty()
+            if (!seen.add(item.className()) || !item.className().startsWith(PACKAGE) || p.type() != Command.class
+                    || p.name().isEmpty()
                     || p.menuPath().isEmpty()) {
                 continue; // test-only or menu-less commands are not bridged
             }

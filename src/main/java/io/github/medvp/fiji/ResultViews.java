@@ -34,6 +34,8 @@ public final class ResultViews {
     private static final int[] LABEL_COLOURS = {0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0xff00ff, 0x00ffff, 0xff8000,
         0x8000ff, 0x00ff80, 0xff0080, 0x80ff00, 0x0080ff};
 
+    private static final String TEMPLATE = "template_.+\\.nii(\\.gz)?";
+
     private ResultViews() {
     }
 
@@ -92,9 +94,10 @@ public final class ResultViews {
     public static List<ImagePlus> templates(Path folder) throws IOException {
         List<ImagePlus> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().matches("template_.+\\.nii(\\.gz)?"))
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().matches(TEMPLATE))
                     .sorted()::iterator) {
-                String modality = f.getFileName().toString().replaceFirst("^template_", "").replaceFirst("\\.nii(\\.gz)?$", "");
+                String modality = f.getFileName().toString().replaceFirst("^template_", "")
+                        .replaceFirst("\\.nii(\\.gz)?$", "");
                 out.add(ImagePlusVolumes.toImagePlus(NiftiReader.read(f), "template " + modality));
             }
         }

@@ -55,7 +55,8 @@ class InspectVolumeCommandTest {
 
     @Test
     void reportsScaledStatisticsAndVoxels() throws Exception {
-        String text = run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3;0,0,0").replaceAll(" +", " ");
+        String text = run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3;0,0,0")
+                .replaceAll(" +", " ");
         assertTrue(text.contains("axcodes: LPS"), text);
         // values are raw*0.5+1 for raw = 0, 10, ..., 230: sum = 0.5*2760 + 24
         assertTrue(text.contains("sum: 1404.0"), text);
@@ -90,7 +91,8 @@ class InspectVolumeCommandTest {
     void badIndexNamesTheSetting() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> run("file", file.toFile(),
                 "index", "1,2"));
-        assertTrue(CommandRunner.userError(e).getMessage().startsWith("index:"), CommandRunner.userError(e).getMessage());
+        String message = CommandRunner.userError(e).getMessage();
+        assertTrue(message.startsWith("index:"), message);
     }
 
     @Test
@@ -100,7 +102,8 @@ class InspectVolumeCommandTest {
         int status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + file, "index=1,2,3");
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        assertEquals(run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3"),
+                out.toString(StandardCharsets.UTF_8));
         status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + dir.resolve("no.nii"));
         assertEquals(Launcher.FAILED, status);

@@ -111,7 +111,8 @@ class LauncherTest {
     @Test
     void systemInfoExplainsOfflineInstallation() {
         assertEquals(0, run("--run", "MedVP System Info", ""), this::err);
-        assertTrue(out().contains("Plugins > MedVP > Install Engine") && out().contains("PYTORCH_LIBRARY_PATH to its lib/"),
+        assertTrue(out().contains("Plugins > MedVP > Install Engine")
+                && out().contains("PYTORCH_LIBRARY_PATH to its lib/"),
                 out());
     }
 

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MacroFilesTest {
 
+    private static final String TINY = "crop=32 grid=48,48,48 batch=1 accumulation=1 warmup_epochs=0 "
+            + "contrastive_epoch=0 workers=1 log_every=1";
+
     @TempDir
     static Path dir;
     private static LegacyEnvironment ij;
@@ -54,7 +57,7 @@ class MacroFilesTest {
     void pretrainMacroTrainsAndExportsTemplates() throws Exception {
         Path run = dir.resolve("run with space");
         macro("brainmvp-pretrain.ijm", "data=[" + data + "] output=[" + run + "] preset=tiny epochs=1 device=cpu "
-                + "more=[crop=32 grid=48,48,48 batch=1 accumulation=1 warmup_epochs=0 contrastive_epoch=0 workers=1 log_every=1]");
+                + "more=[" + TINY + "]");
         assertEquals(3, MetricsLog.read(run.resolve("metrics.csv")).get("step").length);
         assertEquals(3, Checkpoints.read(run.resolve("checkpoints").resolve("last.safetensors")).step());
         try (Stream<Path> files = Files.list(run.resolve("exported-templates"))) {
@@ -63,8 +66,7 @@ class MacroFilesTest {
         }
         // Same run, one more epoch, resumed: the bare key 'resume' is a ticked checkbox.
         macro("brainmvp-pretrain.ijm", "data=[" + data + "] output=[" + run + "] preset=tiny epochs=2 device=cpu "
-                + "more=[crop=32 grid=48,48,48 batch=1 accumulation=1 warmup_epochs=0 contrastive_epoch=0 workers=1 log_every=1 "
-                + "resume]");
+                + "more=[" + TINY + " resume]");
         assertEquals(6, Checkpoints.read(run.resolve("checkpoints").resolve("last.safetensors")).step());
         assertEquals(6, MetricsLog.read(run.resolve("metrics.csv")).get("step").length);
     }

@@ -23,7 +23,8 @@ final class MacroRunner {
         LegacyEnvironment ij = new LegacyEnvironment(null, true);
         List<File> plugins = new ArrayList<>();
         plugins.add(pluginJar(scratch.resolve("medvp-plugins.jar")));
-        for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).split(File.pathSeparator)) {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String entry : classPath.split(File.pathSeparator)) {
             if (!entry.matches(".*/ij-1\\.[^/]*\\.jar") && !entry.contains("ij1-patcher")) {
                 plugins.add(new File(entry));
             }

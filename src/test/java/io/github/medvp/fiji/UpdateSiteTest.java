@@ -126,9 +126,11 @@ class UpdateSiteTest {
         for (String path : List.of("jars/medvp.jar", "jars/api-0.35.1.jar", "macros/MedVP/segment-folder.ijm")) {
             assertTrue(Files.isRegularFile(out.resolve(path + "-20261123120000")), path);
         }
-        assertArrayEquals(Files.readAllBytes(djl), Files.readAllBytes(out.resolve("jars/api-0.35.1.jar-20261123120000")));
+        assertArrayEquals(Files.readAllBytes(djl),
+                Files.readAllBytes(out.resolve("jars/api-0.35.1.jar-20261123120000")));
         try (var files = Files.walk(out)) {
-            List<String> all = files.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted().toList();
+            List<String> all = files.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted()
+                    .toList();
             assertEquals(List.of("db.xml.gz", "jars/api-0.35.1.jar-20261123120000", "jars/medvp.jar-20261123120000",
                     "macros/MedVP/segment-folder.ijm-20261123120000"), all);
         }
@@ -151,7 +153,8 @@ class UpdateSiteTest {
         assertEquals("jars/api-0.35.1.jar", dep.getAttribute("filename"));
         assertEquals("20261123120000", dep.getAttribute("timestamp"));
         assertEquals(sha1("macros/MedVP/segment-folder.ijm", "run(\"MedVP Segment (macro)\");\n"),
-                ((Element) ((Element) plugins.item(2)).getElementsByTagName("version").item(0)).getAttribute("checksum"));
+                ((Element) ((Element) plugins.item(2)).getElementsByTagName("version").item(0))
+                        .getAttribute("checksum"));
     }
 
     @Test
