@@ -13,6 +13,13 @@
  * {@link io.github.medvp.tasks.Blending}, predicted by a {@link io.github.medvp.tasks.WindowPredictor};</li>
  * <li>{@link io.github.medvp.tasks.Postprocess}: from logits to masks and label maps.</li>
  * </ul>
+ * Inference on a study:
+ * <ul>
+ * <li>{@link io.github.medvp.tasks.InferenceGeometry}: a study in any orientation and spacing to the model's grid
+ * (normalisation, RAS, spacing, foreground crop) and the outputs back to the original grid and affine;</li>
+ * <li>{@link io.github.medvp.tasks.MissingModalities} with {@link io.github.medvp.tasks.TemplateVolumes}: modalities
+ * the study lacks filled with BrainMVP's learned templates, reporting which were filled.</li>
+ * </ul>
  * A typical evaluation of one case:
  * <pre>{@code
  * SlidingWindow sw = SlidingWindow.builder().setPredictor(WindowPredictor.of(ps, encoder, decoder)).build();
