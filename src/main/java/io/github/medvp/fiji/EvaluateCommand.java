@@ -14,7 +14,7 @@ import org.scijava.plugin.Plugin;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.tasks.Evaluation;
-import io.github.medvp.tasks.LabelDescription;
+import io.github.medvp.tasks.LabelSpec;
 
 /**
  * Scores saved predictions against ground truth ({@link Evaluation}): segmentation (Dice and HD95 per case and
@@ -46,7 +46,7 @@ public class EvaluateCommand extends ContextCommand {
     private File truth;
 
     @Parameter(label = "Labels", required = false, description = "segmentation: brats (TC/WT/ET, ET=4), brats2023 "
-            + "(ET=3), or classes:1,2,3 / classes:CSF=1,GM=2,WM=3 for exclusive classes")
+            + "(ET=3), binary, regions:TC=1,4;WT=1,2,4;ET=4 or classes:CSF=1;GM=2;WM=3")
     private String labels = "brats";
 
     @Parameter(label = "Output folder", style = "directory", description = "where the CSV files are written")
@@ -66,7 +66,7 @@ public class EvaluateCommand extends ContextCommand {
                 throw new MedvpException("truth: give the ground truth (manifest .json or folder with _seg files) "
                         + "for a segmentation evaluation");
             }
-            report = Evaluation.segmentation(predictions.toPath(), truth.toPath(), LabelDescription.parse(labels),
+            report = Evaluation.segmentation(predictions.toPath(), truth.toPath(), LabelSpec.parse(labels),
                     output.toPath(), new CommandProgress(status, log, this)).table()
                     + "written: " + output.toPath().resolve(Evaluation.CASES_CSV) + ", "
                     + output.toPath().resolve(Evaluation.SUMMARY_CSV) + "\n";

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.Sample;
 import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
@@ -27,7 +28,7 @@ import io.github.medvp.train.MetricsLog;
  * <p>
  * <b>Segmentation</b> ({@link #segmentation}): predictions are a folder of NIfTI files, one per case, named
  * {@code <case>.nii.gz} or {@code <case>_<anything>.nii.gz} (e.g. {@code _seg}, {@code _pred}); each is a label map
- * (3D, values as the {@link LabelDescription} says; BraTS 2023 predictions with ET=3 are remapped like the truth) or
+ * (3D, values as the {@link LabelSpec} says; BraTS 2023 predictions with ET=3 are remapped like the truth) or
  * probability maps (4D, X×Y×Z×K): K = number of regions, set where the probability is above 0.5 (sigmoid regions);
  * or, for exclusive classes, K = classes + 1 with background first, the most probable channel. Ground truth is a
  * manifest or folder of studies with {@code _seg} label maps ({@link StudyManifest#load}). Prediction and truth must
@@ -70,7 +71,7 @@ public final class Evaluation {
      * @throws IOException when a file cannot be read or written
      * @throws MedvpException when a case has no prediction, grids differ or a file does not fit the labels
      */
-    public static MetricsReport segmentation(Path predictions, Path truth, LabelDescription labels, Path output,
+    public static MetricsReport segmentation(Path predictions, Path truth, LabelSpec labels, Path output,
             Progress progress) throws IOException {
         if (!Files.isDirectory(predictions)) {
             throw new MedvpException("predictions " + predictions + " is not a folder of NIfTI files");
@@ -98,7 +99,7 @@ public final class Evaluation {
             Study s = cases.get(i);
             Volume gt = NiftiReader.read(s.label());
             int[] dims = dims(gt);
-            boolean[][] truthMasks = labels.masks(gt.toFloatImg().update(null).getCurrentStorageArray(), dims);
+            boolean[][] truthMasks = labelMasks(labels, gt.toFloatImg().update(null).getCurrentStorageArray(), dims);
             Path file = find(files, s.id());
             boolean[][] pred = predictedMasks(NiftiReader.read(file), file, dims, labels);
             report.addSegmentation(s.id(), pred, truthMasks, dims, gt.geometry().spacing());
@@ -116,7 +117,7 @@ public final class Evaluation {
     }
 
     /** Masks of a prediction file: a 3D label map or 4D probability maps (see the class comment). */
-    static boolean[][] predictedMasks(Volume v, Path file, int[] dims, LabelDescription labels) {
+    static boolean[][] predictedMasks(Volume v, Path file, int[] dims, LabelSpec labels) {
         long[] d = v.dimensions();
         if (d[0] != dims[0] || d[1] != dims[1] || d[2] != dims[2]) {
             throw new MedvpException("prediction " + file + " has grid " + Arrays.toString(d) + ", the ground truth "
@@ -126,7 +127,7 @@ public final class Evaluation {
         int n = dims[0] * dims[1] * dims[2];
         long k = d.length == 3 ? 1 : Arrays.stream(d, 3, d.length).reduce(1, (a, b) -> a * b);
         if (k == 1) {
-            return labels.masks(values, dims);
+            return labelMasks(labels, values, dims);
         }
         int regions = labels.names().size();
         float[][] channels = new float[(int) k][];
@@ -137,16 +138,17 @@ public final class Evaluation {
             return Postprocess.masks(channels);
         }
         if (labels.exclusive() && k == regions + 1) {
-            int[] best = Postprocess.argmax(channels);
-            int[] classes = new int[regions];
-            for (int c = 0; c < regions; c++) {
-                classes[c] = c + 1;
-            }
-            return Postprocess.classMasks(best, classes);
+            return labels.masks(channels); // the most probable channel, background first
         }
         throw new MedvpException("prediction " + file + " has " + k + " channels; expected " + regions
                 + " region probabilities" + (labels.exclusive() ? " or " + (regions + 1) + " class probabilities "
                         + "with background first" : "") + " for labels '" + labels + "'");
+    }
+
+    /** The region or class masks of a label map: the spec's label transform, then values above 0.5. */
+    static boolean[][] labelMasks(LabelSpec labels, float[] values, int[] dims) {
+        Sample s = Sample.of(dims, null, List.of(), new float[][] { values }, null);
+        return Postprocess.masks(labels.transform().apply(s, null).label());
     }
 
     /** Prediction files by name without extension. */

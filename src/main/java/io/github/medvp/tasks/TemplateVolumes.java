@@ -176,7 +176,24 @@ public final class TemplateVolumes {
         return new TemplateVolumes(file.toString(), mods, grid, ONE_MM, m -> row(t, mods.indexOf(m), grid));
     }
 
-    /** Row {@code r} of a C-order (M, X, Y, Z) float tensor, transposed to X fastest. */
+    /**
+     * The templates a fine-tuned model carries ({@link TaskModel#hasTemplates()}), one per input modality, at 1 mm.
+     *
+     * @param model a model with templates
+     * @return the templates (rows copied to the host when first used)
+     * @throws MedvpException when the model has none
+     */
+    public static TemplateVolumes of(TaskModel model) {
+        if (!model.hasTemplates() || model.spec().templateGrid() == null) {
+            throw new MedvpException("this model has no modality templates: fine-tune it from a BrainMVP checkpoint "
+                    + "with templates, or give templates separately");
+        }
+        int[] grid = model.spec().templateGrid();
+        return new TemplateVolumes("the model", model.spec().modalities(), grid, ONE_MM,
+                m -> row(model.template(m), 0, grid));
+    }
+
+    /** Row {@code r} of a C-order (M, X, Y, Z) (or, for r = 0, (X, Y, Z)) float tensor, transposed to X fastest. */
     private static float[] row(HostTensor t, int r, int[] g) {
         FloatBuffer in = t.data().asFloatBuffer();
         int gx = g[0], gy = g[1], gz = g[2];

@@ -9,7 +9,7 @@
  * <li>{@link io.github.medvp.tasks.MetricsReport}: per-case and summary CSV files and a terminal table, averaged
  * as the reference does (NaN-mean over cases, then mean over regions);</li>
  * <li>{@link io.github.medvp.tasks.Evaluation}: saved predictions (NIfTI folder or classification CSV) against
- * ground truth, region meaning given by a {@link io.github.medvp.tasks.LabelDescription};</li>
+ * ground truth, region meaning given by a {@link io.github.medvp.tasks.LabelSpec};</li>
  * <li>{@link io.github.medvp.tasks.SlidingWindow}: MONAI-compatible sliding-window inference of whole volumes
  * with bounded memory: windows placed by {@link io.github.medvp.tasks.WindowGrid}, weighted by
  * {@link io.github.medvp.tasks.Blending}, predicted by a {@link io.github.medvp.tasks.WindowPredictor};</li>

@@ -74,7 +74,7 @@ class EvaluateCommandTest {
         try (Context context = new Context(CommandService.class)) {
             String report = (String) context.service(CommandService.class).run(EvaluateCommand.class, true,
                     "task", "segmentation", "predictions", d[0].toFile(), "truth", d[1].toFile(), "labels",
-                    "classes:1", "output", dir.resolve("o").toFile()).get().getOutput("report");
+                    "classes:label1=1", "output", dir.resolve("o").toFile()).get().getOutput("report");
             assertTrue(report.startsWith("region") && report.contains("label1") && report.contains("0.6667"),
                     report);
         }

@@ -65,7 +65,7 @@ class EvaluationTest {
     void segmentationDiceAndHd95ByHand() throws Exception {
         Path[] d = brats();
         Path out = dir.resolve("out");
-        MetricsReport r = Evaluation.segmentation(d[0], d[1], LabelDescription.parse("brats2023"), out,
+        MetricsReport r = Evaluation.segmentation(d[0], d[1], LabelSpec.parse("brats2023"), out,
                 Progress.NONE);
         assertEquals(List.of("A", "B", "C"), r.cases());
         // A, WT: prediction x 1..4, truth x 1..3 → 2·3 / 7. Directed distances prediction → truth {0, 0, 0, 2 mm}:
@@ -92,18 +92,18 @@ class EvaluationTest {
         Path[] d = brats();
         Files.delete(d[0].resolve("B.nii.gz"));
         MedvpException e = assertThrows(MedvpException.class, () -> Evaluation.segmentation(d[0], d[1],
-                LabelDescription.parse("brats"), dir.resolve("out"), Progress.NONE));
+                LabelSpec.parse("brats"), dir.resolve("out"), Progress.NONE));
         assertTrue(e.getMessage().startsWith("1 of 3 cases have no prediction") && e.getMessage().contains("B"),
                 e.getMessage());
-        assertThrows(MedvpException.class, () -> LabelDescription.parse("tumour"));
+        assertThrows(MedvpException.class, () -> LabelSpec.parse("tumour"));
     }
 
     @Test
     void exclusiveClassesFromLabelsAndProbabilities() throws Exception {
-        LabelDescription d = LabelDescription.parse("classes:CSF=1,GM=2");
+        LabelSpec d = LabelSpec.parse("classes:CSF=1;GM=2");
         assertEquals(List.of("CSF", "GM"), d.names());
         float[] labels = { 0, 1, 2, 2 };
-        boolean[][] m = d.masks(labels, new int[] { 4, 1, 1 });
+        boolean[][] m = Evaluation.labelMasks(d, labels, new int[] { 4, 1, 1 });
         assertEquals(List.of(false, true, false, false), List.of(m[0][0], m[0][1], m[0][2], m[0][3]));
         assertTrue(m[1][2] && m[1][3] && !m[1][1]);
         // Background, CSF, GM probabilities: the most probable channel wins.
