@@ -40,14 +40,15 @@ public final class ResultViews {
     }
 
     /**
-     * A two-channel composite: the image in grey, the labels on top in label colours (label k in colour k).
+     * A two-channel composite: the image (its first channel) in grey, the labels on top in label colours (label k
+     * in colour k).
      *
      * @throws MedvpException when the two differ in size
      */
     public static CompositeImage overlay(ImagePlus image, ImagePlus labels) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int z = image.getStackSize();
+        int z = image.getNSlices();
         if (labels.getWidth() != w || labels.getHeight() != h || labels.getStackSize() != z) {
             throw new MedvpException("labels '" + labels.getTitle() + "' (" + labels.getWidth() + "x"
                     + labels.getHeight() + "x" + labels.getStackSize() + ") do not match image '" + image.getTitle()
@@ -55,7 +56,9 @@ public final class ResultViews {
         }
         ImageStack stack = new ImageStack(w, h);
         for (int i = 1; i <= z; i++) {
-            stack.addSlice("image", image.getStack().getProcessor(i).convertToFloatProcessor());
+            // A multi-channel image (modalities) shows its first channel under the labels.
+            stack.addSlice("image", image.getStack().getProcessor(image.getStackIndex(1, i, 1))
+                    .convertToFloatProcessor());
             stack.addSlice("labels", labels.getStack().getProcessor(i).convertToFloatProcessor());
         }
         ImagePlus both = new ImagePlus(image.getTitle() + " + " + labels.getTitle(), stack);
@@ -131,10 +134,19 @@ public final class ResultViews {
      * Call only with a display.
      */
     static void showOutputs(CommandInfo info, Module module) {
+        ImagePlus input = null;
+        for (ModuleItem<?> item : info.inputs()) {
+            if (item.getValue(module) instanceof ImagePlus imp) {
+                input = imp;
+            }
+        }
         for (ModuleItem<?> item : info.outputs()) {
             Object value = item.getValue(module);
             if (value instanceof ImagePlus imp) {
-                imp.show();
+                // A label image of the image it came from (a segmentation of the open image): show it on top.
+                boolean labelsOfInput = input != null && imp.getWidth() == input.getWidth()
+                        && imp.getHeight() == input.getHeight() && imp.getStackSize() == input.getNSlices();
+                (labelsOfInput ? overlay(input, imp) : imp).show();
             } else if (value instanceof String text) {
                 for (Path p : paths(text)) {
                     try {

@@ -61,6 +61,12 @@ class ResultViewsTest {
         assertEquals(lut.getRGB(1), lut.getRGB(13), "colours cycle after 12 labels");
         c.setC(2);
         assertEquals(255, c.getDisplayRangeMax(), "label k maps to LUT entry k");
+        // Modalities as channels: the first channel goes under the labels.
+        ImagePlus twoChannels = stack("flair+t1", 4, 3, 4, 10);
+        twoChannels.setDimensions(2, 2, 1);
+        CompositeImage c2 = ResultViews.overlay(twoChannels, labels);
+        assertEquals(twoChannels.getStack().getProcessor(twoChannels.getStackIndex(1, 2, 1)).getf(3, 2),
+                c2.getStack().getProcessor(c2.getStackIndex(1, 2, 1)).getf(3, 2));
         MedvpException e = assertThrows(MedvpException.class,
                 () -> ResultViews.overlay(image, stack("small", 2, 3, 2, 0)));
         assertTrue(e.getMessage().startsWith("labels 'small' (2x3x2) do not match image 't1' (4x3x2)"), e.getMessage());
