@@ -55,6 +55,7 @@ public final class GuiSmoke {
             System.err.println("System Info wrote no report to the Log window");
             System.exit(3);
         }
+        recordInspectDialog(Path.of(args[1]).resolve("brain.nii.gz"));
         Frame log = WindowManager.getFrame("Log");
         if (log != null) {
             log.setBounds(0, 330, 900, 460);
@@ -67,6 +68,50 @@ public final class GuiSmoke {
         Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
         ImageIO.write(robot.createScreenCapture(screen), "png", png.toFile());
         System.exit(0);
+    }
+
+    /**
+     * Chooses Inspect Volume's macro entry as a user would, with the macro recorder on: fills the dialog's file
+     * field, presses OK, and prints what the recorder wrote (the test checks it is the bridge's option syntax).
+     */
+    private static void recordInspectDialog(Path volume) throws Exception {
+        io.github.medvp.io.NiftiWriter.write(new io.github.medvp.io.Volume(
+                net.imglib2.img.array.ArrayImgs.floats(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2),
+                io.github.medvp.io.Geometry.ofSpacing(1, 1, 1)), volume);
+        IJ.run("Record...");
+        new ij.Executer("MedVP Inspect Volume (macro)", null); // as a menu click: own thread, recorded
+        ij.gui.GenericDialog gd = null;
+        for (int i = 0; i < 200 && gd == null; i++) {
+            Thread.sleep(50);
+            for (java.awt.Window w : java.awt.Window.getWindows()) {
+                if (w instanceof ij.gui.GenericDialog g && g.isShowing()) {
+                    gd = g;
+                }
+            }
+        }
+        if (gd == null) {
+            System.err.println("the Inspect Volume dialog did not open");
+            System.exit(4);
+        }
+        ij.gui.GenericDialog dialog = gd;
+        java.awt.EventQueue.invokeAndWait(() -> {
+            ((java.awt.TextField) dialog.getStringFields().get(0)).setText(volume.toString());
+            dialog.actionPerformed(new java.awt.event.ActionEvent(dialog.getButtons()[0],
+                    java.awt.event.ActionEvent.ACTION_PERFORMED, "OK"));
+        });
+        ij.plugin.frame.Recorder recorder = ij.plugin.frame.Recorder.getInstance();
+        String text = "";
+        for (int i = 0; i < 600 && recorder != null && !(text = recorder.getText()).contains("MedVP"); i++) {
+            Thread.sleep(100);
+        }
+        for (String line : text.split("\n")) {
+            if (line.contains("MedVP")) {
+                System.out.println("recorded: " + line);
+            }
+        }
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     private static Menu find(MenuBar bar, String top, String sub) {

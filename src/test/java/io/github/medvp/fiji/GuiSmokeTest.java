@@ -67,6 +67,10 @@ class GuiSmokeTest {
             assertTrue(out.contains("Plugins>MedVP>Macro>MedVP System Info (macro)\n"), out);
             assertTrue(out.contains("Plugins>MedVP>Macro>BrainMVP>BrainMVP Pretrain (macro)\n"), out);
             assertTrue(Files.size(png) > 10_000, "screenshot " + png);
+            // Chosen from the menu with the recorder on, the bridge's dialog records the macro line macros use.
+            Path brain = dir.resolve("ImageJ").resolve("brain.nii.gz");
+            assertTrue(out.contains("recorded: run(\"MedVP Inspect Volume (macro)\", \"file=" + brain
+                    + " format=text"), out);
         } finally {
             x.destroy();
             x.waitFor(10, TimeUnit.SECONDS);
