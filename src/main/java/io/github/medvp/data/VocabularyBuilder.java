@@ -2,6 +2,8 @@ package io.github.medvp.data;
 
 import ai.djl.modality.nlp.bert.BertFullTokenizer;
 import ai.djl.modality.nlp.preprocess.TextProcessor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,6 +25,9 @@ import java.util.TreeSet;
  * so unseen words split into meaningful pieces; any room left takes further words. Ties break alphabetically.
  */
 public final class VocabularyBuilder {
+
+    /** Default vocabulary size for a text encoder trained from scratch. */
+    public static final int DEFAULT_MAX_SIZE = 8192;
 
     /** Share of the room after specials and characters that whole words may take first. */
     static final int WORD_SHARE_PERCENT = 70;
@@ -93,6 +98,27 @@ public final class VocabularyBuilder {
     public WordPieceTokenizer buildTokenizer(Iterable<String> texts) {
         return new WordPieceTokenizer(build(texts), true, WordPieceTokenizer.MAX_WORD_CHARS,
                 "vocabulary built from the training reports");
+    }
+
+    /**
+     * The tokenizer of a run: the given vocabulary if any, else one built from the training texts (size
+     * {@value #DEFAULT_MAX_SIZE}, every word counted); either way saved as {@code vocab.txt} beside the checkpoint so
+     * that the run's text encoder can be used later without the original vocabulary.
+     *
+     * @param vocabulary a vocab.txt, tokenizer.json or model folder, or null to build one
+     * @param trainingTexts the training reports (used only when {@code vocabulary} is null)
+     * @param saveTo where to write the vocab.txt (e.g. the run folder's {@code vocab.txt}), or null
+     * @return the tokenizer
+     * @throws IOException when reading or writing fails
+     */
+    public static WordPieceTokenizer loadOrBuild(Path vocabulary, Iterable<String> trainingTexts, Path saveTo)
+            throws IOException {
+        WordPieceTokenizer t = vocabulary != null ? WordPieceTokenizer.load(vocabulary, true)
+                : new VocabularyBuilder(DEFAULT_MAX_SIZE, 1).buildTokenizer(trainingTexts);
+        if (saveTo != null) {
+            t.writeVocab(saveTo);
+        }
+        return t;
     }
 
     /** Keys with at least minFrequency counts, by count (descending) then alphabetically. */

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VocabularyBuilderTest {
 
@@ -60,5 +63,16 @@ class VocabularyBuilderTest {
         assertEquals(WordPieceTokenizer.SPECIALS, v.subList(0, 5));
         assertTrue(v.contains("##z") || !String.join("", REPORTS).toLowerCase().contains("z"));
         assertTrue(v.stream().allMatch(s -> WordPieceTokenizer.SPECIALS.contains(s) || s.replace("##", "").length() == 1));
+    }
+
+    @Test
+    void loadOrBuildSavesTheVocabularyItUses(@TempDir Path dir) throws Exception {
+        Path saved = dir.resolve("vocab.txt");
+        WordPieceTokenizer built = VocabularyBuilder.loadOrBuild(null, REPORTS, saved);
+        assertEquals(built.vocabulary(), WordPieceTokenizer.load(saved, true).vocabulary());
+        Path copy = dir.resolve("copy.txt");
+        WordPieceTokenizer loaded = VocabularyBuilder.loadOrBuild(saved, List.of("ignored"), copy);
+        assertEquals(built.vocabulary(), loaded.vocabulary());
+        assertEquals(Files.readString(saved), Files.readString(copy));
     }
 }
