@@ -132,4 +132,24 @@ class HfBertTest {
             }
         }
     }
+
+    @Test
+    void prefersModelSafetensorsAndFallsBackToPytorchModelBin(@TempDir Path dir) throws Exception {
+        // The file is chosen by name and its format detected by content (TensorFiles; the torch zip format itself
+        // is covered by TorchCheckpointTest), so safetensors bytes under the .bin name exercise the fallback.
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Map<String, HostTensor> w = BertEncoderTest.writeFolder(dir, TINY, 21, true);
+        Map<String, HostTensor> w2 = BertEncoderTest.writeFolder(other, TINY, 22, true);
+        Files.copy(other.resolve(HfBert.SAFETENSORS), dir.resolve(HfBert.PYTORCH_BIN));
+        double[][] fromSafetensors = new BertReference(TINY, BertReference.floats(w)).encode(
+                BertEncoderTest.IDS[0], BertEncoderTest.MASK[0]);
+        double[][] fromBin = new BertReference(TINY, BertReference.floats(w2)).encode(
+                BertEncoderTest.IDS[0], BertEncoderTest.MASK[0]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            BertEncoderTest.assertClose(fromSafetensors, run(HfBert.load(dir, m, false), m), 0, 2e-5, "both files");
+            Files.delete(dir.resolve(HfBert.SAFETENSORS));
+            assertEquals(dir.resolve(HfBert.PYTORCH_BIN), HfBert.weightsFile(dir));
+            BertEncoderTest.assertClose(fromBin, run(HfBert.load(dir, m, false), m), 0, 2e-5, "bin only");
+        }
+    }
 }
