@@ -24,7 +24,7 @@ import ai.djl.util.PairList;
  * the encoder's word-embedding table at each forward (gradients flow into that table if it is trainable). The bias
  * ({@code cls.predictions.bias}) is always the head's own, zero-initialised.
  * <p>
- * Forward: {@code (x)}, x (B, L, H); returns logits (B, L, V).
+ * Forward: {@code (x)}, x (B, L, H); returns logits (B, L, V), i.e. {@link #decode}({@link #transform}(x)).
  */
 public final class BertMlmHead extends AbstractBlock {
 
@@ -86,11 +86,33 @@ public final class BertMlmHead extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> p) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray z = Layers.apply(norm, ps, Activation.gelu(Layers.apply(dense, ps, x, training, p)), training, p);
-        NDArray w = ps.getValue(tiedWeight != null ? tiedWeight : decoder, x.getDevice(), training);
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
-        return new NDList(z.matMul(w.transpose()).add(b));
+        return new NDList(decode(ps, transform(ps, inputs.singletonOrThrow(), training), training));
+    }
+
+    /**
+     * The transform alone, Z = LN(GELU(dense(x))): MG-3D's SFR branch reads Z (spec §3, pass 1, step 7).
+     *
+     * @param ps the parameter store
+     * @param x (B, L, H)
+     * @param training training mode
+     * @return Z, (B, L, H)
+     */
+    public NDArray transform(ParameterStore ps, NDArray x, boolean training) {
+        return Layers.apply(norm, ps, Activation.gelu(Layers.apply(dense, ps, x, training, null)), training, null);
+    }
+
+    /**
+     * The decoder alone: Z Wᵀ + bias.
+     *
+     * @param ps the parameter store
+     * @param z (…, H), the output of {@link #transform}
+     * @param training training mode
+     * @return logits (…, V)
+     */
+    public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
+        NDArray w = ps.getValue(tiedWeight != null ? tiedWeight : decoder, z.getDevice(), training);
+        NDArray b = ps.getValue(bias, z.getDevice(), training);
+        return z.matMul(w.transpose()).add(b);
     }
 
     @Override
