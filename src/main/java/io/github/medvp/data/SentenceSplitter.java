@@ -104,7 +104,7 @@ public final class SentenceSplitter {
             return nextIsDigit(text, dot + 1);
         }
         if (word.length() == 1 && Character.isLetter(word.charAt(0))) {
-            return true; // initials, "segment a."? rare next to "J. Smith"
+            return true; // initials ("J. Smith"); reports rarely end a sentence on a one-letter word
         }
         return ABBREVIATIONS.contains(word) || word.matches("(?:[a-z]\\.)+[a-z]");
     }

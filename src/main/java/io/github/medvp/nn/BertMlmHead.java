@@ -19,8 +19,8 @@ import ai.djl.util.PairList;
  * BERT's masked-language-model head ({@code cls.predictions}): a transform {@code LayerNorm(GELU(dense(x)))}
  * ({@code transform.dense}, {@code transform.LayerNorm}), then {@code logits = z Wᵀ + bias} with W (V, H).
  * <p>
- * MG-3D's head (spec §2.6) has its <b>own</b> decoder weight (not tied to the embeddings); HF's {@code BertForMaskedLM}
- * ties W to the word embeddings. Both are offered: {@link #untied} owns {@code decoder.weight}, {@link #tied} reads
+ * MG-3D's head (spec §2.6) has its <b>own</b> decoder weight (not tied to the embeddings); HF's
+ * {@code BertForMaskedLM} ties W to the word embeddings. Both are offered: {@link #untied} owns {@code decoder.weight}, {@link #tied} reads
  * the encoder's word-embedding table at each forward (gradients flow into that table if it is trainable). The bias
  * ({@code cls.predictions.bias}) is always the head's own, zero-initialised.
  * <p>
