@@ -35,11 +35,20 @@ public final class ReportEncoder {
      * @param maxLength L, at least 3
      */
     public ReportEncoder(WordPieceTokenizer tokenizer, int maxLength) {
+        this(tokenizer, maxLength, new SentenceSplitter());
+    }
+
+    /**
+     * @param tokenizer the tokenizer
+     * @param maxLength L, at least 3
+     * @param splitter the sentence splitter (e.g. one that also splits at commas)
+     */
+    public ReportEncoder(WordPieceTokenizer tokenizer, int maxLength, SentenceSplitter splitter) {
         if (maxLength < 3) {
             throw new IllegalArgumentException("ReportEncoder: max length " + maxLength + " < 3");
         }
         this.tokenizer = tokenizer;
-        this.splitter = new SentenceSplitter();
+        this.splitter = splitter;
         this.maxLength = maxLength;
     }
 

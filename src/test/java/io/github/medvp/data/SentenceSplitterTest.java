@@ -43,4 +43,12 @@ class SentenceSplitterTest {
         // A plain line break inside a sentence is whitespace.
         assertEquals(List.of("the trachea is in the midline."), splitter.split("The trachea is\nin the midline."));
     }
+
+    @Test
+    void optionallySplitsAtCommasButNotInDecimals() {
+        SentenceSplitter commas = new SentenceSplitter(true);
+        assertEquals(List.of("lungs clear,", "no effusion,", "nodule 1,5 cm.", "stable."),
+                commas.split("Lungs clear, no effusion, nodule 1,5 cm. Stable."));
+        assertEquals(List.of("lungs clear, no effusion."), splitter.split("Lungs clear, no effusion."));
+    }
 }
