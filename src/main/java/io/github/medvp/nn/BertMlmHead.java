@@ -19,12 +19,12 @@ import ai.djl.util.PairList;
  * BERT's masked-language-model head ({@code cls.predictions}): a transform {@code LayerNorm(GELU(dense(x)))}
  * ({@code transform.dense}, {@code transform.LayerNorm}), then {@code logits = z Wᵀ + bias} with W (V, H).
  * <p>
- * MG-3D's head (spec §2.6) has its <b>own</b> decoder weight (not tied to the embeddings); HF's
- * {@code BertForMaskedLM} ties W to the word embeddings. Both are offered: {@link #untied} owns {@code decoder.weight}, {@link #tied} reads
+ * MG-3D's head (spec §2.6) has its <b>own</b> decoder weight (not tied to the embeddings); HF's {@code BertForMaskedLM}
+ * ties W to the word embeddings. Both are offered: {@link #untied} owns {@code decoder.weight}, {@link #tied} reads
  * the encoder's word-embedding table at each forward (gradients flow into that table if it is trainable). The bias
  * ({@code cls.predictions.bias}) is always the head's own, zero-initialised.
  * <p>
- * Forward: {@code (x)}, x (B, L, H); returns logits (B, L, V), i.e. {@link #decode}({@link #transform}(x)).
+ * Forward: {@code (x)}, x (B, L, H); returns logits (B, L, V).
  */
 public final class BertMlmHead extends AbstractBlock {
 
@@ -90,24 +90,24 @@ public final class BertMlmHead extends AbstractBlock {
     }
 
     /**
-     * The transform alone, Z = LN(GELU(dense(x))): MG-3D's SFR branch reads Z (spec §3, pass 1, step 7).
+     * The head's transform alone (MG-3D's SFR branch reads the transformed features, spec §3 pass 1 step 7).
      *
      * @param ps the parameter store
      * @param x (B, L, H)
-     * @param training training mode
-     * @return Z, (B, L, H)
+     * @param training whether in training mode
+     * @return {@code LayerNorm(GELU(dense(x)))} (B, L, H)
      */
     public NDArray transform(ParameterStore ps, NDArray x, boolean training) {
         return Layers.apply(norm, ps, Activation.gelu(Layers.apply(dense, ps, x, training, null)), training, null);
     }
 
     /**
-     * The decoder alone: Z Wᵀ + bias.
+     * The decoder alone, on transformed features.
      *
      * @param ps the parameter store
-     * @param z (…, H), the output of {@link #transform}
-     * @param training training mode
-     * @return logits (…, V)
+     * @param z (B, L, H) from {@link #transform}
+     * @param training whether in training mode
+     * @return logits (B, L, V)
      */
     public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
         NDArray w = ps.getValue(tiedWeight != null ? tiedWeight : decoder, z.getDevice(), training);
