@@ -1,0 +1,89 @@
+package io.github.medvp.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.medvp.Progress;
+import io.github.medvp.data.Modality;
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.Pipelines;
+import io.github.medvp.data.StudyManifest;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.train.MetricsLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short fine-tuning runs on synthetic blobs: learning, run folder contents, label fraction. */
+class SegmentationFineTuningTest {
+
+    @TempDir
+    Path dir;
+
+    static FineTuneSettings tiny(Path data, Path run) {
+        return new FineTuneSettings().data(data).run(run).preset("tiny").crop(32).batch(2, 1)
+                .optimiser(2e-3, 1e-5, true).labels(LabelSpec.binary()).modalities(List.of(Modality.T1,
+                        Modality.FLAIR)).validation(0.25, 4).workers(1).device("cpu").logEvery(2).seed(3);
+    }
+
+    @Test
+    void learnsTheBlobsAndWritesTheRunFolder() throws Exception {
+        Engines.pytorch();
+        Path data = Blobs.write(dir.resolve("data"), 10, 36, 1);
+        FineTuneSettings s = tiny(data, dir.resolve("run")).epochs(12);
+        // The Dice of the untrained model on the same validation studies.
+        StudyManifest m = FineTuning.studies(s, Progress.NONE);
+        double start;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            manager.getEngine().setRandomSeed(3);
+            TaskModel model = TaskModel.create(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny",
+                    List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary(), List.of(), 32, null), manager);
+            start = new SegmentationValidation(model, m.validation(), Pipelines.segmentationEvaluation(
+                    List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary().transform()), LabelSpec.binary(), 32, 1,
+                    1, 1, manager, null, dir, Progress.NONE).evaluate()[0];
+        }
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s, Progress.NONE);
+        System.out.println(r.summary() + "start Dice " + start);
+        assertTrue(r.bestDice() > 0.6 && r.bestDice() > start + 0.3, "best " + r.bestDice() + " start " + start);
+        assertTrue(Files.isRegularFile(r.best()) && Files.isRegularFile(r.last()));
+        assertTrue(Files.isRegularFile(r.runFolder().resolve("curves.png")));
+        assertTrue(Files.isRegularFile(r.runFolder().resolve("validation.png")));
+        assertEquals(List.of(4.0, 8.0, 12.0), toList(MetricsLog.read(r.runFolder().resolve(
+                SegmentationFineTuning.VALIDATION_CSV)).get("epoch")));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            TaskModel best = TaskModel.load(r.best(), manager);
+            assertEquals(List.of(Modality.T1, Modality.FLAIR), best.spec().modalities());
+        }
+    }
+
+    private static List<Double> toList(double[] v) {
+        return java.util.Arrays.stream(v).boxed().toList();
+    }
+
+    @Test
+    void fractionIsSeededAndRecorded() throws Exception {
+        Path data = Blobs.write(dir.resolve("data"), 10, 20, 2);
+        FineTuneSettings s = tiny(data, dir.resolve("run")).fraction(0.4);
+        StudyManifest a = FineTuning.studies(s, Progress.NONE);
+        StudyManifest b = FineTuning.studies(s, Progress.NONE);
+        // 10 studies: 3 held out for validation (0.25 of 10, rounded), 40 % of the other 7 → 3.
+        assertEquals(3, a.validation().size());
+        assertEquals(3, a.training().size());
+        assertEquals(a.training(), b.training());
+        StudyManifest other = FineTuning.studies(tiny(data, dir.resolve("run")).fraction(0.4).seed(4),
+                Progress.NONE);
+        assertTrue(!other.training().equals(a.training()) || !other.validation().equals(a.validation()));
+        io.github.medvp.train.RunFolder run = io.github.medvp.train.RunFolder.open(dir.resolve("run"),
+                s.toJson("segmentation"), false, FineTuning.CORE);
+        FineTuning.record(run, a);
+        List<String> ids = Files.readAllLines(dir.resolve("run").resolve(FineTuning.TRAINING_CASES));
+        assertEquals(a.training().stream().map(io.github.medvp.data.Study::id).toList(), ids);
+        StudyManifest back = StudyManifest.readJson(dir.resolve("run").resolve(FineTuning.SPLIT), null,
+                ModalityNames.defaults());
+        assertEquals(ids, back.training().stream().map(io.github.medvp.data.Study::id).toList());
+    }
+}
