@@ -128,7 +128,7 @@ public final class Demo {
         heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), s.missing,
                 templates, s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
         t = lap(seconds, "segment held-out", t);
-        DemoReport.segmentationImage(manifest.test().get(0), report, List.of(
+        DemoReport.segmentationImage(manifest.test().get(0), List.of(
                 report.resolve("heldout-pretrained"), report.resolve("heldout-scratch")), List.of(PRETRAINED,
                         SCRATCH), report.resolve("segmentation.png"));
 

@@ -57,7 +57,7 @@ final class DemoReport {
      * FLAIR, T1c, the ground truth and each model's prediction of one study, at the axial slice with the most
      * tumour, all in RAS.
      */
-    static void segmentationImage(Study study, Path report, List<Path> heldOut, List<String> names, Path png)
+    static void segmentationImage(Study study, List<Path> heldOut, List<String> names, Path png)
             throws IOException {
         Volume t1c = ras(study.images().get(Modality.T1C).path());
         Volume flair = ras(study.images().get(Modality.FLAIR).path());

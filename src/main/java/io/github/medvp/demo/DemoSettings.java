@@ -7,7 +7,7 @@ import io.github.medvp.data.Modality;
 
 /**
  * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
- * heads, 32³ crops, a few minutes on 2 CPU cores) and {@code small} (the paper's UniFormer-S, 96³ crops, larger
+ * heads, 32³ crops, 80×80×72 templates, a few minutes on 2 CPU cores) and {@code small} (the paper's UniFormer-S, 96³ crops, larger
  * heads and more epochs; meant for a GPU). Any setting given after {@link #preset} overrides the preset's value.
  */
 public final class DemoSettings {
@@ -48,7 +48,7 @@ public final class DemoSettings {
                 studies = 16;
                 fov = new int[] { 64, 64, 56 };
                 crop = 32;
-                grid = new int[] { 64, 64, 64 };
+                grid = new int[] { 80, 80, 72 };
                 pretrainEpochs = 20;
                 finetuneEpochs = 30;
                 validateEvery = 5;
@@ -59,7 +59,7 @@ public final class DemoSettings {
                 studies = 40;
                 fov = new int[] { 144, 144, 128 };
                 crop = 96;
-                grid = new int[] { 160, 160, 144 };
+                grid = new int[] { 176, 176, 160 };
                 pretrainEpochs = 100;
                 finetuneEpochs = 100;
                 validateEvery = 10;
@@ -157,9 +157,10 @@ public final class DemoSettings {
             throw new MedvpException("missing must be one of the demo's modalities " + Demo.modalities());
         }
         for (int a = 0; a < 3; a++) {
-            if (fov[a] < crop || grid[a] < fov[a]) {
-                throw new MedvpException("size must be at least the crop (" + crop + " mm) and at most the template "
-                        + "grid (" + grid[0] + "," + grid[1] + "," + grid[2] + ")");
+            // Oblique grids reach beyond the field of view after reorientation: keep 10% to spare.
+            if (fov[a] < crop || grid[a] < 1.1 * fov[a]) {
+                throw new MedvpException("size must be at least the crop (" + crop + " mm) and at most 90% of the "
+                        + "template grid (" + grid[0] + "," + grid[1] + "," + grid[2] + ")");
             }
         }
         if (mg3d) {

@@ -82,20 +82,26 @@ public final class SliceImages {
     }
 
     private static int overlay(int grey, int label) {
+        int half = grey / 2;
         int r = grey, gr = grey, b = grey;
         switch (label) {
-            case 1 -> r = Math.min(255, grey / 2 + 128);
-            case 2 -> gr = Math.min(255, grey / 2 + 110);
-            case 3, 4 -> {
-                r = Math.min(255, grey / 2 + 128);
-                gr = Math.min(255, grey / 2 + 128);
+            case 1 -> { // red
+                r = Math.min(255, half + 128);
+                gr = half;
+                b = half;
+            }
+            case 2 -> { // green
+                r = half;
+                gr = Math.min(255, half + 110);
+                b = half;
+            }
+            case 3, 4 -> { // yellow
+                r = Math.min(255, half + 128);
+                gr = Math.min(255, half + 128);
+                b = half;
             }
             default -> {
             }
-        }
-        if (label != 0) {
-            r = label == 2 ? grey / 2 : r;
-            b = grey / 2;
         }
         return (r << 16) | (gr << 8) | b;
     }
