@@ -64,7 +64,7 @@ final class HeldOutSegmentation {
                 InferenceGeometry g = InferenceGeometry.prepare(loaded);
                 Sample ready = MissingModalities.complete(g.prepared(), required, templates).sample();
                 float[][] logits = sw.run(manager, ready, Progress.NONE);
-                g.writeLabels(g.restoreLabels(m.spec().labels().labelMap(logits)),
+                g.writeLabels(m.spec().labels().labelMap(logits),
                         predictions.resolve(s.id() + "_seg.nii.gz"));
             }
             progress.update("Segmenting held-out studies", studies.size(), studies.size(), null);

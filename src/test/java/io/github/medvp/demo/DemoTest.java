@@ -32,7 +32,7 @@ class DemoTest {
 
     @BeforeAll
     static void runDemo() throws IOException {
-        DemoSettings s = new DemoSettings().output(dir).studies(8).size(32, 32, 32).epochs(1, 2).device("cpu")
+        DemoSettings s = new DemoSettings().output(dir).studies(8).size(32, 32, 32).epochs(1, 1).device("cpu")
                 .workers(1);
         result = Demo.of(s).run(Progress.NONE);
     }
