@@ -7,8 +7,8 @@ import io.github.medvp.data.Modality;
 
 /**
  * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
- * heads, 32³ crops, 80×80×72 templates, a few minutes on 2 CPU cores) and {@code small} (the paper's UniFormer-S, 96³ crops, larger
- * heads and more epochs; meant for a GPU). Any setting given after {@link #preset} overrides the preset's value.
+ * heads, 32³ crops, 80×80×72 templates, for 2 CPU cores) and {@code small} (the paper's UniFormer-S, 96³ crops,
+ * larger heads and more epochs; meant for a GPU). Any setting given after {@link #preset} overrides the preset's value.
  */
 public final class DemoSettings {
 
@@ -49,8 +49,8 @@ public final class DemoSettings {
                 fov = new int[] { 64, 64, 56 };
                 crop = 32;
                 grid = new int[] { 80, 80, 72 };
-                pretrainEpochs = 20;
-                finetuneEpochs = 30;
+                pretrainEpochs = 10;
+                finetuneEpochs = 20;
                 validateEvery = 5;
                 pretrainLr = 1e-3;
                 finetuneLr = 1e-3;
@@ -90,7 +90,10 @@ public final class DemoSettings {
         return this;
     }
 
-    /** @param studies generated MRI studies (a quarter are held out for testing), 0 to keep the preset's @return this */
+    /**
+     * @param studies generated MRI studies (a quarter are held out for testing), 0 to keep the preset's
+     * @return this
+     */
     public DemoSettings studies(int studies) {
         if (studies > 0) {
             this.studies = studies;

@@ -391,7 +391,11 @@ public final class PhantomGenerator {
             return this;
         }
 
-        /** @param validation share of validation studies, default 0.125 @param test of test, default 0.25 @return this */
+        /**
+         * @param validation share of validation studies, default 0.125
+         * @param test share of test studies, default 0.25
+         * @return this
+         */
         public Builder optSplit(double validation, double test) {
             this.validationFraction = validation;
             this.testFraction = test;

@@ -63,7 +63,7 @@ public final class SliceImages {
                         int i = x + nx * (y + ny * slice);
                         int grey = (int) Math.max(0, Math.min(255, 255 * (p.values()[i] - range[0]) / span));
                         int rgb = overlay(grey, p.label() == null ? 0 : Math.round(p.label()[i]));
-                        // Anterior (high y) at the top; patient's right (low x in RAS) on the left as radiologists view.
+                        // Anterior (high y) up; x as stored (RAS: patient's left on the left, neurological view).
                         g.setColor(new Color(rgb));
                         g.fillRect(x0 + x * zoom, CAPTION + (ny - 1 - y) * zoom, zoom, zoom);
                     }

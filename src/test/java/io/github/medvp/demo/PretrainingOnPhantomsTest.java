@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>
  * Two findings shape the settings. L_CMR first rises for some steps (the network learns to copy visible voxels,
  * which in the cross-modal view brings the other modality's contrast into the masked blocks; it peaked at 0.24 around
- * step 11) and falls once the network learns to translate; batch 4 and lr 2e-3 get past that within 40 steps. L_CL with the reference's τ = 1 stays at
- * chance (log B) for at least 40 steps — cosine logits in [−1, 1] give a weak gradient next to 10·L_MD (spec §6
- * item 6) — so this run uses τ = 0.1, which shows that the contrastive term itself learns.
+ * step 11) and falls once the network learns to translate; batch 4 and lr 2e-3 get past that within 40 steps.
+ * L_CL with the reference's τ = 1 stays at chance (log B) for at least 40 steps — cosine logits in [−1, 1] give a
+ * weak gradient next to 10·L_MD (spec §6 item 6) — so this run uses τ = 0.1, which shows that the contrastive term
+ * itself learns.
  */
 class PretrainingOnPhantomsTest {
 
@@ -40,12 +41,13 @@ class PretrainingOnPhantomsTest {
         Path run = tmp.resolve("run");
         BrainMvpPretraining.builder().setData(tmp.resolve("data").resolve("mri"), null, false).setRunFolder(run)
                 .optPreset("tiny").optEpochs(EPOCHS).optBatch(4, 1).optOptimiser(2e-3, 1e-5)
-                .optGeometry(32, 48, 48, 48).optPhases(-1, 0).optTemperature(0.1).optWorkers(2).optDevice("cpu").optLogEvery(1).optSeed(5)
+                .optGeometry(32, 48, 48, 48).optPhases(-1, 0).optTemperature(0.1).optWorkers(2).optDevice("cpu")
+                .optLogEvery(1).optSeed(5)
                 .build().run(Progress.NONE);
         Map<String, double[]> m = MetricsLog.read(run.resolve("metrics.csv"));
         assertEquals(2 * EPOCHS, m.get("step").length);
-        String all = "MD " + Arrays.toString(m.get(BrainMvpStep.MD)) + "\nCMR " + Arrays.toString(m.get(BrainMvpStep.CMR))
-                + "\nCL " + Arrays.toString(m.get(BrainMvpStep.CL));
+        String all = "MD " + Arrays.toString(m.get(BrainMvpStep.MD)) + "\nCMR "
+                + Arrays.toString(m.get(BrainMvpStep.CMR)) + "\nCL " + Arrays.toString(m.get(BrainMvpStep.CL));
         check(m.get(BrainMvpStep.MD), 0.8, all);
         check(m.get(BrainMvpStep.CMR), 0.95, all);
         check(m.get(BrainMvpStep.CL), 0.9, all);
