@@ -301,7 +301,7 @@ public final class MetricsReport {
     }
 
     /** A CSV cell, quoted when it contains a separator, quote or line break (RFC 4180). */
-    static String cell(String s) {
+    public static String cell(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }
