@@ -49,7 +49,12 @@ final class Layers {
      * without an explicit init have (the Swin patch embedding).
      */
     static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride) {
-        Conv3d conv = conv3d(out, kernel, stride, 0, 1, true);
+        return conv3dTorchDefault(in, out, kernel, stride, 0);
+    }
+
+    /** As {@link #conv3dTorchDefault(int, int, int, int)} with zero padding on every side. */
+    static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride, int padding) {
+        Conv3d conv = conv3d(out, kernel, stride, padding, 1, true);
         Shape weight = new Shape(out, in, kernel, kernel, kernel);
         conv.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
         conv.setInitializer(TorchInit.torchDefaultBias(weight), Parameter.Type.BIAS);
