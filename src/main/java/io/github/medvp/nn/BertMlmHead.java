@@ -86,11 +86,33 @@ public final class BertMlmHead extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> p) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray z = Layers.apply(norm, ps, Activation.gelu(Layers.apply(dense, ps, x, training, p)), training, p);
-        NDArray w = ps.getValue(tiedWeight != null ? tiedWeight : decoder, x.getDevice(), training);
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
-        return new NDList(z.matMul(w.transpose()).add(b));
+        return new NDList(decode(ps, transform(ps, inputs.singletonOrThrow(), training), training));
+    }
+
+    /**
+     * The head's transform alone (MG-3D's SFR branch reads the transformed features, spec §3 pass 1 step 7).
+     *
+     * @param ps the parameter store
+     * @param x (B, L, H)
+     * @param training whether in training mode
+     * @return {@code LayerNorm(GELU(dense(x)))} (B, L, H)
+     */
+    public NDArray transform(ParameterStore ps, NDArray x, boolean training) {
+        return Layers.apply(norm, ps, Activation.gelu(Layers.apply(dense, ps, x, training, null)), training, null);
+    }
+
+    /**
+     * The decoder alone, on transformed features.
+     *
+     * @param ps the parameter store
+     * @param z (B, L, H) from {@link #transform}
+     * @param training whether in training mode
+     * @return logits (B, L, V)
+     */
+    public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
+        NDArray w = ps.getValue(tiedWeight != null ? tiedWeight : decoder, z.getDevice(), training);
+        NDArray b = ps.getValue(bias, z.getDevice(), training);
+        return z.matMul(w.transpose()).add(b);
     }
 
     @Override

@@ -29,6 +29,18 @@ final class Mg3dSynthetic {
     private Mg3dSynthetic() {
     }
 
+    /**
+     * A model small enough for training tests on 32³ volumes: Swin width 12, one block per stage, window 4 (no
+     * padding of the 16³ first grid), BERT width 64 with one layer.
+     */
+    static Mg3dModel.Builder smallModel() {
+        return Mg3dModel.builder()
+                .setVision(io.github.medvp.nn.Swin3d.builder().setEmbedDim(12).optHeads(1, 2, 4, 8).optDepths(1, 1, 1, 1)
+                        .optWindow(4))
+                .setText(new io.github.medvp.nn.BertConfig(VOCAB, 64, 1, 2, 128, 64, 2, 1e-12, 0.1, 0.1))
+                .optTextTrainable(true);
+    }
+
     /** The report sentences of a class as word lists. */
     static List<List<String>> sentences(int cls) {
         boolean large = (cls & 4) != 0;
