@@ -1,33 +1,23 @@
 package io.github.medvp.pretrain.mg3d;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
+import io.github.medvp.data.TextBatch;
 import java.util.List;
 
 /**
- * One MG-3D micro-batch on the host: the volumes (X-fastest floats of (B, 1, X, Y, Z), as {@link
- * io.github.medvp.data.Batch} holds them) and the encoded reports as flat int arrays; {@link #toInput} moves
- * everything to the device in one transfer per field.
+ * One MG-3D micro-batch on the host: the preprocessed volumes and the collated reports; {@link #toInput} moves them
+ * to the device.
  *
- * @param ids study ids, for messages
- * @param volumes the volume bytes (native-order float32)
+ * @param ids study ids, for messages and output tables
+ * @param volumes the voxels, X fastest per sample, samples one after the other (copied to the device: a shared
+ *     host buffer would have to outlive the backward pass)
  * @param volumeShape (B, 1, X, Y, Z)
- * @param tokens (B·L) token ids
- * @param mlmTokens (B·L) MLM-corrupted ids
- * @param mlmLabels (B·L) MLM labels (−100 where not corrupted)
- * @param attentionMask (B·L) 1 for real tokens
- * @param sentenceIndex (B·L) 1-based sentence per token, −1 elsewhere
- * @param sentenceTokens (B·S·Ls) per-sentence encodings, padded with 0
- * @param sentenceTokenMask (B·S·Ls) 1 for real tokens of the per-sentence encodings
- * @param length L
- * @param sentences S
- * @param sentenceLength Ls
+ * @param text the collated reports (with MLM arrays for training)
  */
-public record Mg3dBatch(List<String> ids, ByteBuffer volumes, long[] volumeShape, int[] tokens, int[] mlmTokens,
-        int[] mlmLabels, int[] attentionMask, int[] sentenceIndex, int[] sentenceTokens, int[] sentenceTokenMask,
-        int length, int sentences, int sentenceLength) {
+public record Mg3dBatch(List<String> ids, float[] volumes, long[] volumeShape, TextBatch text) {
 
     /** @return B */
     public int size() {
@@ -36,15 +26,14 @@ public record Mg3dBatch(List<String> ids, ByteBuffer volumes, long[] volumeShape
 
     /**
      * @param manager the step's manager (device)
-     * @return the batch as device arrays
+     * @return the batch as device arrays; without MLM arrays the corrupted ids are the ids and no label is set
      */
     public Mg3dInput toInput(NDManager manager) {
-        int b = size();
-        Shape text = new Shape(b, length);
-        Shape sent = new Shape(b, sentences, sentenceLength);
-        return new Mg3dInput(manager.create(volumes.rewind(), new Shape(volumeShape), DataType.FLOAT32),
-                manager.create(tokens, text), manager.create(mlmTokens, text), manager.create(mlmLabels, text),
-                manager.create(attentionMask, text), manager.create(sentenceIndex, text),
-                manager.create(sentenceTokens, sent), manager.create(sentenceTokenMask, sent), sentences);
+        NDList t = text.toNDList(manager);
+        NDArray ids = t.get(0);
+        NDArray mlmIds = text.hasMlm() ? t.get(5) : ids;
+        NDArray labels = text.hasMlm() ? t.get(6) : ids.zerosLike().add(Mg3dLosses.IGNORE);
+        return new Mg3dInput(manager.create(volumes, new Shape(volumeShape)), ids, mlmIds, labels, t.get(1),
+                t.get(2), t.get(3), t.get(4), text.maxSentences());
     }
 }

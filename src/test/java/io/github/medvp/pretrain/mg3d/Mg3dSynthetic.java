@@ -1,29 +1,27 @@
 package io.github.medvp.pretrain.mg3d;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.github.medvp.data.EncodedReport;
+import io.github.medvp.data.ReportEncoder;
+import io.github.medvp.data.TextBatch;
+import io.github.medvp.data.WholeWordMasking;
+import io.github.medvp.data.WordPieceTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
  * Generated volume-report pairs for MG-3D tests: a bright ball in an otherwise dim volume, at one of four
  * positions (left/right × upper/lower) and of two sizes, with a two-sentence report saying where and how large it
- * is. The reports are encoded directly with a tiny fixed vocabulary (the tokenizer has its own tests), including
- * whole-word MLM corruption and the per-sentence encodings.
+ * is. The reports go through the real tokenizer and encoder with a tiny fixed vocabulary, including whole-word
+ * MLM corruption and the per-sentence encodings.
  */
 final class Mg3dSynthetic {
 
-    static final int PAD = 0;
-    static final int CLS = 2;
-    static final int SEP = 3;
-    static final int MASK = 4;
     static final String[] WORDS = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "there", "is", "a", "large",
         "small", "ball", "it", "lies", "left", "right", "upper", "lower", "."};
     static final int VOCAB = WORDS.length;
     static final int LENGTH = 16;
-    static final int SENTENCES = 2;
-    static final int SENTENCE_LENGTH = 8;
     static final int CLASSES = 8;
 
     private Mg3dSynthetic() {
@@ -50,15 +48,6 @@ final class Mg3dSynthetic {
                 List.of("it", "lies", level, side, "."));
     }
 
-    static int id(String word) {
-        for (int i = 0; i < WORDS.length; i++) {
-            if (WORDS[i].equals(word)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException(word);
-    }
-
     /** A (X, Y, Z) volume of the class, X fastest, with a little noise. */
     static float[] volume(int cls, int[] shape, SplittableRandom rng) {
         int nx = shape[0];
@@ -80,53 +69,39 @@ final class Mg3dSynthetic {
         return v;
     }
 
-    /** A batch of the given classes; MLM corruption masks one whole word per report. */
+    /** The tokenizer of the fixed vocabulary. */
+    static WordPieceTokenizer tokenizer() {
+        return new WordPieceTokenizer(List.of(WORDS), true, WordPieceTokenizer.MAX_WORD_CHARS, "synthetic");
+    }
+
+    /** The report of a class as text. */
+    static String report(int cls) {
+        StringBuilder sb = new StringBuilder();
+        for (List<String> sentence : sentences(cls)) {
+            sb.append(String.join(" ", sentence.subList(0, sentence.size() - 1))).append(". ");
+        }
+        return sb.toString().strip();
+    }
+
+    /** A batch of the given classes, reports encoded by the real encoder with whole-word MLM corruption. */
     static Mg3dBatch batch(int[] classes, int[] shape, SplittableRandom rng) {
+        WordPieceTokenizer tok = tokenizer();
+        ReportEncoder encoder = new ReportEncoder(tok, LENGTH);
+        WholeWordMasking masking = new WholeWordMasking(tok, 0.15);
         int b = classes.length;
         int voxels = shape[0] * shape[1] * shape[2];
-        ByteBuffer vol = ByteBuffer.allocateDirect(b * voxels * 4).order(ByteOrder.nativeOrder());
-        int[] tokens = new int[b * LENGTH];
-        int[] mlm = new int[b * LENGTH];
-        int[] labels = new int[b * LENGTH];
-        int[] mask = new int[b * LENGTH];
-        int[] sentenceIndex = new int[b * LENGTH];
-        int[] sentTokens = new int[b * SENTENCES * SENTENCE_LENGTH];
-        int[] sentMask = new int[b * SENTENCES * SENTENCE_LENGTH];
+        float[] vol = new float[b * voxels];
         List<String> ids = new ArrayList<>();
+        List<EncodedReport> reports = new ArrayList<>();
+        List<WholeWordMasking.Masked> masked = new ArrayList<>();
         for (int i = 0; i < b; i++) {
-            for (float f : volume(classes[i], shape, rng)) {
-                vol.putFloat(f);
-            }
+            System.arraycopy(volume(classes[i], shape, rng), 0, vol, i * voxels, voxels);
             ids.add("case" + i);
-            java.util.Arrays.fill(labels, i * LENGTH, (i + 1) * LENGTH, Mg3dLosses.IGNORE);
-            java.util.Arrays.fill(sentenceIndex, i * LENGTH, (i + 1) * LENGTH, -1);
-            int pos = i * LENGTH;
-            tokens[pos] = CLS;
-            mask[pos++] = 1;
-            List<List<String>> sents = sentences(classes[i]);
-            for (int k = 0; k < sents.size(); k++) {
-                int sp = (i * SENTENCES + k) * SENTENCE_LENGTH;
-                sentTokens[sp] = CLS;
-                sentMask[sp++] = 1;
-                for (String w : sents.get(k)) {
-                    tokens[pos] = id(w);
-                    mask[pos] = 1;
-                    sentenceIndex[pos++] = k + 1;
-                    sentTokens[sp] = id(w);
-                    sentMask[sp++] = 1;
-                }
-                sentTokens[sp] = SEP;
-                sentMask[sp] = 1;
-            }
-            tokens[pos] = SEP;
-            mask[pos] = 1;
-            System.arraycopy(tokens, i * LENGTH, mlm, i * LENGTH, LENGTH);
-            int words = sents.get(0).size() + sents.get(1).size();
-            int chosen = i * LENGTH + 1 + rng.nextInt(words);
-            labels[chosen] = tokens[chosen];
-            mlm[chosen] = MASK;
+            EncodedReport r = encoder.encode(report(classes[i]), "");
+            reports.add(r);
+            masked.add(masking.mask(r, new Random(rng.nextLong())));
         }
-        return new Mg3dBatch(ids, vol, new long[] {b, 1, shape[0], shape[1], shape[2]}, tokens, mlm, labels, mask,
-                sentenceIndex, sentTokens, sentMask, LENGTH, SENTENCES, SENTENCE_LENGTH);
+        return new Mg3dBatch(ids, vol, new long[] {b, 1, shape[0], shape[1], shape[2]},
+                TextBatch.collate(reports, masked, tok));
     }
 }

@@ -53,7 +53,8 @@ class Mg3dTrainingTest {
                         .setSchedule(LrSchedule.warmupLinear(1e-3, 4, (long) EPOCHS * stepsPerEpoch))
                         .setStep(step).setData((epoch, skip) -> epoch(epoch, n, stepsPerEpoch, skip))
                         .setEpochs(EPOCHS).setStepsPerEpoch(stepsPerEpoch).optLogEvery(1)
-                        .optRunFolder(run).optSeed(5).optLossNames(Mg3dStep.NAMES).build().run();
+                        .optClipGradNorm(1.0).optRunFolder(run).optSeed(5).optLossNames(Mg3dStep.NAMES).build()
+                        .run();
             }
             List<String> lines = Files.readAllLines(run.metricsCsv());
             String[] header = lines.get(0).split(",");
