@@ -1,6 +1,24 @@
 package io.github.medvp.tasks;
 
+import ai.djl.ndarray.NDManager;
+import io.github.medvp.Progress;
+import io.github.medvp.data.EncodedReport;
+import io.github.medvp.data.HounsfieldWindow;
+import io.github.medvp.data.Pipelines;
+import io.github.medvp.data.ReportDataset;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.io.AtomicFiles;
+import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
+import io.github.medvp.pretrain.mg3d.Mg3dData;
+import io.github.medvp.pretrain.mg3d.Mg3dEmbedder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Cross-modal retrieval metrics (MG-3D downstream task 9): for a similarity matrix of N reports × N volumes whose
@@ -92,6 +110,87 @@ public final class Retrieval {
             }
         }
         return s;
+    }
+
+    /**
+     * Runs retrieval on a volume-report list with an MG-3D checkpoint and writes {@code retrieval_summary.csv}
+     * (direction, Recall@1/5/10/50, median rank) and {@code retrieval_ranks.csv} (id, report→volume rank,
+     * volume→report rank) into {@code output}.
+     *
+     * @param checkpoint an MG-3D checkpoint
+     * @param list the pairs ({@link ReportDataset})
+     * @param output folder for the CSV files
+     * @param device auto, cpu, gpu or gpu:N
+     * @param batchSize volumes per forward pass
+     * @param progress progress and cancel
+     * @return the metrics
+     * @throws IOException when files cannot be read or written
+     */
+    public static Result run(Path checkpoint, Path list, Path output, String device, int batchSize,
+            Progress progress) throws IOException {
+        ReportDataset dataset = ReportDataset.read(list);
+        Engines.pytorch();
+        try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
+            Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
+            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, Pipelines.mg3dCt(new double[] {0.75, 0.75, 1.5},
+                    HounsfieldWindow.DEFAULT, ck.config().size()), null);
+            Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
+            float[][] volumes = embedder.volumes(data, progress);
+            List<EncodedReport> reports = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                reports.add(data.report(i));
+                ids.add(dataset.get(i).id());
+            }
+            Result r = evaluate(cosine(embedder.reports(reports), volumes));
+            write(r, ids, output);
+            return r;
+        }
+    }
+
+    /**
+     * @param r a result
+     * @param ids the pair ids, in order
+     * @param output folder receiving the CSV files
+     * @throws IOException when writing fails
+     */
+    public static void write(Result r, List<String> ids, Path output) throws IOException {
+        Files.createDirectories(output);
+        StringBuilder s = new StringBuilder("direction");
+        for (int k : KS) {
+            s.append(",recall_at_").append(k);
+        }
+        s.append(",median_rank\n");
+        for (Direction d : List.of(r.reportToVolume(), r.volumeToReport())) {
+            s.append(d == r.reportToVolume() ? "report_to_volume" : "volume_to_report");
+            for (double x : d.recall()) {
+                s.append(String.format(Locale.ROOT, ",%.6f", x));
+            }
+            s.append(String.format(Locale.ROOT, ",%.1f%n", d.medianRank()));
+        }
+        AtomicFiles.write(output.resolve("retrieval_summary.csv"), s.toString().getBytes(StandardCharsets.UTF_8));
+        StringBuilder ranks = new StringBuilder("id,report_to_volume_rank,volume_to_report_rank\n");
+        for (int i = 0; i < ids.size(); i++) {
+            ranks.append(ZeroShot.csv(ids.get(i))).append(',').append(r.reportToVolume().ranks()[i]).append(',')
+                    .append(r.volumeToReport().ranks()[i]).append('\n');
+        }
+        AtomicFiles.write(output.resolve("retrieval_ranks.csv"), ranks.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param r a result
+     * @return a few lines for the user
+     */
+    public static String summary(Result r) {
+        StringBuilder s = new StringBuilder();
+        for (Direction d : List.of(r.reportToVolume(), r.volumeToReport())) {
+            s.append(d == r.reportToVolume() ? "report->volume" : "volume->report");
+            for (int i = 0; i < KS.length; i++) {
+                s.append(String.format(Locale.ROOT, " R@%d=%.3f", KS[i], d.recall()[i]));
+            }
+            s.append(String.format(Locale.ROOT, " median rank=%.1f (of %d)%n", d.medianRank(), d.ranks().length));
+        }
+        return s.toString();
     }
 
     static double cos(float[] a, float[] b) {
