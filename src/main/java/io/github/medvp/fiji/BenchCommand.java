@@ -5,6 +5,7 @@ import io.github.medvp.data.DataBenchmark;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
+import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -23,21 +24,23 @@ import java.util.stream.Stream;
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
         description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
-                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory)")
+                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), mg3d (MG-3D pre-training "
+                + "step, all three passes)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data", "pretrain"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "mg3d"}, description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
     private int repeats = 5;
 
-    @Parameter(label = "Preset", choices = {"tiny", "small"}, required = false,
-            description = "pretrain: encoder and sizes, tiny (32³, 48³ templates) or small (96³, 240×240×155)")
+    @Parameter(label = "Preset", choices = {"tiny", "small", "b", "l"}, required = false,
+            description = "pretrain: tiny (32³, 48³ templates) or small (96³, 240×240×155); mg3d: tiny (64×32×64), "
+                    + "b or l (Swin-B/L, BERT-base, 128×96×128)")
     private String preset = "tiny";
 
     @Parameter(label = "Batch size", min = "1", required = false,
-            description = "pretrain: studies per step (the encoder sees twice as many volumes)")
+            description = "pretrain: studies per step (the encoder sees twice as many volumes); mg3d: pairs per step")
     private int batch = 3;
 
     @Parameter(label = "Device", required = false, description = "pretrain: auto, cpu, gpu or gpu:N")
@@ -60,7 +63,9 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                if ("pretrain".equals(suite)) {
+                if ("mg3d".equals(suite)) {
+                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
+                } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else {
                     report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
