@@ -34,7 +34,7 @@ public class FineTuneClassificationCommand extends ContextCommand {
     @Parameter(label = "Data", style = "both", description = "a manifest .json file or a folder of studies")
     private File data;
 
-    @Parameter(label = "Class labels CSV", required = false,
+    @Parameter(label = "Class labels CSV", style = "open", required = false,
             description = "lines case,class (name or index); empty to use the manifest's class fields")
     private File labels;
 
@@ -62,7 +62,7 @@ public class FineTuneClassificationCommand extends ContextCommand {
     @Parameter(label = "Resume", required = false, description = "continue the run in the run folder")
     private boolean resume = false;
 
-    @Parameter(label = "Initial checkpoint", required = false,
+    @Parameter(label = "Initial checkpoint", style = "open", required = false,
             description = "BrainMVP, reference .pt or fine-tuned checkpoint for the encoder; empty: from scratch")
     private File init;
 

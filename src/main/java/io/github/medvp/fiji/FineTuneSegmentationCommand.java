@@ -56,7 +56,7 @@ public class FineTuneSegmentationCommand extends ContextCommand {
     @Parameter(label = "Resume", required = false, description = "continue the run in the run folder")
     private boolean resume = false;
 
-    @Parameter(label = "Initial checkpoint", required = false,
+    @Parameter(label = "Initial checkpoint", style = "open", required = false,
             description = "BrainMVP, reference .pt or fine-tuned checkpoint for the encoder; empty: from scratch")
     private File init;
 

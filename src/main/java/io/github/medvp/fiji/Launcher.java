@@ -215,6 +215,11 @@ public final class Launcher {
         return 0;
     }
 
+    /** The innermost MedVP or I/O error in a cause chain ({@link CommandRunner#userError}). */
+    static Throwable userError(Throwable t) {
+        return CommandRunner.userError(t);
+    }
+
     /** Prints status events as progress lines, at most once a second unless the stage changes. */
     static final class TerminalStatus {
         private final PrintStream err;
