@@ -33,15 +33,12 @@ class GuiSmokeTest {
     void imageJShowsTheMedvpMenuAndRunsSystemInfo() throws Exception {
         String xvfb = which("Xvfb");
         assumeTrue(xvfb != null, "GUI smoke test skipped: no Xvfb on PATH (Debian: apt-get install xvfb)");
-        int display = 90 + (int) (ProcessHandle.current().pid() % 100);
-        Process x = new ProcessBuilder(xvfb, ":" + display, "-screen", "0", "1024x800x24", "-nolisten", "tcp")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb.log").toFile()).start();
+        // -displayfd: Xvfb picks a free display number and writes it to its standard output once ready.
+        Process x = new ProcessBuilder(xvfb, "-displayfd", "1", "-screen", "0", "1024x800x24", "-nolisten", "tcp")
+                .redirectError(dir.resolve("xvfb.log").toFile()).start();
         try {
-            Path socket = Path.of("/tmp/.X11-unix/X" + display);
-            for (int i = 0; i < 100 && !Files.exists(socket) && x.isAlive(); i++) {
-                Thread.sleep(100);
-            }
-            assumeTrue(x.isAlive() && Files.exists(socket),
+            String display = readDisplay(x);
+            assumeTrue(display != null && x.isAlive(),
                     "GUI smoke test skipped: Xvfb could not start: " + Files.readString(dir.resolve("xvfb.log")));
             Path imagej = Files.createDirectories(dir.resolve("ImageJ").resolve("plugins"));
             pluginJar(imagej.resolve("MedVP_.jar")); // plain ImageJ 1 installs only jars with "_" in the name
@@ -74,6 +71,24 @@ class GuiSmokeTest {
         } finally {
             x.destroy();
             x.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The display number Xvfb reports, or null when it exits or says nothing within 20 s. */
+    private static String readDisplay(Process x) throws Exception {
+        java.util.concurrent.CompletableFuture<String> line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new java.io.BufferedReader(new java.io.InputStreamReader(x.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        try {
+            String s = line.get(20, TimeUnit.SECONDS);
+            return s == null || !s.trim().matches("\\d+") ? null : s.trim();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
         }
     }
 
