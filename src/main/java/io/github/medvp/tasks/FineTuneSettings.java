@@ -305,9 +305,7 @@ public final class FineTuneSettings {
         c.addProperty("preset", preset);
         c.addProperty("data", data != null ? data.toString() : manifest.source());
         if (modalities != null) {
-            JsonArray m = new JsonArray();
-            modalities.forEach(x -> m.add(x.token()));
-            c.add("modalities", m);
+            c.add("modalities", SegmentationFineTuning.modalitiesJson(modalities));
         }
         c.addProperty("init", init == null ? "scratch" : init.toString());
         c.addProperty("epochs", epochs);

@@ -1,6 +1,7 @@
 package io.github.medvp.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -93,6 +94,38 @@ class SegmentationFineTuningTest {
 
     private static List<Double> toList(double[] v) {
         return java.util.Arrays.stream(v).boxed().toList();
+    }
+
+    @Test
+    void cancelKeepsLastAndResumeFinishesTheRun() throws Exception {
+        Path data = Blobs.write(dir.resolve("data"), 5, 32, 3);
+        // 1 validation study, 4 training studies in batches of 2: 2 steps per epoch, 4 in all.
+        FineTuneSettings s = tiny(data, dir.resolve("run")).epochs(2).validation(0.2, 2);
+        // Cancelled once the first optimiser step is reported (the study checks report progress too).
+        Progress afterFirstStep = new Progress() {
+            private boolean stepped;
+
+            @Override
+            public void update(String stage, long done, long total, String message) {
+                stepped |= "train".equals(stage) && done >= 1;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return stepped;
+            }
+        };
+        assertThrows(Progress.CancelledException.class, () -> SegmentationFineTuning.run(s, afterFirstStep));
+        assertTrue(Files.isRegularFile(dir.resolve("run").resolve("checkpoints").resolve("last.safetensors")));
+        io.github.medvp.MedvpException refused = assertThrows(io.github.medvp.MedvpException.class,
+                () -> SegmentationFineTuning.run(s, Progress.NONE));
+        assertTrue(refused.getMessage().contains("resume=true"), refused.getMessage());
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.resume(true), Progress.NONE);
+        assertEquals(1, r.training().resumedFrom());
+        assertEquals(4, r.training().steps());
+        assertEquals(List.of(2.0), toList(MetricsLog.read(r.runFolder().resolve(
+                SegmentationFineTuning.VALIDATION_CSV)).get("epoch")));
+        assertTrue(Double.isFinite(r.bestDice()));
     }
 
     @Test
