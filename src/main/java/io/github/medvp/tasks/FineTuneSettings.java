@@ -142,7 +142,10 @@ public final class FineTuneSettings {
         return this;
     }
 
-    /** @param csv classification labels, lines {@code case,class} (name or index); null for the manifest's @return this */
+    /**
+     * @param csv classification labels, lines {@code case,class} (name or index); null for the manifest's
+     * @return this
+     */
     public FineTuneSettings classCsv(Path csv) {
         this.classCsv = csv;
         return this;

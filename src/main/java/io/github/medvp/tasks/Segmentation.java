@@ -125,8 +125,8 @@ public final class Segmentation implements AutoCloseable {
         float[][] logits = window.run(manager, done.sample(), progress);
         LabelSpec spec = model.spec().labels();
         int[] labels = geo.restoreLabels(spec.labelMap(logits));
-        Volume probs = probabilities ? geo.probabilityVolume(geo.restore(Postprocess.probabilities(logits, spec.exclusive()),
-                Resample.Interpolation.LINEAR)) : null;
+        Volume probs = probabilities ? geo.probabilityVolume(geo.restore(Postprocess.probabilities(logits,
+                spec.exclusive()), Resample.Interpolation.LINEAR)) : null;
         int max = 0;
         for (int l : labels) {
             max = Math.max(max, l);

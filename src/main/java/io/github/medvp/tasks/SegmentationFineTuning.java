@@ -118,7 +118,7 @@ public final class SegmentationFineTuning {
                     : Pipelines.segmentationTraining(modalities, s.crop, s.labels.transform());
             int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
-            int heads = ((ai.djl.nn.Block) model.head()) instanceof io.github.medvp.nn.UnetrDecoder d
+            int heads = model.head() instanceof io.github.medvp.nn.UnetrDecoder d
                     && d.hasDeepSupervision() ? 3 : 1;
             double[] weights = new double[heads];
             Arrays.fill(weights, 1);

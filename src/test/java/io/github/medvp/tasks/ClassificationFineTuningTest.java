@@ -71,7 +71,8 @@ class ClassificationFineTuningTest {
         assertTrue(e.getMessage().contains("case01"), e.getMessage());
         MedvpException unknown = assertThrows(MedvpException.class, () -> ClassLabels.attach(m, csv(4),
                 List.of("a", "b")));
-        assertTrue(unknown.getMessage().contains("lesion") && unknown.getMessage().contains("[a, b]"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("lesion") && unknown.getMessage().contains("[a, b]"),
+                unknown.getMessage());
     }
 
     @Test
