@@ -91,10 +91,10 @@ public final class SegmentationFineTuning {
         Device dev = Engines.device(s.device);
         StudyManifest manifest = FineTuning.studies(s, progress);
         List<Modality> modalities = FineTuning.modalities(s, manifest);
-        for (Study st : manifest.training()) {
+        for (Study st : manifest.pretraining()) {
             if (st.label() == null) {
-                throw new MedvpException("training study " + st.id() + " has no label map; every segmentation "
-                        + "training study needs one");
+                throw new MedvpException("study " + st.id() + " has no label map; every segmentation training and "
+                        + "validation study needs one (put unlabelled studies in the test split)");
             }
         }
         JsonObject config = s.toJson("segmentation");
