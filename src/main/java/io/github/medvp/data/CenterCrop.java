@@ -4,8 +4,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A deterministic crop of at most a size around the centre of each axis (MONAI {@code CenterSpatialCrop}): an axis
- * of length {@code d > size} keeps {@code [(d − size) / 2, (d − size) / 2 + size)}, shorter axes are kept whole (follow
- * with {@link PadTo} for a fixed shape). The evaluation counterpart of {@link RandomCrop}.
+ * of length {@code d > size} keeps {@code [(d − size) / 2, (d − size) / 2 + size)}, shorter axes are kept whole
+ * (follow with {@link PadTo} for a fixed shape). The evaluation counterpart of {@link RandomCrop}.
  */
 public final class CenterCrop implements Transform {
 

@@ -119,6 +119,16 @@ public final class Pipelines {
                 RandomIntensity.scale(0.1));
     }
 
+    /**
+     * {@link #classificationTraining(List, int)} recording each crop's place in a template grid (as
+     * {@link #segmentationTraining(List, int, LabelToRegions, int[])} does), for template replacement.
+     */
+    public static Compose classificationTraining(List<Modality> modalities, int crop, int[] templateGrid) {
+        return Compose.of(gridPrefix(modalities, false), TemplateOffset.recordFrame(), new CropForeground(1),
+                new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop), TemplateOffset.repStart(templateGrid),
+                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1));
+    }
+
     /** Classification validation and inference: {@link #classificationTraining} with a centre crop, no augmentation. */
     public static Compose classificationEvaluation(List<Modality> modalities, int crop) {
         return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new CenterCrop(crop, crop, crop),

@@ -104,6 +104,20 @@ public class FineTuneClassificationCommand extends ContextCommand {
     @Parameter(label = "Validate every", min = "1", required = false, description = "epochs between validations")
     private int validate_every = 5;
 
+    @Parameter(label = "Template replacement", required = false,
+            description = "replace modalities by the checkpoint's templates during training (when it has them)")
+    private boolean templates = true;
+
+    @Parameter(label = "Replacement probability", required = false, description = "chance per study, p")
+    private double replace_probability = 0.5;
+
+    @Parameter(label = "Replaced modalities", min = "1", required = false, description = "modalities replaced, k")
+    private int replace_count = 1;
+
+    @Parameter(label = "Consistency weight", required = false,
+            description = "weight of the paired consistency term; 0 for single replacement")
+    private double consistency_weight = 0.1;
+
     @Parameter(label = "Data workers", min = "0", required = false, description = "0 for min(4, cores - 1)")
     private int workers = 0;
 
@@ -133,7 +147,8 @@ public class FineTuneClassificationCommand extends ContextCommand {
                 .resume(resume).init(init == null || init.getPath().isEmpty() ? null : init.toPath())
                 .preset(preset).epochs(epochs).batch(batch, accumulation)
                 .optimiser(lr, weight_decay, "adamw".equals(optimiser)).seed(seed).crop(crop).fraction(fraction)
-                .validation(validation_fraction, validate_every).workers(workers).device(device)
+                .validation(validation_fraction, validate_every)
+                .templates(templates, replace_probability, replace_count, consistency_weight).workers(workers).device(device)
                 .logEvery(log_every);
         try {
             ClassificationFineTuning.Result r = ClassificationFineTuning.run(s,

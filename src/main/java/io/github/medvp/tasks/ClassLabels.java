@@ -18,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Class labels of studies for classification: from a CSV ({@code case,class} per line, an optional header line
- * whose first field is {@code case}, {@code id}, {@code study} or {@code subject}; the class a name or an index) or from the manifest's {@code class}
+ * whose first field is {@code case}, {@code id}, {@code study} or {@code subject}; the class a name or an index)
+ * or from the manifest's {@code class}
  * fields. Names become indices in the order of the given class names, or sorted when none are given; plain
  * integers are indices.
  *

@@ -26,10 +26,13 @@ import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.MetricsLog;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -39,11 +42,11 @@ import java.util.SplittableRandom;
  * average pooling + linear, MedVP's choice: the reference released no classification code), cross-entropy with
  * optional class weights, random {@code crop}³ training crops and centre crops for validation
  * ({@link Pipelines#classificationTraining}). Classes come from a CSV ({@code case,class}) or the manifest
- * ({@link ClassLabels}).
+ * ({@link ClassLabels}). With templates (an encoder from a BrainMVP checkpoint holding them), template replacement
+ * and the paired consistency term work as in segmentation ({@link TemplateReplacement}).
  * <p>
  * Validation every N epochs: accuracy, balanced accuracy and ROC AUC (binary, or the mean one-vs-rest AUC) in
- * {@code validation.csv}; {@code best} is kept by balanced accuracy. Template replacement is not applied to
- * classification.
+ * {@code validation.csv}; {@code best} is kept by balanced accuracy.
  */
 public final class ClassificationFineTuning {
 
@@ -114,10 +117,18 @@ public final class ClassificationFineTuning {
                 weights = manager.create(w);
             }
             NDArray classWeights = weights;
+            TemplateReplacement replacement = null;
+            if (model.hasTemplates() && s.templates && s.replaceProbability > 0) {
+                replacement = new TemplateReplacement(s.replaceProbability, s.replaceCount);
+                progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), "
+                        + "consistency weight %.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
+            }
+            TemplateReplacement replace = replacement;
             NamedParameters params = model.parameters();
             int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
             try (BatchLoader loader = new BatchLoader(labels.manifest().training(),
-                    Pipelines.classificationTraining(modalities, s.crop),
+                    replace != null ? Pipelines.classificationTraining(modalities, s.crop, model.spec().templateGrid())
+                            : Pipelines.classificationTraining(modalities, s.crop),
                     BatchLoader.Options.training(s.batchSize, s.seed).withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV),
@@ -133,7 +144,8 @@ public final class ClassificationFineTuning {
                         run, progress);
                 TrainLoop.Result r = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.cosine(s.lr, 0, s.epochs * stepsPerEpoch))
-                        .setStep((batch, ctx) -> Losses.of(step(model, batch, classWeights, ctx.manager())))
+                        .setStep((batch, ctx) -> step(model, batch, classWeights, replace, s.consistencyWeight, ctx))
+                        .optLossNames(CE, SegmentationStep.CONS)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
                         .setEpochs(s.epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation)
                         .optSeed(s.seed).optRunFolder(run).optProgress(progress).optHeader(model.header())
@@ -145,20 +157,51 @@ public final class ClassificationFineTuning {
         }
     }
 
-    /** The cross-entropy of one micro-batch (class labels are host metadata: no device read). */
-    static NDArray step(TaskModel model, Batch batch, NDArray weights, NDManager m) {
-        long[] y = new long[batch.size()];
-        for (int i = 0; i < y.length; i++) {
+    /** Name of the cross-entropy part. */
+    public static final String CE = "loss_ce";
+
+    /**
+     * The losses of one micro-batch: cross-entropy, and with paired template replacement the consistency term on
+     * the encoder features (class labels are host metadata: no device read).
+     */
+    static Losses step(TaskModel model, Batch batch, NDArray weights, TemplateReplacement replacement,
+            double consistencyWeight, StepContext ctx) {
+        NDManager m = ctx.manager();
+        int b = batch.size();
+        boolean paired = replacement != null && consistencyWeight > 0;
+        long[] y = new long[paired ? 2 * b : b];
+        for (int i = 0; i < b; i++) {
             Integer c = batch.classLabels().get(i);
             if (c == null) {
                 throw new MedvpException("study " + batch.studyIds().get(i) + " has no class");
             }
             y[i] = c;
+            if (paired) {
+                y[b + i] = c;
+            }
         }
         NDArray x = m.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
-        NDArray logits = model.forward(new ParameterStore(m, false), x, true).main();
-        return FineTuneLosses.crossEntropy(logits, m.create(y).toDevice(logits.getDevice(), false),
+        if (replacement != null) {
+            x = replacement.inputs(x, model.templates(), TemplateReplacement.placement(batch), paired, ctx.random(),
+                    m);
+        }
+        TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);
+        NDArray logits = out.main();
+        NDArray ce = FineTuneLosses.crossEntropy(logits, m.create(y).toDevice(logits.getDevice(), false),
                 weights == null ? null : weights.toDevice(logits.getDevice(), false));
+        NDArray total = ce;
+        NDArray cons;
+        if (paired) {
+            NDArray f = out.features();
+            cons = FineTuneLosses.consistency(f.get("0:{}", b), f.get("{}:", b));
+            total = ce.add(cons.mul((float) consistencyWeight));
+        } else {
+            cons = m.zeros(new Shape(), ce.getDataType(), ce.getDevice());
+        }
+        Map<String, NDArray> parts = new LinkedHashMap<>();
+        parts.put(CE, ce);
+        parts.put(SegmentationStep.CONS, cons);
+        return new Losses(total, parts);
     }
 
     /**

@@ -142,7 +142,10 @@ public final class FineTuneSettings {
         return this;
     }
 
-    /** @param csv classification labels, lines {@code case,class} (name or index); null for the manifest's @return this */
+    /**
+     * @param csv classification labels, lines {@code case,class} (name or index); null for the manifest's
+     * @return this
+     */
     public FineTuneSettings classCsv(Path csv) {
         this.classCsv = csv;
         return this;
@@ -305,9 +308,7 @@ public final class FineTuneSettings {
         c.addProperty("preset", preset);
         c.addProperty("data", data != null ? data.toString() : manifest.source());
         if (modalities != null) {
-            JsonArray m = new JsonArray();
-            modalities.forEach(x -> m.add(x.token()));
-            c.add("modalities", m);
+            c.add("modalities", SegmentationFineTuning.modalitiesJson(modalities));
         }
         c.addProperty("init", init == null ? "scratch" : init.toString());
         c.addProperty("epochs", epochs);

@@ -125,8 +125,8 @@ public final class Segmentation implements AutoCloseable {
         float[][] logits = window.run(manager, done.sample(), progress);
         LabelSpec spec = model.spec().labels();
         int[] labels = geo.restoreLabels(spec.labelMap(logits));
-        Volume probs = probabilities ? geo.probabilityVolume(geo.restore(probabilities(logits, spec.exclusive()),
-                Resample.Interpolation.LINEAR)) : null;
+        Volume probs = probabilities ? geo.probabilityVolume(geo.restore(Postprocess.probabilities(logits,
+                spec.exclusive()), Resample.Interpolation.LINEAR)) : null;
         int max = 0;
         for (int l : labels) {
             max = Math.max(max, l);
@@ -156,33 +156,6 @@ public final class Segmentation implements AutoCloseable {
                 "image " + id);
         Prediction p = predict(InferenceGeometry.sample(v, mods), v.header(), progress);
         return new Prediction(id, p.labels(), p.probabilities(), p.filled(), p.labelCounts());
-    }
-
-    /** Sigmoid per channel (regions) or softmax over channels (classes). */
-    static float[][] probabilities(float[][] logits, boolean exclusive) {
-        int k = logits.length;
-        int n = logits[0].length;
-        float[][] out = new float[k][n];
-        for (int i = 0; i < n; i++) {
-            if (exclusive) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float[] l : logits) {
-                    max = Math.max(max, l[i]);
-                }
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    sum += Math.exp(logits[c][i] - max);
-                }
-                for (int c = 0; c < k; c++) {
-                    out[c][i] = (float) (Math.exp(logits[c][i] - max) / sum);
-                }
-            } else {
-                for (int c = 0; c < k; c++) {
-                    out[c][i] = (float) (1 / (1 + Math.exp(-logits[c][i])));
-                }
-            }
-        }
-        return out;
     }
 
     /**

@@ -91,10 +91,10 @@ public final class SegmentationFineTuning {
         Device dev = Engines.device(s.device);
         StudyManifest manifest = FineTuning.studies(s, progress);
         List<Modality> modalities = FineTuning.modalities(s, manifest);
-        for (Study st : manifest.training()) {
+        for (Study st : manifest.pretraining()) {
             if (st.label() == null) {
-                throw new MedvpException("training study " + st.id() + " has no label map; every segmentation "
-                        + "training study needs one");
+                throw new MedvpException("study " + st.id() + " has no label map; every segmentation training and "
+                        + "validation study needs one (put unlabelled studies in the test split)");
             }
         }
         JsonObject config = s.toJson("segmentation");
@@ -118,7 +118,7 @@ public final class SegmentationFineTuning {
                     : Pipelines.segmentationTraining(modalities, s.crop, s.labels.transform());
             int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
-            int heads = ((ai.djl.nn.Block) model.head()) instanceof io.github.medvp.nn.UnetrDecoder d
+            int heads = model.head() instanceof io.github.medvp.nn.UnetrDecoder d
                     && d.hasDeepSupervision() ? 3 : 1;
             double[] weights = new double[heads];
             Arrays.fill(weights, 1);

@@ -10,7 +10,6 @@ import io.github.medvp.data.Batch;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainStep;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -81,20 +80,10 @@ public final class SegmentationStep implements TrainStep<Batch> {
     public Losses forward(NDArray x, NDArray y, TemplateReplacement.Placement placement, SplittableRandom rng,
             NDManager m) {
         int b = (int) x.getShape().get(0);
-        int c = (int) x.getShape().get(1);
         if (replacement != null) {
-            int[] size = Arrays.stream(x.getShape().slice(2).getShape()).mapToInt(v -> (int) v).toArray();
-            NDArray crops = TemplateReplacement.crops(model.templates(), placement.starts(), placement.flips(),
-                    size, m);
-            NDArray first = TemplateReplacement.apply(x, crops, TemplateReplacement.mask(replacement.draw(b, c, rng),
-                    m));
+            x = replacement.inputs(x, model.templates(), placement, isPaired(), rng, m);
             if (isPaired()) {
-                NDArray second = TemplateReplacement.apply(x, crops,
-                        TemplateReplacement.mask(replacement.draw(b, c, rng), m));
-                x = first.concat(second, 0);
                 y = y.concat(y, 0);
-            } else {
-                x = first;
             }
         }
         TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);

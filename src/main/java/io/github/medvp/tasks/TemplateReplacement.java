@@ -86,6 +86,29 @@ public final class TemplateReplacement {
     }
 
     /**
+     * The model input of a training step: the batch with this replacement applied, or, {@code paired}, two copies of
+     * the batch each with its own independent replacement, concatenated on the batch axis (2B samples; the caller
+     * duplicates the targets and compares the two halves' features).
+     *
+     * @param x (B, C, X, Y, Z) images
+     * @param templates (C, GX, GY, GZ) normalised templates in channel order
+     * @param at where each sample lies in the template grid
+     * @param paired two copies instead of one
+     * @param rng the step's generator
+     * @param m the step's manager
+     * @return (B or 2B, C, X, Y, Z)
+     */
+    public NDArray inputs(NDArray x, NDArray templates, Placement at, boolean paired, RandomGenerator rng,
+            NDManager m) {
+        int b = (int) x.getShape().get(0);
+        int c = (int) x.getShape().get(1);
+        int[] size = {(int) x.getShape().get(2), (int) x.getShape().get(3), (int) x.getShape().get(4)};
+        NDArray crops = crops(templates, at.starts(), at.flips(), size, m);
+        NDArray first = apply(x, crops, mask(draw(b, c, rng), m));
+        return paired ? first.concat(apply(x, crops, mask(draw(b, c, rng), m)), 0) : first;
+    }
+
+    /**
      * The replacement mask on the device.
      *
      * @param replace (B, C) from {@link #draw}

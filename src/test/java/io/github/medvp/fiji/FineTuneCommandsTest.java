@@ -93,6 +93,10 @@ class FineTuneCommandsTest {
         in.put("fraction", 1.0);
         in.put("validation_fraction", 0.3);
         in.put("validate_every", 1);
+        in.put("templates", true);
+        in.put("replace_probability", 0.5);
+        in.put("replace_count", 1);
+        in.put("consistency_weight", 0.1);
         in.put("workers", 1);
         in.put("device", "cpu");
         in.put("log_every", 1);
@@ -105,10 +109,7 @@ class FineTuneCommandsTest {
         Map<String, Object> in = fineTuneInputs(run);
         in.put("labels", "binary");
         in.put("init", pretrained.toFile());
-        in.put("templates", true);
         in.put("replace_probability", 1.0);
-        in.put("replace_count", 1);
-        in.put("consistency_weight", 0.1);
         try (Context context = new Context(CommandService.class)) {
             CommandService cs = context.service(CommandService.class);
             var module = cs.run(FineTuneSegmentationCommand.class, true, in).get();

@@ -58,6 +58,28 @@ class ClassificationFineTuningTest {
     }
 
     @Test
+    void templateReplacementFromAPretrainingCheckpoint() throws Exception {
+        Path data = Blobs.write(dir.resolve("data"), 6, 32, 5, true);
+        Path ck = dir.resolve("pre.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
+        }
+        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(1).init(ck)
+                .templates(true, 1.0, 1, 0.1).classCsv(csv(6)).validation(0.34, 1).logEvery(1);
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("template replacement: p 1.00")),
+                progress.lines.toString());
+        Map<String, double[]> log = MetricsLog.read(r.runFolder().resolve("metrics.csv"));
+        assertTrue(log.containsKey(ClassificationFineTuning.CE) && log.containsKey(SegmentationStep.CONS));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TaskModel model = TaskModel.load(r.best(), m);
+            assertTrue(model.hasTemplates());
+            assertArrayEquals(new int[] {40, 40, 40}, model.spec().templateGrid());
+        }
+    }
+
+    @Test
     void labelsFromCsvByNameOrIndexAndErrors() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 4, 8, 5);
         StudyManifest m = StudyManifest.load(data, ModalityNames.defaults());
@@ -71,7 +93,8 @@ class ClassificationFineTuningTest {
         assertTrue(e.getMessage().contains("case01"), e.getMessage());
         MedvpException unknown = assertThrows(MedvpException.class, () -> ClassLabels.attach(m, csv(4),
                 List.of("a", "b")));
-        assertTrue(unknown.getMessage().contains("lesion") && unknown.getMessage().contains("[a, b]"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("lesion") && unknown.getMessage().contains("[a, b]"),
+                unknown.getMessage());
     }
 
     @Test

@@ -46,7 +46,8 @@ class TemplatePlacementTest {
         for (int i = 0; i < t.length; i++) {
             t[i] = 1 + i / 1000f;
         }
-        // The study is the 40³ centre of the template grid: offset ((44 − 40) // 2, (42 − 40) // 2, 0) = (2, 1, 0).
+        // The study is the 40³ centre of the template grid: offset ((44 − 40) // 2, (42 − 40) // 2, 0)
+        // = (2, 1, 0).
         float[] img = new float[n * n * n];
         float[] seg = new float[n * n * n];
         for (int z = 0; z < n; z++) {
