@@ -14,7 +14,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.Progress;
@@ -176,25 +175,11 @@ public final class SegmentationBenchmark {
                 MemoryProbe.peakHeap() / 1048576.0, MemoryProbe.sample(device).report());
     }
 
-    /**
-     * The reference's segmentation loss summed over heads: per head
-     * {@code (0.7·Σ_c(1 − Dice_c) + 0.3·Σ_c BCE_c) / C}, soft Dice {@code (2Σpy + 1) / (Σp² + Σy² + 1)} over batch
-     * and voxels, BCE from logits in the stable form {@code max(x, 0) − x·y + log(1 + e^−|x|)}.
-     */
+    /** The reference's segmentation loss summed over heads with weights 1 ({@link FineTuneLosses}). */
     static NDArray loss(NDList heads, NDArray y) {
-        int[] axes = { 0, 2, 3, 4 };
-        long c = y.getShape().get(1);
-        float perChannel = y.getShape().size() / c;
-        NDArray total = null;
-        for (NDArray x : heads) {
-            NDArray p = Activation.sigmoid(x);
-            NDArray dice = p.mul(y).sum(axes).mul(2).add(1).div(p.square().sum(axes).add(y.square().sum(axes)).add(1));
-            NDArray bce = x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()).sum(axes)
-                    .div(perChannel);
-            NDArray head = dice.neg().add(1).mul(0.7f).add(bce.mul(0.3f)).sum().div(c);
-            total = total == null ? head : total.add(head);
-        }
-        return total;
+        double[] ones = new double[heads.size()];
+        java.util.Arrays.fill(ones, 1);
+        return FineTuneLosses.deepSupervision(heads, y, false, ones);
     }
 
     /** Four int16 LPS files of a synthetic head (an ellipsoid of tissue with a brighter lesion). */
