@@ -5,6 +5,7 @@ import io.github.medvp.data.DataBenchmark;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
+import io.github.medvp.tasks.SegmentationBenchmark;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -23,10 +24,11 @@ import java.util.stream.Stream;
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
         description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
-                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory)")
+                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), segment (whole-study "
+                + "segmentation inference, 240x240x155x4, and the fine-tuning step: time and peak memory)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data", "pretrain"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "segment"}, description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
@@ -37,10 +39,15 @@ public class BenchCommand implements Command {
     private String preset = "tiny";
 
     @Parameter(label = "Batch size", min = "1", required = false,
-            description = "pretrain: studies per step (the encoder sees twice as many volumes)")
+            description = "pretrain: studies per step (the encoder sees twice as many volumes); segment: crops per "
+                    + "fine-tuning step")
     private int batch = 3;
 
-    @Parameter(label = "Device", required = false, description = "pretrain: auto, cpu, gpu or gpu:N")
+    @Parameter(label = "Windows per forward", min = "1", required = false,
+            description = "segment: sliding windows (96³) predicted per forward pass")
+    private int windows = 2;
+
+    @Parameter(label = "Device", required = false, description = "pretrain, segment: auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
     @Parameter(label = "Scratch folder", style = "directory", required = false,
@@ -60,7 +67,10 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                if ("pretrain".equals(suite)) {
+                if ("segment".equals(suite)) {
+                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), dir,
+                            io.github.medvp.Progress.NONE);
+                } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else {
                     report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
+import io.github.medvp.data.ModalityNames;
 import io.github.medvp.data.StudyManifest;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,6 +77,54 @@ public final class FineTuneSettings {
     public FineTuneSettings modalities(List<Modality> modalities) {
         this.modalities = modalities == null || modalities.isEmpty() ? null : List.copyOf(modalities);
         return this;
+    }
+
+    /**
+     * @param names comma-separated modality names in channel order (aliases as set by {@link #aliases}); blank for
+     *     the first training study's modalities
+     * @return this
+     * @throws MedvpException naming the setting {@code modalities} for an unknown name
+     */
+    public FineTuneSettings modalities(String names) {
+        return modalities(parseModalities(names, aliases));
+    }
+
+    /**
+     * @param names comma-separated modality names, blank for none
+     * @param aliases extra names, e.g. {@code T1GD=t1c}
+     * @return the canonical modalities in order (empty for blank)
+     */
+    public static List<Modality> parseModalities(String names, String aliases) {
+        if (names == null || names.isBlank()) {
+            return List.of();
+        }
+        ModalityNames table = ModalityNames.defaults().withAliases(aliases == null ? "" : aliases);
+        List<Modality> out = new java.util.ArrayList<>();
+        for (String n : names.split("\\s*,\\s*")) {
+            out.add(table.require(n.trim(), "setting 'modalities'"));
+        }
+        return out;
+    }
+
+    /**
+     * @param csv comma-separated numbers, blank for none
+     * @param setting the setting's name, for the message
+     * @return the numbers, or null for blank
+     */
+    public static double[] parseDoubles(String csv, String setting) {
+        if (csv == null || csv.isBlank()) {
+            return null;
+        }
+        String[] parts = csv.trim().split("\\s*,\\s*");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new MedvpException("setting '" + setting + "': '" + parts[i] + "' is not a number");
+            }
+        }
+        return out;
     }
 
     /** @param labels segmentation outputs, default {@link LabelSpec#brats()} @return this */

@@ -1,7 +1,27 @@
 /**
  * Downstream tasks: segmentation and classification fine-tuning and their evaluation.
  * <p>
- * Evaluation (this part):
+ * Fine-tuning:
+ * <ul>
+ * <li>{@link io.github.medvp.tasks.TaskModel}: the fine-tuned model and its checkpoint format (a
+ * {@link io.github.medvp.tasks.TaskSpec} header: task, preset, modalities, {@link io.github.medvp.tasks.LabelSpec}
+ * regions or classes with remapping, crop, normalisation, templates), initialised by
+ * {@link io.github.medvp.tasks.EncoderInit} from BrainMVP or reference checkpoints;</li>
+ * <li>{@link io.github.medvp.tasks.SegmentationFineTuning} and {@link io.github.medvp.tasks.ClassificationFineTuning}
+ * on the shared {@link io.github.medvp.train.TrainLoop}, configured by {@link io.github.medvp.tasks.FineTuneSettings},
+ * with {@link io.github.medvp.tasks.FineTuneLosses} and {@link io.github.medvp.tasks.TemplateReplacement};</li>
+ * <li>{@link io.github.medvp.tasks.Segmentation} and {@link io.github.medvp.tasks.Classification}: inference with a
+ * fine-tuned model on files, folders, manifests or in-memory volumes.</li>
+ * </ul>
+ * <pre>{@code
+ * SegmentationFineTuning.Result r = SegmentationFineTuning.run(new FineTuneSettings().data(folder).run(runDir)
+ *         .preset("tiny").crop(32).labels(LabelSpec.binary()).init(brainMvpCheckpoint).fraction(0.4).epochs(20),
+ *         progress);
+ * try (Segmentation seg = new Segmentation(r.best(), "auto", 0.5, Blending.CONSTANT, 1, false)) {
+ *     seg.run(studies, List.of(), "", outputFolder, progress);
+ * }
+ * }</pre>
+ * Evaluation:
  * <ul>
  * <li>{@link io.github.medvp.tasks.Metrics}: Dice with BrainMVP's empty-ground-truth rule, MONAI's percentile
  * Hausdorff distance in millimetres (on {@link io.github.medvp.tasks.DistanceTransform}, an exact anisotropic

@@ -21,6 +21,11 @@ final class Blobs {
     }
 
     static Path write(Path dir, int count, int n, long seed) throws IOException {
+        return write(dir, count, n, seed, false);
+    }
+
+    /** With {@code alternate}, odd cases have no lesion (class 0) and even ones one (class 1). */
+    static Path write(Path dir, int count, int n, long seed, boolean alternate) throws IOException {
         Files.createDirectories(dir);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {
@@ -44,7 +49,7 @@ final class Blobs {
                         }
                         double dl = Math.sqrt(sq(x - p[0]) + sq(y - p[1]) + sq(z - p[2]));
                         double noise = 0.08 * rng.nextGaussian();
-                        boolean lesion = dl <= r;
+                        boolean lesion = dl <= r && !(alternate && i % 2 == 1);
                         t1[v] = (float) (100 * (0.4 + (lesion ? 0.5 : 0) + noise));
                         flair[v] = (float) (100 * (0.6 - (lesion ? 0.4 : 0) + noise)) + 1;
                         seg[v] = lesion ? (dl <= r / 2 ? 2 : 1) : 0;
