@@ -7,6 +7,8 @@ import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
 import io.github.medvp.tasks.SegmentationBenchmark;
 import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -47,6 +49,17 @@ public class BenchCommand implements Command {
             description = "segment: sliding windows (96³) predicted per forward pass")
     private int windows = 2;
 
+    @Parameter(label = "Foreground crop", required = false, description = "segment: crop the study's foreground "
+            + "first (the reference's test transform) instead of sliding over the whole 240x240x155 grid")
+    private boolean crop = false;
+
+    // Optional: progress of the long suites in Fiji's status bar or the launcher's progress lines.
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter(required = false)
+    private LogService log;
+
     @Parameter(label = "Device", required = false, description = "pretrain, segment: auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
@@ -68,8 +81,8 @@ public class BenchCommand implements Command {
             try {
                 Files.createDirectories(dir);
                 if ("segment".equals(suite)) {
-                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), dir,
-                            io.github.medvp.Progress.NONE);
+                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
+                            dir, new CommandProgress(status, log, null));
                 } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else {

@@ -246,7 +246,7 @@ public final class ReferenceNames {
         return p;
     }
 
-    private static void put(Map<String, Target> t, String name, Parameter p, Layout layout) {
+    static void put(Map<String, Target> t, String name, Parameter p, Layout layout) {
         if (t.put(name, new Target(p, layout)) != null) {
             throw new IllegalStateException("duplicate reference name " + name);
         }

@@ -4,7 +4,10 @@
  * its pre-training {@link io.github.medvp.nn.ReconstructionDecoder} and segmentation
  * {@link io.github.medvp.nn.UnetrDecoder}, MG-3D's 3D Swin encoder ({@link io.github.medvp.nn.Swin3d} with
  * {@link io.github.medvp.nn.SwinBlock3d}, {@link io.github.medvp.nn.WindowAttention3d} and
- * {@link io.github.medvp.nn.PatchMerging3d}), the operations DJL lacks (transposed convolution, instance norm,
+ * {@link io.github.medvp.nn.PatchMerging3d}), its BERT text encoder ({@link io.github.medvp.nn.BertEncoder} with
+ * {@link io.github.medvp.nn.BertEmbeddings}, {@link io.github.medvp.nn.BertLayer}, sizes in
+ * {@link io.github.medvp.nn.BertConfig}, {@link io.github.medvp.nn.BertMlmHead}, Hugging Face folders through
+ * {@link io.github.medvp.nn.HfBert}), the operations DJL lacks (transposed convolution, instance norm,
  * trilinear upsampling), and the import/export of reference PyTorch state dicts
  * ({@link io.github.medvp.nn.StateDictImport}, names in {@link io.github.medvp.nn.ReferenceNames}).
  * <p>

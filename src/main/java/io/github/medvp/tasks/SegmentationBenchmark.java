@@ -3,6 +3,7 @@ package io.github.medvp.tasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -39,7 +40,8 @@ import net.imglib2.img.array.ArrayImgs;
  * <ul>
  * <li><b>inference</b>: four 240×240×155 int16 NIfTI files (LPS-stored like BraTS, a synthetic head) through the
  * whole path a user's study takes — read ({@link LoadStudy}), prepare ({@link InferenceGeometry}: 5–95 percentile
- * scaling, RAS, 1 mm; no foreground crop, so all 48 windows of the full grid run: the worst case), sliding window
+ * scaling, RAS, 1 mm, optionally the foreground crop; without it all 48 windows of the full grid run: the memory
+ * worst case), sliding window
  * (96³, overlap 0.5, constant blending, {@code windows} per forward), label map, restore to the input's grid and
  * write NIfTI — timed per stage, with the peak Java heap, the peak resident memory (libtorch's CPU tensors are native)
  * and the GPU memory on a GPU. Run it under {@code -Xmx4g} to check the issue's bound (the heap limit is printed);</li>
@@ -65,18 +67,20 @@ public final class SegmentationBenchmark {
      * @param batch crops per fine-tuning step
      * @param steps timed fine-tuning steps (one untimed first); 0 skips the step
      * @param device where the network runs
+     * @param crop whether to crop the foreground first (margin 1, the reference's test transform: 12 windows for
+     *     the synthetic head), or run all 48 windows of the full grid (the memory worst case)
      * @param scratch folder for the study files and the output
      * @param progress window progress; cancel is honoured
      * @return two lines: inference and fine-tuning step
      * @throws IOException when the scratch files cannot be written
      */
-    public static String run(String preset, int windows, int batch, int steps, Device device, Path scratch,
-            Progress progress) throws IOException {
-        return run(preset, windows, batch, steps, device, scratch, progress, BRATS, WINDOW);
+    public static String run(String preset, int windows, int batch, int steps, Device device, boolean crop,
+            Path scratch, Progress progress) throws IOException {
+        return run(preset, windows, batch, steps, device, crop, scratch, progress, BRATS, WINDOW);
     }
 
-    /** {@link #run(String, int, int, int, Device, Path, Progress)} on a study and window of other sizes (tests). */
-    static String run(String preset, int windows, int batch, int steps, Device device, Path scratch,
+    /** {@link #run(String, int, int, int, Device, boolean, Path, Progress)} on other sizes (tests). */
+    static String run(String preset, int windows, int batch, int steps, Device device, boolean crop, Path scratch,
             Progress progress, int[] dims, int window) throws IOException {
         TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, preset, MODALITIES, LabelSpec.brats(), List.of(),
                 window, null);
@@ -85,7 +89,7 @@ public final class SegmentationBenchmark {
         StringBuilder report = new StringBuilder();
         try (NDManager m = NDManager.newBaseManager(device)) {
             TaskModel model = TaskModel.create(spec, m);
-            report.append(inference(model, m, study, dims, windows, device, scratch, progress)).append('\n');
+            report.append(inference(model, m, study, dims, windows, crop, device, scratch, progress)).append('\n');
             if (steps > 0) {
                 report.append(step(model, batch, steps, m, device)).append('\n');
             }
@@ -94,8 +98,8 @@ public final class SegmentationBenchmark {
     }
 
     /** One study through the whole inference path, timed per stage. */
-    private static String inference(TaskModel model, NDManager m, Study study, int[] dims, int windows, Device device,
-            Path scratch, Progress progress) throws IOException {
+    private static String inference(TaskModel model, NDManager m, Study study, int[] dims, int windows, boolean crop,
+            Device device, Path scratch, Progress progress) throws IOException {
         int w = model.spec().crop();
         SlidingWindow sw = SlidingWindow.builder().setPredictor(model.predictor(new ParameterStore(m, false)))
                 .optWindow(w, w, w).optBatch(windows).build();
@@ -105,7 +109,7 @@ public final class SegmentationBenchmark {
         Sample loaded = new LoadStudy(false).apply(Sample.of(study), new SplittableRandom(0));
         long t1 = System.nanoTime();
         InferenceGeometry g = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                new PercentileScale(5, 95, false), -1, null);
+                new PercentileScale(5, 95, false), crop ? InferenceGeometry.REFERENCE_MARGIN : -1, null);
         Sample ready = MissingModalities.complete(g.prepared(), model.spec().modalities(), null).sample();
         long t2 = System.nanoTime();
         float[][] logits;
@@ -116,10 +120,11 @@ public final class SegmentationBenchmark {
         g.writeLabels(model.spec().labels().labelMap(logits), scratch.resolve("labels.nii.gz"));
         long t4 = System.nanoTime();
         int count = sw.grid(ready.shape()).count();
-        return String.format(Locale.ROOT, "segment %s 4x%dx%dx%d on %s: %.1f s per study (read %.1f, prepare "
-                + "%.1f, %d windows of %d³ by %d %.1f = %.2f s/window, label map + restore + write %.1f); peak heap "
+        return String.format(Locale.ROOT, "segment %s 4x%dx%dx%d %s on %s: %.1f s per study (read %.1f, "
+                + "prepare %.1f, %d windows of %d³ by %d %.1f = %.2f s/window, label map + restore + write %.1f); peak heap "
                 + "%.1f MiB; %s",
-                model.spec().preset(), dims[0], dims[1], dims[2], device, (t4 - t0) / 1e9, (t1 - t0) / 1e9,
+                model.spec().preset(), dims[0], dims[1], dims[2], crop ? "foreground-cropped to "
+                        + Arrays.toString(ready.shape()) : "full grid", device, (t4 - t0) / 1e9, (t1 - t0) / 1e9,
                 (t2 - t1) / 1e9, count, w, windows, (t3 - t2) / 1e9, (t3 - t2) / 1e9 / count, (t4 - t3) / 1e9,
                 MemoryProbe.peakHeap() / 1048576.0, MemoryProbe.sample(device).report());
     }

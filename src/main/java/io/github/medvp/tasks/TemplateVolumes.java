@@ -214,10 +214,11 @@ public final class TemplateVolumes {
 
     private static int[] spatial(Object file, Volume v) {
         long[] d = v.dimensions();
-        if (d.length == 3 && (d[0] * d[1] * d[2] > Integer.MAX_VALUE)) {
-            throw new MedvpException("template " + file + " is too large");
+        if (d[0] * d[1] * d[2] > Integer.MAX_VALUE) {
+            throw new MedvpException("template " + file + " has " + Arrays.toString(d) + " voxels, too many for one "
+                    + "array");
         }
-        return new int[] { Math.toIntExact(d[0]), Math.toIntExact(d[1]), Math.toIntExact(d[2]) };
+        return new int[] { (int) d[0], (int) d[1], (int) d[2] };
     }
 
     /** Where the templates came from (file, folder or "arrays"), for messages. */

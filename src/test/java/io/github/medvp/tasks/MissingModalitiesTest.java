@@ -174,6 +174,28 @@ class MissingModalitiesTest {
     }
 
     @Test
+    void templatesCarriedByAFineTunedModel() {
+        io.github.medvp.engine.Engines.pytorch();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            TaskModel model = TaskModel.create(TaskModelTest.segSpec(List.of(Modality.T2, Modality.FLAIR), GRID), m);
+            // (C, X, Y, Z) in C order: channel 1 (flair) holds normalised(x, y, z), already in [0, 1].
+            int n = GRID[0] * GRID[1] * GRID[2];
+            float[] c = new float[2 * n];
+            for (int x = 0, i = n; x < GRID[0]; x++) {
+                for (int y = 0; y < GRID[1]; y++) {
+                    for (int z = 0; z < GRID[2]; z++, i++) {
+                        c[i] = normalised(x, y, z);
+                    }
+                }
+            }
+            model.setTemplates(HostTensor.ofFloats(new long[] { 2, GRID[0], GRID[1], GRID[2] }, c));
+            TemplateVolumes t = TemplateVolumes.of(model);
+            assertEquals(List.of(Modality.T2, Modality.FLAIR), t.modalities());
+            assertEquals(normalised(6, 1, 4), t.normalised(Modality.FLAIR)[6 + GRID[0] * (1 + GRID[1] * 4)], 1e-6f);
+        }
+    }
+
+    @Test
     void templatesFromAnExportedFolder() throws Exception {
         Geometry canvas = TemplateNifti.canvas(GRID);
         NiftiWriter.write(new Volume(ArrayImgs.floats(rawTemplate(), GRID[0], GRID[1], GRID[2]), canvas),

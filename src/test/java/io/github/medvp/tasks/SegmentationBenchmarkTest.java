@@ -23,12 +23,12 @@ class SegmentationBenchmarkTest {
 
     @Test
     void reportsInferenceAndStepOnASmallStudy() throws Exception {
-        String report = SegmentationBenchmark.run("tiny", 2, 1, 1, Device.cpu(), dir, Progress.NONE,
+        String report = SegmentationBenchmark.run("tiny", 2, 1, 1, Device.cpu(), false, dir, Progress.NONE,
                 new int[] { 40, 32, 20 }, 32);
         String[] lines = report.split("\n");
         assertEquals(2, lines.length, report);
         // 40 → 2 windows along X, 32 → 1, 20 (padded to 32) → 1.
-        assertTrue(lines[0].matches("segment tiny 4x40x32x20 on cpu\\(\\)?: \\d+\\.\\d s per study .*2 windows of "
+        assertTrue(lines[0].matches("segment tiny 4x40x32x20 full grid on cpu\\(\\)?: \\d+\\.\\d s per study .*2 windows of "
                 + "32³ by 2 .*peak heap \\d+\\.\\d MiB; heap .*"), lines[0]);
         assertTrue(lines[1].matches("finetune step tiny B=1 32³ 4->3 with deep supervision .*: \\d+\\.\\d+ s .*"),
                 lines[1]);
