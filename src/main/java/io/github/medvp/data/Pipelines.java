@@ -34,6 +34,40 @@ public final class Pipelines {
     }
 
     /**
+     * MG-3D's CT preprocessing (MG-3D spec §1.2, CT-RATE): RAS, trilinear resampling to {@code spacing} (0.75 ×
+     * 0.75 × 1.5 mm), the HU {@code window} ([−1000, 1000]) mapped to [0, 1], the centre crop of
+     * {@link CenterCropRatio#MG3D}, trilinear resize to {@code size} (128 × 96 × 128). Input: a sample of
+     * {@link VolumeFiles#load} (values in HU).
+     *
+     * @param spacing target spacing (X, Y, Z) in mm
+     * @param window HU window {lower, upper}
+     * @param size output grid (X, Y, Z)
+     * @return the pipeline
+     */
+    public static Compose mg3dCt(double[] spacing, double[] window, int[] size) {
+        return Compose.of(new ToRas(), new ResampleSpacing(spacing), new HounsfieldWindow(window[0], window[1]),
+                new CenterCropRatio(CenterCropRatio.MG3D), new ResizeTo(size));
+    }
+
+    /** {@link #mg3dCt(double[], double[], int[])} with MG-3D's settings. */
+    public static Compose mg3dCt() {
+        return mg3dCt(new double[] {0.75, 0.75, 1.5}, HounsfieldWindow.DEFAULT, ResizeTo.MG3D);
+    }
+
+    /**
+     * MRI inputs for an MG-3D encoder (no HU scale): RAS, resampling to {@code spacing}, 0.5–99.5 percentile scaling
+     * to [0, 1] with clipping, trilinear resize to {@code size}; no crop (the CT crop assumes a chest field of view).
+     *
+     * @param spacing target spacing (X, Y, Z) in mm
+     * @param size output grid (X, Y, Z)
+     * @return the pipeline
+     */
+    public static Compose mg3dMri(double[] spacing, int[] size) {
+        return Compose.of(new ToRas(), new ResampleSpacing(spacing), new PercentileScale(0.5, 99.5, true),
+                new ResizeTo(size));
+    }
+
+    /**
      * Step 1 of the spec: each study's channel order shuffled once for the whole run (seeded).
      */
     public static List<Study> shuffleChannelOrder(List<Study> studies, long seed) {

@@ -47,7 +47,7 @@ public final class Sample {
      * @param study the study this came from, or {@code null}
      * @param shape spatial shape (X, Y, Z), {@code null} when not loaded
      * @param image one array of {@code X*Y*Z} floats per channel, {@code null} when not loaded
-     * @param modalities the modality of each channel
+     * @param modalities the modality of each channel, or an empty list for unnamed channels (CT)
      * @param label label channels of the same shape, or {@code null}
      * @param geometry voxel-to-world affine, or {@code null} when not loaded
      * @param meta metadata (copied)
@@ -63,7 +63,8 @@ public final class Sample {
         this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
         if (image != null) {
             check(image, "image");
-            if (image.length != this.modalities.size()) {
+            // No modalities means unnamed channels (CT volumes of MG-3D, which are not one of the MRI modalities).
+            if (!this.modalities.isEmpty() && image.length != this.modalities.size()) {
                 throw new IllegalArgumentException(image.length + " channels but " + modalities.size() + " modalities");
             }
         }

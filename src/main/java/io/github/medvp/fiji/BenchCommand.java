@@ -5,6 +5,7 @@ import io.github.medvp.data.DataBenchmark;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
+import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
 import io.github.medvp.tasks.SegmentationBenchmark;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -27,22 +28,25 @@ import java.util.stream.Stream;
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
         description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
                 + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), segment (whole-study "
-                + "segmentation inference, 240x240x155x4, and the fine-tuning step: time and peak memory)")
+                + "segmentation inference, 240x240x155x4, and the fine-tuning step: time and peak memory), mg3d "
+                + "(MG-3D pre-training step, all three passes)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "segment"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "segment", "mg3d"},
+            description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
     private int repeats = 5;
 
-    @Parameter(label = "Preset", choices = {"tiny", "small"}, required = false,
-            description = "pretrain: encoder and sizes, tiny (32³, 48³ templates) or small (96³, 240×240×155)")
+    @Parameter(label = "Preset", choices = {"tiny", "small", "b", "l"}, required = false,
+            description = "pretrain: tiny (32³, 48³ templates) or small (96³, 240×240×155); mg3d: tiny (64×32×64), "
+                    + "b or l (Swin-B/L, BERT-base, 128×96×128)")
     private String preset = "tiny";
 
     @Parameter(label = "Batch size", min = "1", required = false,
             description = "pretrain: studies per step (the encoder sees twice as many volumes); segment: crops per "
-                    + "fine-tuning step")
+                    + "fine-tuning step; mg3d: pairs per step")
     private int batch = 3;
 
     @Parameter(label = "Windows per forward", min = "1", required = false,
@@ -83,6 +87,8 @@ public class BenchCommand implements Command {
                 if ("segment".equals(suite)) {
                     report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
                             dir, new CommandProgress(status, log, null));
+                } else if ("mg3d".equals(suite)) {
+                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else {

@@ -89,6 +89,33 @@ public final class Resample {
         return new Volume(img, g, v.slope(), v.intercept(), v.header());
     }
 
+    /**
+     * Trilinear resize of one X-fastest volume to another grid, as PyTorch's {@code F.interpolate(mode="trilinear",
+     * align_corners=False)}: output voxel q samples the input at {@code (q + ½)·n/o − ½} per axis, clamped to the
+     * border (PyTorch clamps below at 0 and repeats the last voxel above, which the clamp reproduces).
+     *
+     * @param src the input, X fastest
+     * @param n its size (X, Y, Z)
+     * @param o the output size (X, Y, Z)
+     * @return the resized volume, X fastest
+     */
+    public static float[] resize(float[] src, int[] n, int[] o) {
+        if ((long) n[0] * n[1] * n[2] != src.length || o[0] < 1 || o[1] < 1 || o[2] < 1) {
+            throw new IllegalArgumentException("resize: " + src.length + " values do not fit " + Arrays.toString(n)
+                    + " or the output size " + Arrays.toString(o) + " is empty");
+        }
+        double[][] m = new double[4][4];
+        for (int a = 0; a < 3; a++) {
+            double scale = (double) n[a] / o[a];
+            m[a][a] = scale;
+            m[a][3] = 0.5 * scale - 0.5;
+        }
+        m[3][3] = 1;
+        float[] dst = new float[Math.multiplyExact(Math.multiplyExact(o[0], o[1]), o[2])];
+        linear(src, 0, n, dst, 0, o, m, false);
+        return dst;
+    }
+
     /** MONAI's {@code zoom_affine(diagonal=False)} plus {@code compute_shape_offset}'s origin. */
     static double[][] targetAffine(Geometry g, double[] spacing, long[] dims) {
         double[][] a = g.affine();

@@ -15,8 +15,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.function.Supplier;
 
-/** Factories for the DJL layers the reference uses, initialised as the reference initialises them (spec §2.3). */
-final class Layers {
+/**
+ * Factories for the DJL layers the references use, initialised as the references initialise them (BrainMVP spec §2.3),
+ * and the scoped child-block calls every model uses ({@link #forward}, {@link #apply}, {@link #scoped}).
+ */
+public final class Layers {
 
     private Layers() {
     }
@@ -49,7 +52,12 @@ final class Layers {
      * without an explicit init have (the Swin patch embedding).
      */
     static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride) {
-        Conv3d conv = conv3d(out, kernel, stride, 0, 1, true);
+        return conv3dTorchDefault(in, out, kernel, stride, 0);
+    }
+
+    /** As {@link #conv3dTorchDefault(int, int, int, int)} with zero padding on every side. */
+    static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride, int padding) {
+        Conv3d conv = conv3d(out, kernel, stride, padding, 1, true);
         Shape weight = new Shape(out, in, kernel, kernel, kernel);
         conv.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
         conv.setInitializer(TorchInit.torchDefaultBias(weight), Parameter.Type.BIAS);
@@ -96,7 +104,8 @@ final class Layers {
     }
 
     /** Runs one child block on one array, freeing its intermediates at once (see {@link #forward}). */
-    static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> p) {
+    public static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training,
+            PairList<String, Object> p) {
         return forward(block, ps, new NDList(x), training, p).singletonOrThrow();
     }
 
@@ -109,7 +118,8 @@ final class Layers {
      * scope, except arrays that are inputs (they belong to whoever created them). Blocks must not return a parameter
      * array itself (none does): it would be handed to the caller's scope and freed with it.
      */
-    static NDList forward(Block block, ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+    public static NDList forward(Block block, ParameterStore ps, NDList in, boolean training,
+            PairList<String, Object> p) {
         NDList out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -128,7 +138,7 @@ final class Layers {
      * Computes one array in its own {@link NDScope}, freeing every other array the computation creates (for steps
      * inside a block whose temporaries are as large as its output; same reasoning as {@link #forward}).
      */
-    static NDArray scoped(Supplier<NDArray> computation) {
+    public static NDArray scoped(Supplier<NDArray> computation) {
         NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

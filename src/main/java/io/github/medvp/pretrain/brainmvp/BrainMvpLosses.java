@@ -1,6 +1,7 @@
 package io.github.medvp.pretrain.brainmvp;
 
 import ai.djl.ndarray.NDArray;
+import io.github.medvp.train.Contrastive;
 
 /** The loss terms of BrainMVP (spec §3 steps 6–7), as device scalars. */
 public final class BrainMvpLosses {
@@ -31,15 +32,7 @@ public final class BrainMvpLosses {
      * @return the loss (0-d)
      */
     public static NDArray infoNce(NDArray student, NDArray teacher, double temperature) {
-        long n = student.getShape().get(0);
-        NDArray s = student.normalize(2, 1, NORM_EPS);
-        NDArray t = teacher.normalize(2, 1, NORM_EPS);
-        NDArray logits = s.matMul(t.transpose()).div((float) temperature);
-        NDArray eye = student.getManager().eye((int) n).toDevice(student.getDevice(), false)
-                .toType(logits.getDataType(), false);
-        // Row-wise cross entropy picks diag(log_softmax(S, 1)); that of Sᵀ picks diag(log_softmax(S, 0)).
-        NDArray rows = logits.logSoftmax(1).mul(eye).sum();
-        NDArray cols = logits.logSoftmax(0).mul(eye).sum();
-        return rows.add(cols).div((float) (-2.0 * n));
+        return Contrastive.symmetric(student.normalize(2, 1, NORM_EPS), teacher.normalize(2, 1, NORM_EPS),
+                temperature);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
+import io.github.medvp.train.BlockMask;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainStep;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.Modality;
+import io.github.medvp.train.BlockMask;
 import java.util.List;
 import java.util.SplittableRandom;
 

@@ -1,5 +1,5 @@
 /**
- * BrainMVP pre-training (CVPR 2025; spec {@code brainmvp.md} §3): {@link io.github.medvp.pretrain.brainmvp.BlockMask}
+ * BrainMVP pre-training (CVPR 2025; spec {@code brainmvp.md} §3): {@link io.github.medvp.train.BlockMask}
  * block masking, learnable {@link io.github.medvp.pretrain.brainmvp.ModalityTemplates}, the
  * {@link io.github.medvp.pretrain.brainmvp.TwoViews} (template view and cross-modal view), the losses
  * ({@link io.github.medvp.pretrain.brainmvp.BrainMvpLosses}) and the whole micro-step

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.data.Modality;
+import io.github.medvp.train.BlockMask;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.medvp.pretrain.brainmvp;
+package io.github.medvp.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.medvp.train.StepContext;
 import org.junit.jupiter.api.Test;
 
 class BlockMaskTest {

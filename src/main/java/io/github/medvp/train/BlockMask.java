@@ -1,4 +1,4 @@
-package io.github.medvp.pretrain.brainmvp;
+package io.github.medvp.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 
 /**
- * BrainMVP's block mask (spec §3 step 2): the volume is cut into cubes of {@code blockSize}³, of which
+ * The block mask of masked-image pre-training (BrainMVP spec §3 step 2; MG-3D uses it with 16³ blocks and ratio
+ * 0.5, one mask for the whole batch, spec §3 pass 2): the volume is cut into cubes of {@code blockSize}³, of which
  * {@code floor(nBlocks·(1−ratio))} are kept, chosen uniformly without replacement, and the rest masked (ratio 0.8 on
  * 96³ with 8³ cubes: 345 of 1728 kept).
  * <p>

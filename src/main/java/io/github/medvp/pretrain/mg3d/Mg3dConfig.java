@@ -1,0 +1,115 @@
+package io.github.medvp.pretrain.mg3d;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.medvp.MedvpException;
+import io.github.medvp.nn.BertConfig;
+import io.github.medvp.nn.Presets;
+import io.github.medvp.nn.Swin3d;
+
+/**
+ * What fixes an MG-3D model's shape and input, stored in every checkpoint header (under {@code "mg3d"}) so a
+ * checkpoint rebuilds its model without other settings.
+ *
+ * @param preset vision preset: {@code tiny} ({@link Presets#swinTiny()}), {@code b} ({@link Presets#swinB()}) or
+ *     {@code l} ({@link Presets#swinL()})
+ * @param text the BERT sizes
+ * @param textTrainable whether the text encoder trains
+ * @param mimFusion MIM's fusion
+ * @param cml CML's contrast
+ * @param doubleProjection pass 3's second projection (reference code)
+ * @param size the volume grid (X, Y, Z)
+ * @param maxLength L, report tokens
+ */
+public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, Mg3dModel.MimFusion mimFusion,
+        Mg3dModel.CmlMode cml, boolean doubleProjection, int[] size, int maxLength) {
+
+    /** @return the Swin configuration of the preset */
+    public Swin3d.Builder vision() {
+        return switch (preset) {
+            case "tiny" -> Presets.swinTiny();
+            case "b" -> Presets.swinB();
+            case "l" -> Presets.swinL();
+            default -> throw new MedvpException("unknown MG-3D preset '" + preset + "': use tiny, b or l");
+        };
+    }
+
+    /** @return an unbuilt model of this configuration */
+    public Mg3dModel.Builder model() {
+        return Mg3dModel.builder().setVision(vision()).setText(text).optTextTrainable(textTrainable)
+                .optMimFusion(mimFusion).optCml(cml).optDoubleProjection(doubleProjection);
+    }
+
+    /** @return the configuration as JSON */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("preset", preset);
+        JsonObject t = new JsonObject();
+        t.addProperty("vocab_size", text.vocabSize());
+        t.addProperty("hidden_size", text.hiddenSize());
+        t.addProperty("num_hidden_layers", text.layers());
+        t.addProperty("num_attention_heads", text.heads());
+        t.addProperty("intermediate_size", text.intermediateSize());
+        t.addProperty("max_position_embeddings", text.maxPositions());
+        t.addProperty("type_vocab_size", text.typeVocabSize());
+        t.addProperty("layer_norm_eps", text.layerNormEps());
+        t.addProperty("hidden_dropout_prob", text.hiddenDropout());
+        t.addProperty("attention_probs_dropout_prob", text.attentionDropout());
+        o.add("text", t);
+        o.addProperty("text_trainable", textTrainable);
+        o.addProperty("mim_fusion", mimFusion.name().toLowerCase(java.util.Locale.ROOT));
+        o.addProperty("cml", cml.name().toLowerCase(java.util.Locale.ROOT));
+        o.addProperty("double_projection", doubleProjection);
+        JsonArray s = new JsonArray();
+        for (int v : size) {
+            s.add(v);
+        }
+        o.add("size", s);
+        o.addProperty("max_length", maxLength);
+        return o;
+    }
+
+    /**
+     * @param o JSON of {@link #toJson()}
+     * @param source file name for messages
+     * @return the configuration
+     * @throws MedvpException when a field is missing or wrong
+     */
+    public static Mg3dConfig fromJson(JsonObject o, String source) {
+        try {
+            JsonObject t = o.getAsJsonObject("text");
+            BertConfig text = new BertConfig(t.get("vocab_size").getAsInt(), t.get("hidden_size").getAsInt(),
+                    t.get("num_hidden_layers").getAsInt(), t.get("num_attention_heads").getAsInt(),
+                    t.get("intermediate_size").getAsInt(), t.get("max_position_embeddings").getAsInt(),
+                    t.get("type_vocab_size").getAsInt(), t.get("layer_norm_eps").getAsDouble(),
+                    t.get("hidden_dropout_prob").getAsDouble(), t.get("attention_probs_dropout_prob").getAsDouble());
+            JsonArray s = o.getAsJsonArray("size");
+            return new Mg3dConfig(o.get("preset").getAsString(), text, o.get("text_trainable").getAsBoolean(),
+                    mimFusion(o.get("mim_fusion").getAsString()), cml(o.get("cml").getAsString()),
+                    o.get("double_projection").getAsBoolean(),
+                    new int[] {s.get(0).getAsInt(), s.get(1).getAsInt(), s.get(2).getAsInt()},
+                    o.get("max_length").getAsInt());
+        } catch (RuntimeException e) {
+            throw new MedvpException(source + " has no usable MG-3D model configuration (" + e.getMessage()
+                    + "): use a checkpoint of mg3d-pretrain", e);
+        }
+    }
+
+    /** @param name paper|code @return the setting */
+    public static Mg3dModel.MimFusion mimFusion(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "paper" -> Mg3dModel.MimFusion.PAPER;
+            case "code" -> Mg3dModel.MimFusion.CODE;
+            default -> throw new MedvpException("mim_fusion must be paper or code, got '" + name + "'");
+        };
+    }
+
+    /** @param name global|joint @return the setting */
+    public static Mg3dModel.CmlMode cml(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "global" -> Mg3dModel.CmlMode.GLOBAL;
+            case "joint" -> Mg3dModel.CmlMode.JOINT;
+            default -> throw new MedvpException("cml must be global or joint, got '" + name + "'");
+        };
+    }
+}

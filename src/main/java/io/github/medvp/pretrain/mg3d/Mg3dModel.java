@@ -1,0 +1,579 @@
+package io.github.medvp.pretrain.mg3d;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import io.github.medvp.nn.AttentionPool;
+import io.github.medvp.nn.BertConfig;
+import io.github.medvp.nn.BertEncoder;
+import io.github.medvp.nn.BertMlmHead;
+import io.github.medvp.nn.CrossGate;
+import io.github.medvp.nn.ItcHead;
+import io.github.medvp.nn.Layers;
+import io.github.medvp.nn.MimDecoder;
+import io.github.medvp.nn.Pooler;
+import io.github.medvp.nn.Presets;
+import io.github.medvp.nn.ProjectionMlp;
+import io.github.medvp.nn.Swin3d;
+import io.github.medvp.nn.Tokens;
+import io.github.medvp.nn.UnidirGate;
+import io.github.medvp.train.NamedParameters;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The MG-3D pre-training network (spec §2): the 3D Swin encoder, the BERT text encoder (frozen by default), the shared
+ * projections and type embeddings, the two CrossGate stacks, the pools and poolers, the MLM, SFR, MIM and ITC heads.
+ * Unused reference modules (BertCrossLayers, the 3D-ViT path, {@code itc_head}, {@code uni_emd_img},
+ * {@code agg_text_cross_attention}) are left out. The passes are composed by {@link Mg3dStep}; this class offers
+ * the pieces and the embeddings the downstream tasks use ({@link #volumeEmbedding}, {@link #reportEmbedding}).
+ * <p>
+ * Volumes come in the project's (N, 1, X, Y, Z) RAS order; the encoder sees them as the reference's (D, H, W) =
+ * (Z, Y, X) ({@link #toModelAxes}), so 128×96×128 (X, Y, Z) volumes give the reference's 4×3×4 = 48 tokens.
+ * <p>
+ * Two settings choose between the paper and the reference code where they differ (spec §6.3, §6.5):
+ * {@link MimFusion} and {@link Builder#optDoubleProjection}; {@link CmlMode} chooses the cross-modal contrast.
+ */
+public final class Mg3dModel extends AbstractBlock {
+
+    /** Which fusion layers and text MIM uses (spec §6.3). */
+    public enum MimFusion {
+        /**
+         * The paper's Fig. 4 (default): MIM's own CrossGate stack ({@code local_img_cross}) with the volume as the
+         * value stream and the sentence-level text as the gate.
+         */
+        PAPER,
+        /**
+         * The reference code: the MLM stack ({@code local_text_cross}) with token-level text as the first stream
+         * (the task-name typo "swin_unter_mim" falls through to the MLM branch).
+         */
+        CODE
+    }
+
+    /** The contrast of CML (pass 3 step 4). */
+    public enum CmlMode {
+        /**
+         * Volume vs report (default): the uni-modal volume embedding {@code i_uni} against the uni-modal report
+         * embedding {@code t_uni}, each through its own ITC head. This is the paper's cross-modal alignment and the
+         * embedding space zero-shot classification and retrieval score in.
+         */
+        GLOBAL,
+        /**
+         * The reference code: the fused joint embedding {@code [t_mm; i_mm]} against the uni-modal joint
+         * embedding {@code [t_uni; i_uni]} through {@code itc_cross_head} (1536 → 768); it aligns each patient's
+         * fused view with its separate views, not volumes with reports (downstream scores are then untrained).
+         */
+        JOINT
+    }
+
+    private final int dim;
+    private final int textDim;
+    private final MimFusion mimFusion;
+    private final CmlMode cmlMode;
+    private final boolean doubleProjection;
+    private final boolean textTrainable;
+    private final Swin3d vision;
+    private final BertEncoder text;
+    private final Linear visionProj;
+    private final Linear textProj;
+    private final Parameter typeEmb;
+    private final List<CrossGate> textCross = new ArrayList<>();
+    private final List<CrossGate> imageCross = new ArrayList<>();
+    private final BertMlmHead mlmHead;
+    private final ProjectionMlp sfr;
+    private final ProjectionMlp sentenceTarget;
+    private final MimDecoder decoder;
+    private final Pooler uniPool;
+    private final Pooler mmPool;
+    private final AttentionPool uniText;
+    private final AttentionPool mmText;
+    private final List<UnidirGate> agg = new ArrayList<>();
+    private final Pooler aggPool;
+    private final ProjectionMlp sentencePool;
+    private final ItcHead itcCross;
+    private final ItcHead itcImage;
+    private final ItcHead itcText;
+    private final ItcHead itcAgg;
+
+    private Mg3dModel(Builder b) {
+        BertConfig tc = b.text;
+        textDim = tc.hiddenSize();
+        dim = b.dim > 0 ? b.dim : textDim;
+        mimFusion = b.mimFusion;
+        cmlMode = b.cmlMode;
+        doubleProjection = b.doubleProjection;
+        textTrainable = b.textTrainable;
+        vision = addChildBlock("vision_encoder", b.vision.optInChannels(1).build());
+        int visionDim = vision.getEmbedDim() << vision.getDepths().length;
+        if (visionDim % 16 != 0 || dim % 16 != 0) {
+            throw new IllegalArgumentException("Mg3dModel: widths must be divisible by 16 (vision " + visionDim
+                    + ", joint " + dim + ")");
+        }
+        text = addChildBlock("text_encoder", new BertEncoder(tc));
+        visionProj = addChildBlock("cross_modal_image_transform", Tokens.bertLinear(dim, true));
+        textProj = addChildBlock("cross_modal_text_transform", Tokens.bertLinear(dim, true));
+        typeEmb = addParameter(Parameter.builder().setName("token_type_embeddings").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(2, dim)).optInitializer(new NormalInitializer(0.02f)).build());
+        for (int i = 0; i < 2; i++) {
+            textCross.add(addChildBlock("local_text_cross_" + i, new CrossGate(dim)));
+            imageCross.add(addChildBlock("local_img_cross_" + i, new CrossGate(dim)));
+        }
+        mlmHead = addChildBlock("mlm_head", BertMlmHead.untied(dim, tc.vocabSize(), 1e-12));
+        sfr = addChildBlock("mlm_head_fc", ProjectionMlp.sfr(dim));
+        sentenceTarget = addChildBlock("uni_emd_sen", ProjectionMlp.sentenceTarget(textDim));
+        decoder = addChildBlock("mim_head", new MimDecoder(dim));
+        uniPool = addChildBlock("uni_image_pooler", Pooler.tokens(dim));
+        mmPool = addChildBlock("multi_image_pooler", Pooler.tokens(dim));
+        uniText = addChildBlock("uni_global_text_attention", new AttentionPool(dim, 8));
+        mmText = addChildBlock("multi_global_text_attention", new AttentionPool(dim, 8));
+        for (int i = 0; i < 2; i++) {
+            agg.add(addChildBlock("agg_img_cross_attention_" + i, new UnidirGate(dim)));
+        }
+        aggPool = addChildBlock("swin_att_pooler", Pooler.mean(dim));
+        sentencePool = addChildBlock("sentence_pooler", ProjectionMlp.sentencePooler(dim));
+        if (cmlMode == CmlMode.JOINT) {
+            itcCross = addChildBlock("itc_cross_head", new ItcHead(dim));
+            itcImage = null;
+            itcText = null;
+        } else {
+            itcCross = null;
+            itcImage = addChildBlock("itc_image_head", new ItcHead(dim));
+            itcText = addChildBlock("itc_text_head", new ItcHead(dim));
+        }
+        itcAgg = addChildBlock("itc_agg_head", new ItcHead(dim));
+        text.setTrainable(textTrainable);
+    }
+
+    /** @return a builder; the vision preset and the text configuration are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The small configuration of the tests and demos: {@link Presets#swinTiny()}, {@link BertConfig#tiny} trained
+     * with the rest.
+     *
+     * @param vocabSize the vocabulary size
+     * @return a builder
+     */
+    public static Builder tiny(int vocabSize) {
+        return builder().setVision(Presets.swinTiny()).setText(BertConfig.tiny(vocabSize)).optTextTrainable(true);
+    }
+
+    /**
+     * Packs the (N, C, X, Y, Z) volumes in the encoder's (N, C, D, H, W) = (Z, Y, X) order (and back: the
+     * permutation is its own inverse).
+     *
+     * @param volumes (N, C, X, Y, Z)
+     * @return (N, C, Z, Y, X)
+     */
+    public static NDArray toModelAxes(NDArray volumes) {
+        return volumes.transpose(0, 1, 4, 3, 2);
+    }
+
+    /**
+     * {@code I = Linear_vis(Swin(V)) + type_emb[1]}.
+     *
+     * @param ps the parameter store
+     * @param volumes (N, 1, X, Y, Z)
+     * @param training training mode
+     * @return (N, n_v, D) image tokens in (d h w) order
+     */
+    public NDArray imageTokens(ParameterStore ps, NDArray volumes, boolean training) {
+        NDList feats = Layers.forward(vision, ps, new NDList(toModelAxes(volumes)), training, null);
+        NDArray last = feats.get(feats.size() - 1);
+        Shape s = last.getShape();
+        NDArray tokens = last.reshape(s.get(0), s.get(1), -1).transpose(0, 2, 1);
+        return project(ps, visionProj, tokens, 1, training);
+    }
+
+    /**
+     * @param volumes (N, 1, X, Y, Z) shape
+     * @return the encoder's final token grid (d, h, w) in model axes (4, 3, 4 for 128×96×128)
+     */
+    public long[] tokenGrid(Shape volumes) {
+        Shape[] feats = vision.getOutputShapes(new Shape[] {new Shape(volumes.get(0), volumes.get(1), volumes.get(4),
+                volumes.get(3), volumes.get(2))});
+        Shape last = feats[feats.length - 1];
+        return new long[] {last.get(2), last.get(3), last.get(4)};
+    }
+
+    /**
+     * Pass 3's second projection of the reference (spec §6.5) when {@link Builder#optDoubleProjection} is on, the
+     * tokens unchanged otherwise (the paper).
+     *
+     * @param ps the parameter store
+     * @param imageTokens from {@link #imageTokens}
+     * @param training training mode
+     * @return the tokens pass 3 works on
+     */
+    public NDArray secondProjection(ParameterStore ps, NDArray imageTokens, boolean training) {
+        return doubleProjection ? project(ps, visionProj, imageTokens, 1, training) : imageTokens;
+    }
+
+    /**
+     * The BERT embedding-layer output E; without gradient when the text encoder is frozen (the reference embeds
+     * under no_grad).
+     *
+     * @param ps the parameter store
+     * @param ids (B, L) token ids
+     * @param training training mode (dropout)
+     * @return (B, L, H)
+     */
+    public NDArray embed(ParameterStore ps, NDArray ids, boolean training) {
+        NDArray e = Layers.apply(text.getEmbeddings(), ps, ids, training, null);
+        return textTrainable ? e : e.stopGradient();
+    }
+
+    /**
+     * {@code T = Linear_lang(BERT(E, mask)) + type_emb[0]}.
+     *
+     * @param ps the parameter store
+     * @param embedded (B, L, H) from {@link #embed}
+     * @param attentionMask (B, L) 1 for real tokens
+     * @param training training mode (BERT's dropout stays on in training, frozen or not, as the reference)
+     * @return (B, L, D)
+     */
+    public NDArray textTokens(ParameterStore ps, NDArray embedded, NDArray attentionMask, boolean training) {
+        return project(ps, textProj, text.encode(ps, embedded, attentionMask, training), 0, training);
+    }
+
+    private NDArray project(ParameterStore ps, Linear proj, NDArray x, int type, boolean training) {
+        NDArray t = ps.getValue(typeEmb, x.getDevice(), training).get(type);
+        return Layers.apply(proj, ps, x, training, null).add(t);
+    }
+
+    /**
+     * Runs a CrossGate stack.
+     *
+     * @param ps the parameter store
+     * @param stack {@link #getTextCross()} or {@link #getImageCross()}
+     * @param a the first stream (N, n_a, D)
+     * @param b the second stream (N, n_b, D)
+     * @param maskB (N, n_b) real rows of b, or null
+     * @param training training mode
+     * @return (A', B')
+     */
+    public static NDList fuse(ParameterStore ps, List<CrossGate> stack, NDArray a, NDArray b, NDArray maskB,
+            boolean training) {
+        NDArray maskA = maskB == null ? null : a.getManager().ones(new Shape(a.getShape().get(0),
+                a.getShape().get(1)), a.getDataType(), a.getDevice());
+        for (CrossGate gate : stack) {
+            NDList in = maskB == null ? new NDList(a, b) : new NDList(a, b, maskA, maskB);
+            NDList out = Layers.forward(gate, ps, in, training, null);
+            a = out.get(0);
+            b = out.get(1);
+        }
+        return new NDList(a, b);
+    }
+
+    /**
+     * The reconstruction of MIM: fused image tokens back to a volume.
+     *
+     * @param ps the parameter store
+     * @param fusedTokens (N, n_v, D)
+     * @param grid the token grid (d, h, w) in model axes
+     * @param training training mode
+     * @return (N, 1, X, Y, Z) in the project's axes
+     */
+    public NDArray reconstruct(ParameterStore ps, NDArray fusedTokens, long[] grid, boolean training) {
+        long n = fusedTokens.getShape().get(0);
+        NDArray x = fusedTokens.transpose(0, 2, 1).reshape(n, dim, grid[0], grid[1], grid[2]);
+        return toModelAxes(Layers.apply(decoder, ps, x, training, null));
+    }
+
+    /**
+     * The volume embedding of zero-shot classification and retrieval: {@code itc_image_head(Pooler_uni(I))}.
+     *
+     * @param ps the parameter store
+     * @param volumes (N, 1, X, Y, Z)
+     * @param training training mode
+     * @return (N, D) unit rows
+     */
+    public NDArray volumeEmbedding(ParameterStore ps, NDArray volumes, boolean training) {
+        return Layers.apply(imageHead(), ps, Layers.apply(uniPool, ps, imageTokens(ps, volumes, training), training,
+                null), training, null);
+    }
+
+    /**
+     * The report embedding of zero-shot classification and retrieval: {@code itc_text_head(SentAttnPool_uni(U))}
+     * with U the sentence means of the text tokens.
+     *
+     * @param ps the parameter store
+     * @param ids (B, L) token ids
+     * @param attentionMask (B, L)
+     * @param sentenceIndex (B, L) 1-based sentence per token, −1 elsewhere
+     * @param sentences S, at least the largest sentence index of the batch
+     * @param training training mode
+     * @return (B, D) unit rows
+     */
+    public NDArray reportEmbedding(ParameterStore ps, NDArray ids, NDArray attentionMask, NDArray sentenceIndex,
+            int sentences, boolean training) {
+        NDArray t = textTokens(ps, embed(ps, ids, training), attentionMask, training);
+        NDArray membership = Tokens.membership(sentenceIndex, sentences);
+        NDArray u = Tokens.gather(t, membership);
+        NDArray pooled = Layers.forward(uniText, ps, new NDList(u, Tokens.sentenceMask(membership)), training, null)
+                .singletonOrThrow();
+        return Layers.apply(textHead(), ps, pooled, training, null);
+    }
+
+    private ItcHead imageHead() {
+        return itcImage != null ? itcImage : itcCrossUnavailable();
+    }
+
+    private ItcHead textHead() {
+        return itcText != null ? itcText : itcCrossUnavailable();
+    }
+
+    private static ItcHead itcCrossUnavailable() {
+        throw new io.github.medvp.MedvpException("this MG-3D model was trained with cml=joint, which has no "
+                + "volume and report embedding heads; retrain with cml=global for zero-shot and retrieval");
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        // The passes need several inputs and outputs; Mg3dStep composes them. The block forward gives the
+        // volume embedding, which is what a caller without the step wants.
+        return new NDList(volumeEmbedding(ps, inputs.get(0), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), dim)};
+    }
+
+    /**
+     * Initialises every child for volumes of {@code inputShapes[0]} (N, 1, X, Y, Z) and texts of
+     * {@code inputShapes[1]} (B, L).
+     */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape vol = inputShapes[0];
+        Shape txt = inputShapes.length > 1 ? inputShapes[1] : new Shape(1, 8);
+        Shape modelVol = new Shape(vol.get(0), vol.get(1), vol.get(4), vol.get(3), vol.get(2));
+        vision.initialize(manager, dataType, modelVol);
+        Shape[] feats = vision.getOutputShapes(new Shape[] {modelVol});
+        Shape last = feats[feats.length - 1];
+        long tokens = last.get(2) * last.get(3) * last.get(4);
+        text.initialize(manager, dataType, txt, txt);
+        visionProj.initialize(manager, dataType, new Shape(1, tokens, last.get(1)));
+        textProj.initialize(manager, dataType, new Shape(1, txt.get(1), textDim));
+        Shape tok = new Shape(1, tokens, dim);
+        Shape sent = new Shape(1, 4, dim);
+        for (int i = 0; i < 2; i++) {
+            textCross.get(i).initialize(manager, dataType, new Shape(1, txt.get(1), dim), tok);
+            imageCross.get(i).initialize(manager, dataType, tok, sent);
+            agg.get(i).initialize(manager, dataType, sent, new Shape(1, dim));
+        }
+        mlmHead.initialize(manager, dataType, new Shape(1, txt.get(1), dim));
+        sfr.initialize(manager, dataType, sent);
+        sentenceTarget.initialize(manager, dataType, new Shape(1, 4, textDim));
+        decoder.initialize(manager, dataType, new Shape(1, dim, last.get(2), last.get(3), last.get(4)));
+        uniPool.initialize(manager, dataType, tok);
+        mmPool.initialize(manager, dataType, tok);
+        uniText.initialize(manager, dataType, sent);
+        mmText.initialize(manager, dataType, sent);
+        aggPool.initialize(manager, dataType, sent);
+        sentencePool.initialize(manager, dataType, sent);
+        for (ItcHead h : new ItcHead[] {itcImage, itcText, itcAgg}) {
+            if (h != null) {
+                h.initialize(manager, dataType, new Shape(1, dim));
+            }
+        }
+        if (itcCross != null) {
+            itcCross.initialize(manager, dataType, new Shape(1, 2L * dim));
+        }
+        text.setTrainable(textTrainable);
+    }
+
+    /**
+     * The named tensors to train and checkpoint, under the reference's module names.
+     *
+     * @return the parameters of the initialised model (frozen text parameters included, not trainable)
+     */
+    public NamedParameters namedParameters() {
+        NamedParameters.Builder b = NamedParameters.builder();
+        for (Pair<String, Block> child : getChildren()) {
+            // DJL numbers child names ("01vision_encoder"); checkpoints use the plain module names.
+            b.addBlock(child.getKey().replaceFirst("^\\d+", "") + ".", child.getValue());
+        }
+        return b.addFree("token_type_embeddings", typeEmb.getArray()).build();
+    }
+
+    // Accessors used by Mg3dStep and the tasks.
+
+    /** @return D, the joint width */
+    public int getDim() {
+        return dim;
+    }
+
+    /** @return the vision encoder */
+    public Swin3d getVision() {
+        return vision;
+    }
+
+    /** @return the text encoder */
+    public BertEncoder getText() {
+        return text;
+    }
+
+    /** @return MIM's fusion choice */
+    public MimFusion getMimFusion() {
+        return mimFusion;
+    }
+
+    /** @return CML's contrast */
+    public CmlMode getCmlMode() {
+        return cmlMode;
+    }
+
+    /** @return whether pass 3 projects the image tokens a second time (the reference code) */
+    public boolean isDoubleProjection() {
+        return doubleProjection;
+    }
+
+    /** @return the MLM CrossGate stack ({@code local_text_cross}) */
+    public List<CrossGate> getTextCross() {
+        return textCross;
+    }
+
+    /** @return the MIM / pass-3 CrossGate stack ({@code local_img_cross}) */
+    public List<CrossGate> getImageCross() {
+        return imageCross;
+    }
+
+    BertMlmHead mlmHead() {
+        return mlmHead;
+    }
+
+    ProjectionMlp sfrHead() {
+        return sfr;
+    }
+
+    ProjectionMlp sentenceTarget() {
+        return sentenceTarget;
+    }
+
+    Pooler uniPool() {
+        return uniPool;
+    }
+
+    Pooler mmPool() {
+        return mmPool;
+    }
+
+    AttentionPool uniText() {
+        return uniText;
+    }
+
+    AttentionPool mmText() {
+        return mmText;
+    }
+
+    List<UnidirGate> agg() {
+        return agg;
+    }
+
+    Pooler aggPool() {
+        return aggPool;
+    }
+
+    ProjectionMlp sentencePool() {
+        return sentencePool;
+    }
+
+    ItcHead itcCross() {
+        return itcCross;
+    }
+
+    ItcHead itcImage() {
+        return itcImage;
+    }
+
+    ItcHead itcText() {
+        return itcText;
+    }
+
+    ItcHead itcAgg() {
+        return itcAgg;
+    }
+
+    /** Builder for {@link Mg3dModel}. */
+    public static final class Builder {
+        private Swin3d.Builder vision;
+        private BertConfig text;
+        private int dim = -1;
+        private boolean textTrainable;
+        private MimFusion mimFusion = MimFusion.PAPER;
+        private CmlMode cmlMode = CmlMode.GLOBAL;
+        private boolean doubleProjection;
+
+        private Builder() {
+        }
+
+        /** @param vision the Swin configuration ({@link Presets#swinB()} for MG-3D) @return this */
+        public Builder setVision(Swin3d.Builder vision) {
+            this.vision = vision;
+            return this;
+        }
+
+        /** @param text the BERT sizes ({@link BertConfig#base} for RadBERT) @return this */
+        public Builder setText(BertConfig text) {
+            this.text = text;
+            return this;
+        }
+
+        /** @param dim the joint width D, default the text hidden size (768 in MG-3D) @return this */
+        public Builder optDim(int dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        /** @param trainable train the text encoder too, default false (frozen RadBERT) @return this */
+        public Builder optTextTrainable(boolean trainable) {
+            this.textTrainable = trainable;
+            return this;
+        }
+
+        /** @param fusion MIM's fusion, default {@link MimFusion#PAPER} @return this */
+        public Builder optMimFusion(MimFusion fusion) {
+            this.mimFusion = fusion;
+            return this;
+        }
+
+        /** @param mode CML's contrast, default {@link CmlMode#GLOBAL} @return this */
+        public Builder optCml(CmlMode mode) {
+            this.cmlMode = mode;
+            return this;
+        }
+
+        /**
+         * @param on project the image tokens a second time in pass 3 as the reference code does (spec §6.5);
+         *     default false (the paper)
+         * @return this
+         */
+        public Builder optDoubleProjection(boolean on) {
+            this.doubleProjection = on;
+            return this;
+        }
+
+        /** @return the model; initialise with (N, 1, X, Y, Z) and (B, L) before use */
+        public Mg3dModel build() {
+            if (vision == null || text == null) {
+                throw new IllegalArgumentException("Mg3dModel: setVision and setText are required");
+            }
+            return new Mg3dModel(this);
+        }
+    }
+}

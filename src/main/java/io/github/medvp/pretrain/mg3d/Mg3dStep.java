@@ -1,0 +1,214 @@
+package io.github.medvp.pretrain.mg3d;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.medvp.nn.Layers;
+import io.github.medvp.nn.Tokens;
+import io.github.medvp.nn.UnidirGate;
+import io.github.medvp.train.BlockMask;
+import io.github.medvp.train.Losses;
+import io.github.medvp.train.StepContext;
+import io.github.medvp.train.TrainStep;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One MG-3D pre-training micro-step: the three passes of spec §3 on one batch, all batched (padded sentence rows with
+ * masks instead of the reference's per-sample loops), and
+ * {@code L = w_MLM·L_MLM + w_SFR·L_SFR + w_MIM·L_MIM + w_CML·L_CML + w_DFA·L_DFA + w_SSM·L_SSM} with weights
+ * 1, 0.1, 1, 0.1, 0.1, 0.1 by default.
+ * <p>
+ * Differences from the reference, on purpose: text embeddings are recomputed every step (the reference's disk cache
+ * serves stale masked embeddings from the second epoch on, spec §6.4); the unmasked text tokens are computed once
+ * and shared by passes 2 and 3 (the reference runs BERT twice with different dropout draws); the MIM mask is drawn
+ * from the micro-step's generator, so a resumed run draws the same masks. The MIM fusion, CML contrast and double
+ * projection follow {@link Mg3dModel}'s settings.
+ */
+public final class Mg3dStep implements TrainStep<Mg3dBatch> {
+
+    /** Name of L_MLM. */
+    public static final String MLM = "loss_mlm";
+    /** Name of L_SFR (sentence feature reconstruction). */
+    public static final String SFR = "loss_sfr";
+    /** Name of L_MIM. */
+    public static final String MIM = "loss_mim";
+    /** Name of L_CML (cross-modal contrast). */
+    public static final String CML = "loss_cml";
+    /** Name of L_DFA (disentangled feature aggregation). */
+    public static final String DFA = "loss_dfa";
+    /** Name of L_SSM (sentence similarity matching). */
+    public static final String SSM = "loss_ssm";
+    /** All loss names in log order. */
+    public static final String[] NAMES = {MLM, SFR, MIM, CML, DFA, SSM};
+
+    private final Mg3dModel model;
+    private final BlockMask mask;
+    private final double[] weights;
+    private final double temperature;
+
+    private Mg3dStep(Builder b) {
+        model = b.model;
+        mask = b.mask;
+        weights = b.weights.clone();
+        temperature = b.temperature;
+    }
+
+    /** @return a builder; the model is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the model */
+    public Mg3dModel getModel() {
+        return model;
+    }
+
+    @Override
+    public Losses forward(Mg3dBatch batch, StepContext ctx) {
+        return forward(batch.toInput(ctx.manager()), ctx.random(), true);
+    }
+
+    /**
+     * The losses of one batch already on the device.
+     *
+     * @param in the batch
+     * @param rng the micro-step's generator (MIM mask)
+     * @param training training mode (dropout; gradients are the caller's business)
+     * @return total and the six parts, named {@link #NAMES}
+     */
+    public Losses forward(Mg3dInput in, SplittableRandom rng, boolean training) {
+        ParameterStore ps = new ParameterStore(in.volumes().getManager(), false);
+        NDArray volumes = in.volumes();
+        int b = in.batchSize();
+        // Pass 1: MLM + SFR on the corrupted text fused with the volume tokens.
+        NDArray e = model.embed(ps, in.ids(), training);
+        NDArray corrupted = model.textTokens(ps, model.embed(ps, in.mlmIds(), training), in.attentionMask(), training);
+        NDArray image = model.imageTokens(ps, volumes, training);
+        NDArray fusedText = Mg3dModel.fuse(ps, model.getTextCross(), corrupted, image, null, training).get(0);
+        NDArray z = model.mlmHead().transform(ps, fusedText, training);
+        NDArray mlm = Mg3dLosses.mlm(model.mlmHead().decode(ps, z, training), in.mlmLabels());
+        NDArray membership = Tokens.membership(in.sentenceIndex(), in.sentences());
+        NDArray sentenceMask = Tokens.sentenceMask(membership);
+        NDArray r = Layers.apply(model.sfrHead(), ps, Tokens.gather(z, membership), training, null);
+        NDArray g = Layers.apply(model.sentenceTarget(), ps, Tokens.gather(e, membership), training, null);
+        NDArray sfr = Mg3dLosses.sfr(r, g, sentenceMask);
+
+        // Pass 2: MIM on the block-masked volume.
+        NDArray full = model.textTokens(ps, e, in.attentionMask(), training);
+        NDArray sentences = Tokens.gather(full, membership);
+        Shape spatial = volumes.getShape().slice(2);
+        NDArray m = mask.sample(volumes.getManager(), 1, spatial, volumes.getDataType(), rng);
+        NDArray maskedImage = model.imageTokens(ps, volumes.mul(m.neg().add(1f)), training);
+        NDArray fusedImage = model.getMimFusion() == Mg3dModel.MimFusion.PAPER
+                ? Mg3dModel.fuse(ps, model.getImageCross(), maskedImage, sentences, sentenceMask, training).get(0)
+                : Mg3dModel.fuse(ps, model.getTextCross(), full, maskedImage, null, training).get(1);
+        NDArray reconstruction = model.reconstruct(ps, fusedImage, model.tokenGrid(volumes.getShape()), training);
+        NDArray mim = Mg3dLosses.mim(reconstruction, volumes, m);
+
+        // Pass 3: CML + DFA + SSM on sentence-level text (no gradient into the text, as the reference).
+        NDArray u = sentences.stopGradient();
+        NDArray i2 = model.secondProjection(ps, image, training);
+        NDArray tUni = Layers.forward(model.uniText(), ps, new NDList(u, sentenceMask), training, null)
+                .singletonOrThrow();
+        NDArray iUni = Layers.apply(model.uniPool(), ps, i2, training, null);
+        NDList fused = Mg3dModel.fuse(ps, model.getImageCross(), i2, u, sentenceMask, training);
+        NDArray iMm = Layers.apply(model.mmPool(), ps, fused.get(0), training, null);
+        NDArray cml;
+        if (model.getCmlMode() == Mg3dModel.CmlMode.GLOBAL) {
+            cml = Mg3dLosses.infoNce(Layers.apply(model.itcImage(), ps, iUni, training, null),
+                    Layers.apply(model.itcText(), ps, tUni, training, null), temperature);
+        } else {
+            NDArray tMm = Layers.forward(model.mmText(), ps, new NDList(fused.get(1), sentenceMask), training, null)
+                    .singletonOrThrow();
+            cml = Mg3dLosses.infoNce(Layers.apply(model.itcCross(), ps, tMm.concat(iMm, 1), training, null),
+                    Layers.apply(model.itcCross(), ps, tUni.concat(iUni, 1), training, null), temperature);
+        }
+        NDArray x = u;
+        NDArray y = iUni;
+        for (UnidirGate gate : model.agg()) {
+            x = Layers.forward(gate, ps, new NDList(x, y), training, null).singletonOrThrow();
+            y = Layers.forward(model.aggPool(), ps, new NDList(x, sentenceMask), training, null).singletonOrThrow();
+        }
+        NDArray dfa = Mg3dLosses.infoNce(Layers.apply(model.itcAgg(), ps, iMm, training, null),
+                Layers.apply(model.itcAgg(), ps, y, training, null), temperature);
+        NDArray pooledSentences = Layers.apply(model.sentencePool(), ps, x, training, null);
+        NDArray ssm = Mg3dLosses.ssm(pooledSentences, referenceSentences(ps, in, training), sentenceMask);
+
+        NDArray[] parts = {mlm, sfr, mim, cml, dfa, ssm};
+        NDArray total = null;
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (int i = 0; i < parts.length; i++) {
+            named.put(NAMES[i], parts[i]);
+            NDArray w = parts[i].mul((float) weights[i]);
+            total = total == null ? w : total.add(w);
+        }
+        return new Losses(total, named);
+    }
+
+    /**
+     * SSM's reference sentence vectors: the mean of the BERT embedding-layer output over each separately tokenised
+     * sentence ([CLS]/[SEP] included), without gradient.
+     */
+    private NDArray referenceSentences(ParameterStore ps, Mg3dInput in, boolean training) {
+        Shape s = in.sentenceIds().getShape();
+        NDArray flat = in.sentenceIds().reshape(s.get(0) * s.get(1), s.get(2));
+        NDArray emb = model.embed(ps, flat, training).stopGradient();
+        NDArray tokenMask = in.sentenceTokenMask().reshape(s.get(0) * s.get(1), s.get(2));
+        return Tokens.maskedMean(emb, tokenMask).reshape(s.get(0), s.get(1), -1);
+    }
+
+    /** Builder for {@link Mg3dStep}. */
+    public static final class Builder {
+        private Mg3dModel model;
+        private BlockMask mask = BlockMask.builder().optBlockSize(16).optRatio(0.5).build();
+        private double[] weights = {1, 0.1, 1, 0.1, 0.1, 0.1};
+        private double temperature = 0.1;
+
+        private Builder() {
+        }
+
+        /** @param model the initialised model (required) @return this */
+        public Builder setModel(Mg3dModel model) {
+            this.model = model;
+            return this;
+        }
+
+        /** @param mask MIM block size and ratio, default 16 and 0.5 @return this */
+        public Builder optMask(BlockMask mask) {
+            this.mask = mask;
+            return this;
+        }
+
+        /**
+         * @param weights the weights of MLM, SFR, MIM, CML, DFA, SSM; default 1, 0.1, 1, 0.1, 0.1, 0.1
+         * @return this
+         */
+        public Builder optWeights(double... weights) {
+            if (weights.length != NAMES.length) {
+                throw new IllegalArgumentException("Mg3dStep: six loss weights needed, got " + weights.length);
+            }
+            this.weights = weights.clone();
+            return this;
+        }
+
+        /** @param temperature τ of CML and DFA, default 0.1 @return this */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** @return the step */
+        public Mg3dStep build() {
+            if (model == null) {
+                throw new IllegalArgumentException("Mg3dStep: setModel is required");
+            }
+            if (!(temperature > 0)) {
+                throw new IllegalArgumentException("Mg3dStep: the temperature must be > 0");
+            }
+            return new Mg3dStep(this);
+        }
+    }
+}
