@@ -18,7 +18,6 @@ import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.MetricsReport;
 import io.github.medvp.tasks.SegmentationFineTuning;
-import io.github.medvp.tasks.TemplateVolumes;
 import io.github.medvp.train.TrainLoop;
 
 /**
@@ -118,15 +117,15 @@ public final class Demo {
         }
 
         progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies");
-        TemplateVolumes templates = TemplateVolumes.load(pretrained);
         Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
         heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
-                templates, s.device, report.resolve("heldout-pretrained"), progress));
-        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, templates,
-                s.device, report.resolve("heldout-scratch"), progress));
+                s.device, report.resolve("heldout-pretrained"), progress));
+        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, s.device,
+                report.resolve("heldout-scratch"), progress));
+        // The pre-trained model carries the BrainMVP templates of its modalities; they fill the removed one.
         String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
         heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), s.missing,
-                templates, s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
+                s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
         t = lap(seconds, "segment held-out", t);
         DemoReport.segmentationImage(manifest.test().get(0), List.of(
                 report.resolve("heldout-pretrained"), report.resolve("heldout-scratch")), List.of(PRETRAINED,
