@@ -14,18 +14,22 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.Modality;
 import io.github.medvp.data.ModalityNames;
 import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.HounsfieldWindow;
+import io.github.medvp.data.Split;
 import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
+import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
-import io.github.medvp.tasks.TemplateVolumes;
 import io.github.medvp.train.TrainLoop;
 
 /**
  * The one-command demo: generated data → BrainMVP pre-training → templates → segmentation fine-tuning from the
  * pre-trained encoder and from scratch on the same fraction of labelled studies with the same budget → both models
  * segment the held-out test studies (and the pre-trained one again with a modality removed and filled from the
- * templates) → a Dice table and a report folder. Every number printed is measured in this run.
+ * templates) → a Dice table and a report folder; with MG-3D, pre-training on generated head CT with reports and
+ * report→volume retrieval (Recall@K) on the validation pairs. Every number printed is measured in this run.
  * <p>
  * Output folder: {@code data/} (the generated studies), {@code runs/} (the pre-training and both fine-tuning run
  * folders with metrics, curves and checkpoints) and {@code report/}: {@code summary.txt}, {@code results.csv},
@@ -76,7 +80,7 @@ public final class Demo {
 
         progress.log("[1/5] generating " + s.studies + " studies into " + out.resolve("data"));
         PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies)
-                .optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed).optCt(s.mg3d ? s.studies : 0).build()
+                .optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed).optCt(s.mg3d ? 2 * s.studies : 0).build()
                 .generate(out.resolve("data"), progress);
         t = lap(seconds, "generate data", t);
         StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
@@ -118,23 +122,42 @@ public final class Demo {
         }
 
         progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies");
-        TemplateVolumes templates = TemplateVolumes.load(pretrained);
         Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
         heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
-                templates, s.device, report.resolve("heldout-pretrained"), progress));
-        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, templates,
-                s.device, report.resolve("heldout-scratch"), progress));
+                s.device, report.resolve("heldout-pretrained"), progress));
+        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, s.device,
+                report.resolve("heldout-scratch"), progress));
+        // The pre-trained model carries the BrainMVP templates of its modalities; they fill the removed one.
         String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
         heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), s.missing,
-                templates, s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
+                s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
         t = lap(seconds, "segment held-out", t);
         DemoReport.segmentationImage(manifest.test().get(0), List.of(
                 report.resolve("heldout-pretrained"), report.resolve("heldout-scratch")), List.of(PRETRAINED,
                         SCRATCH), report.resolve("segmentation.png"));
 
+        Retrieval.Result retrieval = null;
+        if (s.mg3d) {
+            progress.log("[6/6] MG-3D pre-training on " + data.ct().stream().filter(g -> g.split() == Split.TRAINING)
+                    .count() + " CT volume-report pairs, retrieval on the validation pairs");
+            Path mgRun = out.resolve("runs").resolve("mg3d");
+            Mg3dPretraining mg = Mg3dPretraining.builder().setData(data.ctFolder()
+                    .resolve(PhantomGenerator.TRAIN_REPORTS)).setRunFolder(mgRun).optPreset(s.preset.equals("tiny")
+                            ? "tiny" : "b").optEpochs(s.mg3dEpochs).optBatchSize(s.batch * 2)
+                    .optOptimiser(s.pretrainLr, 5, 1e-8, 10).optSeed(s.seed)
+                    .optVolumes("ct", s.mg3dSize, Retrieval.SPACING, HounsfieldWindow.DEFAULT).optDevice(s.device)
+                    .optLogEvery(s.logEvery).build();
+            progress.log(mg.summary(mg.run(progress)));
+            retrieval = Retrieval.run(mgRun.resolve("checkpoints").resolve("last.safetensors"),
+                    data.ctFolder().resolve(PhantomGenerator.VALIDATION_REPORTS), report.resolve("retrieval"),
+                    s.device, s.batch, progress);
+            DemoReport.copy(mgRun.resolve("curves.png"), report.resolve("mg3d-pretraining.png"));
+            t = lap(seconds, "MG-3D", t);
+        }
+
         Map<String, Double> dice = new LinkedHashMap<>();
         heldOut.forEach((k, v) -> dice.put(k, v.overall(MetricsReport.DICE).nanMean()));
-        String table = DemoReport.write(s, manifest, tuned, heldOut, seconds, report);
+        String table = DemoReport.write(s, manifest, tuned, heldOut, retrieval, seconds, report);
         return new Result(table, report, dice, seconds);
     }
 

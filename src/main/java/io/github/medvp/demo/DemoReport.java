@@ -19,6 +19,7 @@ import io.github.medvp.io.Orientation;
 import io.github.medvp.io.Volume;
 import io.github.medvp.pretrain.brainmvp.TemplateNifti;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
 
 /** The demo's report folder: summary table, results CSV, template and segmentation images. */
@@ -88,7 +89,8 @@ final class DemoReport {
 
     /** Writes {@code summary.txt} and {@code results.csv}; returns the summary. */
     static String write(DemoSettings s, StudyManifest manifest, Map<String, SegmentationFineTuning.Result> tuned,
-            Map<String, MetricsReport> heldOut, Map<String, Double> seconds, Path report) throws IOException {
+            Map<String, MetricsReport> heldOut, Retrieval.Result retrieval, Map<String, Double> seconds, Path report)
+            throws IOException {
         MetricsReport first = heldOut.values().iterator().next();
         List<String> regions = first.regions();
         StringBuilder sb = new StringBuilder();
@@ -130,6 +132,11 @@ final class DemoReport {
         for (Map.Entry<String, SegmentationFineTuning.Result> e : tuned.entrySet()) {
             sb.append(String.format(Locale.ROOT, "validation: %s best mean Dice %.3f at epoch %d%n", e.getKey(),
                     e.getValue().bestDice(), e.getValue().bestEpoch()));
+        }
+        if (retrieval != null) {
+            sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs (chance "
+                    + "R@1 = %.3f):%n", retrieval.reportToVolume().ranks().length,
+                    1.0 / retrieval.reportToVolume().ranks().length)).append(Retrieval.summary(retrieval));
         }
         double total = 0;
         sb.append("time:");

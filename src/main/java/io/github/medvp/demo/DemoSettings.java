@@ -22,6 +22,8 @@ public final class DemoSettings {
     int[] grid;
     int pretrainEpochs;
     int finetuneEpochs;
+    int mg3dEpochs;
+    int[] mg3dSize;
     int validateEvery;
     int batch = 2;
     double pretrainLr = 1e-3;
@@ -51,6 +53,8 @@ public final class DemoSettings {
                 grid = new int[] { 80, 80, 72 };
                 pretrainEpochs = 10;
                 finetuneEpochs = 20;
+                mg3dEpochs = 10;
+                mg3dSize = new int[] { 64, 32, 64 };
                 validateEvery = 5;
                 pretrainLr = 1e-3;
                 finetuneLr = 1e-3;
@@ -62,6 +66,8 @@ public final class DemoSettings {
                 grid = new int[] { 176, 176, 160 };
                 pretrainEpochs = 100;
                 finetuneEpochs = 100;
+                mg3dEpochs = 60;
+                mg3dSize = new int[] { 128, 96, 128 };
                 validateEvery = 10;
                 pretrainLr = 3e-4;
                 finetuneLr = 3e-4;
@@ -165,10 +171,6 @@ public final class DemoSettings {
                 throw new MedvpException("size must be at least the crop (" + crop + " mm) and at most 90% of the "
                         + "template grid (" + grid[0] + "," + grid[1] + "," + grid[2] + ")");
             }
-        }
-        if (mg3d) {
-            throw new MedvpException("mg3d=true: the MG-3D stage (pre-training and retrieval) is not part of this "
-                    + "build yet; run the demo without mg3d");
         }
     }
 }

@@ -32,7 +32,8 @@ import net.imglib2.img.array.ArrayImgs;
  * {@code train} or {@code valid}; int16 with {@code scl_slope} 1 and {@code scl_inter} −1024 so the scaled values
  * are Hounsfield units), {@code ct/reports.csv} with CT-RATE's columns {@code VolumeName, ClinicalInformation_EN,
  * Technique_EN, Findings_EN, Impressions_EN} and 0/1 columns {@code Lesion, Enhancement, Necrosis, Oedema,
- * Midline shift}, and {@code ct/manifest.json} (records with {@code report}).</li>
+ * Midline shift} (also split as CT-RATE does: {@value #TRAIN_REPORTS}, {@value #VALIDATION_REPORTS}), and
+ * {@code ct/manifest.json} (records with {@code report}).</li>
  * </ul>
  * Each study: a random head ({@link Subject}) with a tumour drawn as high or low grade with equal odds (or none,
  * {@link Builder#optHealthyFraction}), on a grid ({@link Acquisition}) with anisotropic spacing, a small oblique
@@ -49,6 +50,10 @@ public final class PhantomGenerator {
     public static final double HIGH_GRADE_FOV_FRACTION = 0.12;
     /** A midline shift is reported (and labelled) from this many mm. */
     public static final double MIDLINE_SHIFT_MM = 2.0;
+    /** CT-RATE's report list of the training volumes, next to {@code reports.csv} (all volumes). */
+    public static final String TRAIN_REPORTS = "train_reports.csv";
+    /** CT-RATE's report list of the validation volumes. */
+    public static final String VALIDATION_REPORTS = "validation_reports.csv";
     /** The modality tokens of the written file names. */
     static final String T1C_TOKEN = "t1ce";
 
@@ -175,6 +180,10 @@ public final class PhantomGenerator {
         }
         Path reports = ct.resolve("reports.csv");
         DemoFiles.writeReports(volumes, reports);
+        DemoFiles.writeReports(volumes.stream().filter(g -> g.split() == Split.TRAINING).toList(),
+                ct.resolve(TRAIN_REPORTS));
+        DemoFiles.writeReports(volumes.stream().filter(g -> g.split() == Split.VALIDATION).toList(),
+                ct.resolve(VALIDATION_REPORTS));
         DemoFiles.writeCtManifest(volumes, ct, ct.resolve("manifest.json"));
         return new Result(mri, manifest, labels, studies, ct, reports, volumes);
     }

@@ -32,6 +32,8 @@ public final class Retrieval {
 
     /** The K of the reported Recall@K. */
     public static final int[] KS = {1, 5, 10, 50};
+    /** The CT spacing (mm) volumes are resampled to before the model's size (CT-CLIP's, spec §1.2). */
+    public static final double[] SPACING = {0.75, 0.75, 1.5};
 
     private Retrieval() {
     }
@@ -132,7 +134,7 @@ public final class Retrieval {
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
             Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
-            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, Pipelines.mg3dCt(new double[] {0.75, 0.75, 1.5},
+            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, Pipelines.mg3dCt(SPACING,
                     HounsfieldWindow.DEFAULT, ck.config().size()), null);
             Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
             float[][] volumes = embedder.volumes(data, progress);

@@ -75,10 +75,13 @@ class DemoTest {
     }
 
     @Test
-    void mg3dIsRefusedBeforeAnyWorkWhileItIsNotInTheBuild(@TempDir Path tmp) {
-        MedvpException e = assertThrows(MedvpException.class,
-                () -> Demo.of(new DemoSettings().output(tmp).mg3d(true)));
-        assertTrue(e.getMessage().startsWith("mg3d=true"), e.getMessage());
-        assertThrows(MedvpException.class, () -> new DemoSettings().preset("large"));
+    void badSettingsAreRefusedBeforeAnyWork(@TempDir Path tmp) {
+        MedvpException e = assertThrows(MedvpException.class, () -> new DemoSettings().preset("large"));
+        assertTrue(e.getMessage().contains("tiny or small"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).studies(4)));
+        assertTrue(e.getMessage().startsWith("studies"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).size(100, 64, 56)));
+        assertTrue(e.getMessage().startsWith("size"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("data")));
     }
 }

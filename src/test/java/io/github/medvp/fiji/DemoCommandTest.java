@@ -33,9 +33,6 @@ class DemoCommandTest {
     @Test
     void settingsThatCannotRunFailInOneLineBeforeAnyWork() {
         Path output = dir.resolve("demo");
-        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "mg3d=true"));
-        assertTrue(err.toString().contains("mg3d=true: the MG-3D stage"), err.toString());
-        err.reset();
         assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "missing=mra"));
         assertTrue(err.toString().contains("missing must be one of"), err.toString());
         err.reset();
