@@ -21,8 +21,8 @@ import io.github.medvp.nn.Swin3d;
  * @param size the volume grid (X, Y, Z)
  * @param maxLength L, report tokens
  */
-public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, Mg3dModel.MimFusion mimFusion,
-        Mg3dModel.CmlMode cml, boolean doubleProjection, int[] size, int maxLength) {
+public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, MimFusion mimFusion,
+        CmlMode cml, boolean doubleProjection, int[] size, int maxLength) {
 
     /** @return the Swin configuration of the preset */
     public Swin3d.Builder vision() {
@@ -96,19 +96,19 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
     }
 
     /** @param name paper|code @return the setting */
-    public static Mg3dModel.MimFusion mimFusion(String name) {
+    public static MimFusion mimFusion(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "paper" -> Mg3dModel.MimFusion.PAPER;
-            case "code" -> Mg3dModel.MimFusion.CODE;
+            case "paper" -> MimFusion.PAPER;
+            case "code" -> MimFusion.CODE;
             default -> throw new MedvpException("mim_fusion must be paper or code, got '" + name + "'");
         };
     }
 
     /** @param name global|joint @return the setting */
-    public static Mg3dModel.CmlMode cml(String name) {
+    public static CmlMode cml(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "global" -> Mg3dModel.CmlMode.GLOBAL;
-            case "joint" -> Mg3dModel.CmlMode.JOINT;
+            case "global" -> CmlMode.GLOBAL;
+            case "joint" -> CmlMode.JOINT;
             default -> throw new MedvpException("cml must be global or joint, got '" + name + "'");
         };
     }

@@ -179,8 +179,8 @@ public final class Mg3dPretraining {
         private double[] spacing = {0.75, 0.75, 1.5};
         private double[] window = HounsfieldWindow.DEFAULT.clone();
         private int maxLength = ReportEncoder.MAX_LENGTH;
-        private Mg3dModel.MimFusion mimFusion = Mg3dModel.MimFusion.PAPER;
-        private Mg3dModel.CmlMode cml = Mg3dModel.CmlMode.GLOBAL;
+        private MimFusion mimFusion = MimFusion.PAPER;
+        private CmlMode cml = CmlMode.GLOBAL;
         private boolean doubleProjection;
         private double[] weights = {1, 0.1, 1, 0.1, 0.1, 0.1};
         private String device = "auto";
@@ -286,12 +286,12 @@ public final class Mg3dPretraining {
         }
 
         /**
-         * @param mimFusion paper (default) or code, see {@link Mg3dModel.MimFusion}
-         * @param cml global (default) or joint, see {@link Mg3dModel.CmlMode}
+         * @param mimFusion paper (default) or code, see {@link MimFusion}
+         * @param cml global (default) or joint, see {@link CmlMode}
          * @param doubleProjection pass 3's second projection of the reference code, default false
          * @return this
          */
-        public Builder optVariant(Mg3dModel.MimFusion mimFusion, Mg3dModel.CmlMode cml, boolean doubleProjection) {
+        public Builder optVariant(MimFusion mimFusion, CmlMode cml, boolean doubleProjection) {
             this.mimFusion = mimFusion;
             this.cml = cml;
             this.doubleProjection = doubleProjection;
