@@ -76,7 +76,7 @@ public final class Mg3dBenchmark {
                             t2 = System.nanoTime();
                         }
                         adam.step(1e-5, null);
-                        params.trainable().get(0).array().get(0).getFloat();
+                        params.trainable().get(0).array().reshape(-1).get(0).getFloat(); // waits for the update
                         long t3 = System.nanoTime();
                         forward.record((t1 - t0) / 1e6);
                         backward.record((t2 - t1) / 1e6);
