@@ -37,6 +37,17 @@ public final class CropForeground implements Transform {
         return Voxels.crop(s, start, size);
     }
 
+    /**
+     * The tight box {@code {start, end}} (end exclusive, X, Y, Z) of voxels where any channel is {@code > 0}, or
+     * {@code null} when there is none.
+     *
+     * @param channels X-fastest arrays over {@code dims}
+     * @param dims (X, Y, Z)
+     */
+    public static int[][] box(float[][] channels, int[] dims) {
+        return Voxels.foregroundBox(channels, dims);
+    }
+
     @Override
     public String toString() {
         return "CropForeground[margin " + margin + "]";

@@ -116,7 +116,7 @@ public final class ModalityNames {
     }
 
     /** The file name without .nii, .nii.gz, .hdr(.gz), .img(.gz), .mha, .nrrd. */
-    static String stripExtension(String name) {
+    public static String stripExtension(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".gz")) {
             name = name.substring(0, name.length() - 3);

@@ -96,6 +96,45 @@ public final class Pipelines {
                 new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
     }
 
+    /**
+     * {@link #segmentationTraining(List, int, LabelToRegions)} that also records where each crop lies in a template
+     * grid, for template replacement at fine-tuning time: the frame is recorded after resampling (the whole 1 mm RAS
+     * volume, assumed centred in the template grid as in pre-training, so a study on the SRI24 grid maps one to one)
+     * and {@code rep_start} after the crop and padding, before the flips (which the affine records).
+     */
+    public static Compose segmentationTraining(List<Modality> modalities, int crop, LabelToRegions regions,
+            int[] templateGrid) {
+        return Compose.of(gridPrefix(modalities, true), TemplateOffset.recordFrame(), new CropForeground(1),
+                new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop), TemplateOffset.repStart(templateGrid),
+                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
+    }
+
+    /**
+     * Classification fine-tuning, training: the segmentation steps without label map (the class comes from the
+     * study), random {@code crop}³ crop, zero pad, flips and intensity augmentation.
+     */
+    public static Compose classificationTraining(List<Modality> modalities, int crop) {
+        return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new RandomCrop(crop, crop, crop),
+                new PadTo(crop, crop, crop), new RandomFlip(0.5), RandomIntensity.shift(0.1),
+                RandomIntensity.scale(0.1));
+    }
+
+    /**
+     * {@link #classificationTraining(List, int)} recording each crop's place in a template grid (as
+     * {@link #segmentationTraining(List, int, LabelToRegions, int[])} does), for template replacement.
+     */
+    public static Compose classificationTraining(List<Modality> modalities, int crop, int[] templateGrid) {
+        return Compose.of(gridPrefix(modalities, false), TemplateOffset.recordFrame(), new CropForeground(1),
+                new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop), TemplateOffset.repStart(templateGrid),
+                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1));
+    }
+
+    /** Classification validation and inference: {@link #classificationTraining} with a centre crop, no augmentation. */
+    public static Compose classificationEvaluation(List<Modality> modalities, int crop) {
+        return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new CenterCrop(crop, crop, crop),
+                new PadTo(crop, crop, crop));
+    }
+
     /** Segmentation validation and test: the deterministic steps of {@link #segmentationTraining}, no crop. */
     public static Compose segmentationEvaluation(List<Modality> modalities, LabelToRegions regions) {
         return Compose.of(segmentationPrefix(modalities), regions);
@@ -123,7 +162,12 @@ public final class Pipelines {
     }
 
     private static Compose segmentationPrefix(List<Modality> modalities) {
-        return Compose.of(new SelectModalities(modalities), new LoadStudy(true), new PercentileScale(5, 95, false),
-                new ToRas(), new ResampleSpacing(1, 1, 1), new CropForeground(1));
+        return Compose.of(gridPrefix(modalities, true), new CropForeground(1));
+    }
+
+    /** Task modalities loaded, 5–95 percentile scaling without clipping, RAS, 1 mm. */
+    private static Compose gridPrefix(List<Modality> modalities, boolean label) {
+        return Compose.of(new SelectModalities(modalities), new LoadStudy(label), new PercentileScale(5, 95, false),
+                new ToRas(), new ResampleSpacing(1, 1, 1));
     }
 }

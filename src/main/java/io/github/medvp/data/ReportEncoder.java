@@ -15,7 +15,9 @@ import java.util.List;
  * tokenisation is exactly the concatenation of the sentences' tokens, so the sentence indices always line up.
  * Sentences without any token are dropped before numbering (SentGather would skip them anyway). When the report
  * overflows L, the last visible sentence's own encoding keeps only its tokens that fit (the reference cuts it to
- * the words that fit; tokens are the unit the index uses).
+ * the words that fit; tokens are the unit the index uses). The reference's {@code sent_level} re-split, which keeps one
+ * random piece of a sentence that its regex would split further, is not reproduced: the splitter already yields
+ * single sentences, and dropping pieces would lose report text.
  * <p>
  * Thread-safe.
  */
@@ -33,11 +35,20 @@ public final class ReportEncoder {
      * @param maxLength L, at least 3
      */
     public ReportEncoder(WordPieceTokenizer tokenizer, int maxLength) {
+        this(tokenizer, maxLength, new SentenceSplitter());
+    }
+
+    /**
+     * @param tokenizer the tokenizer
+     * @param maxLength L, at least 3
+     * @param splitter the sentence splitter (e.g. one that also splits at commas)
+     */
+    public ReportEncoder(WordPieceTokenizer tokenizer, int maxLength, SentenceSplitter splitter) {
         if (maxLength < 3) {
             throw new IllegalArgumentException("ReportEncoder: max length " + maxLength + " < 3");
         }
         this.tokenizer = tokenizer;
-        this.splitter = new SentenceSplitter();
+        this.splitter = splitter;
         this.maxLength = maxLength;
     }
 
@@ -65,6 +76,14 @@ public final class ReportEncoder {
         List<String> sentences = new ArrayList<>(splitter.split(findings));
         sentences.addAll(splitter.split(impression));
         return encodeSentences(sentences);
+    }
+
+    /**
+     * @param record a volume-report pair
+     * @return its report encoded
+     */
+    public EncodedReport encode(ReportRecord record) {
+        return encode(record.findings(), record.impression());
     }
 
     /**

@@ -32,8 +32,10 @@ import java.util.Map;
  * The vocabulary comes from a {@code vocab.txt} (one token per line, id = line number, as HF), from the WordPiece
  * model of a Hugging Face {@code tokenizer.json} ({@code model.vocab}, {@code model.unk_token},
  * {@code model.max_input_chars_per_word}, and {@code normalizer.lowercase}), or from a token list
- * ({@link VocabularyBuilder}). The tokenizer.json is parsed here rather than through {@code ai.djl.huggingface:tokenizers},
- * whose Rust library is a native download; for a BERT WordPiece model the two agree. It must contain the special
+ * ({@link VocabularyBuilder}). The tokenizer.json is parsed here rather than through
+ * {@code ai.djl.huggingface:tokenizers}: that artifact resolves and its bundled native library loads offline, but it
+ * adds an 18.7 MB jar of per-platform Rust libraries to the update site for what, for a BERT WordPiece model, this
+ * pure-Java path does identically. It must contain the special
  * tokens {@code [PAD] [UNK] [CLS] [SEP] [MASK]}.
  * <p>
  * Thread-safe after construction.

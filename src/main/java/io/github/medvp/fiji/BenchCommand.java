@@ -6,7 +6,10 @@ import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
 import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
+import io.github.medvp.tasks.SegmentationBenchmark;
 import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -24,11 +27,13 @@ import java.util.stream.Stream;
  */
 @Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
         description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
-                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), mg3d (MG-3D pre-training "
-                + "step, all three passes)")
+                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), segment (whole-study "
+                + "segmentation inference, 240x240x155x4, and the fine-tuning step: time and peak memory), mg3d "
+                + "(MG-3D pre-training step, all three passes)")
 public class BenchCommand implements Command {
 
-    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "mg3d"}, description = "what to measure")
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "segment", "mg3d"},
+            description = "what to measure")
     private String suite = "io";
 
     @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
@@ -40,10 +45,26 @@ public class BenchCommand implements Command {
     private String preset = "tiny";
 
     @Parameter(label = "Batch size", min = "1", required = false,
-            description = "pretrain: studies per step (the encoder sees twice as many volumes); mg3d: pairs per step")
+            description = "pretrain: studies per step (the encoder sees twice as many volumes); segment: crops per "
+                    + "fine-tuning step; mg3d: pairs per step")
     private int batch = 3;
 
-    @Parameter(label = "Device", required = false, description = "pretrain: auto, cpu, gpu or gpu:N")
+    @Parameter(label = "Windows per forward", min = "1", required = false,
+            description = "segment: sliding windows (96³) predicted per forward pass")
+    private int windows = 2;
+
+    @Parameter(label = "Foreground crop", required = false, description = "segment: crop the study's foreground "
+            + "first (the reference's test transform) instead of sliding over the whole 240x240x155 grid")
+    private boolean crop = false;
+
+    // Optional: progress of the long suites in Fiji's status bar or the launcher's progress lines.
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter(required = false)
+    private LogService log;
+
+    @Parameter(label = "Device", required = false, description = "pretrain, segment, mg3d: auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
     @Parameter(label = "Scratch folder", style = "directory", required = false,
@@ -63,7 +84,10 @@ public class BenchCommand implements Command {
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
             try {
                 Files.createDirectories(dir);
-                if ("mg3d".equals(suite)) {
+                if ("segment".equals(suite)) {
+                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
+                            dir, new CommandProgress(status, log, null));
+                } else if ("mg3d".equals(suite)) {
                     report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
                 } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));

@@ -90,6 +90,10 @@ public class BrainMvpPretrainCommand extends ContextCommand {
             description = "first epoch with the contrastive term")
     private int contrastive_epoch = 1000;
 
+    @Parameter(label = "Contrastive temperature", required = false,
+            description = "tau of the contrastive loss (the reference's 1 gives it a weak gradient)")
+    private double temperature = 1;
+
     @Parameter(label = "Data workers", min = "0", required = false,
             description = "threads preparing samples; 0 for min(4, cores - 1)")
     private int workers = 0;
@@ -112,8 +116,8 @@ public class BrainMvpPretrainCommand extends ContextCommand {
                 .setData(data.toPath(), aliases, skip_bad).setRunFolder(output.toPath()).optResume(resume)
                 .optPreset(preset).optEpochs(epochs).optBatch(batch, accumulation).optOptimiser(lr, weight_decay)
                 .optSeed(seed).optGeometry(crop, MedvpCommands.ints("grid", grid, 3))
-                .optPhases(warmup_epochs, contrastive_epoch).optWorkers(workers).optDevice(device)
-                .optLogEvery(log_every).build();
+                .optPhases(warmup_epochs, contrastive_epoch).optTemperature(temperature).optWorkers(workers)
+                .optDevice(device).optLogEvery(log_every).build();
         try {
             TrainLoop.Result result = training.run(new CommandProgress(status, log, this));
             runFolder = output.getPath();

@@ -2,15 +2,31 @@ package io.github.medvp.fiji;
 
 import io.github.medvp.Progress;
 import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.Contextual;
 import org.scijava.app.StatusService;
+import org.scijava.command.CommandModule;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
 import org.scijava.log.LogService;
+import org.scijava.module.Module;
+import org.scijava.module.event.ModuleCanceledEvent;
+import org.scijava.module.event.ModuleErroredEvent;
+import org.scijava.module.event.ModuleExecutedEvent;
+import org.scijava.module.event.ModuleFinishedEvent;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+import java.util.function.LongSupplier;
 
 /**
- * Reports a pipeline's progress through SciJava's status bar and log, and turns a cancelled command into a
- * cancelled pipeline.
+ * Reports a pipeline's progress through SciJava's status bar, log and task service, with an ETA, and turns a
+ * cancelled command (or a task cancelled in Fiji's task monitor) into a cancelled pipeline.
  * <p>
  * Status updates are throttled: a training loop may report hundreds of steps per second on tiny inputs, and
- * every status event repaints Fiji's status bar.
+ * every status event repaints Fiji's status bar. The ETA of a stage extrapolates the time per unit since the
+ * stage's first report. When the command has a context with a {@link TaskService}, the work also appears as one
+ * task (progress, message, a cancel button in Fiji); it is finished when the command's module ends.
  */
 public final class CommandProgress implements Progress {
 
@@ -19,7 +35,14 @@ public final class CommandProgress implements Progress {
     private final StatusService status;
     private final LogService log;
     private final Cancelable command;
-    private long lastUpdate;
+    private final LongSupplier clock;
+    private long lastUpdate = Long.MIN_VALUE;
+    private String stage;
+    private long stageStart;
+    private long stageStartDone;
+    private Task task;
+    private boolean taskLookedUp;
+    private TaskEnder ender;
 
     /**
      * @param status may be null (then nothing is shown)
@@ -27,27 +50,68 @@ public final class CommandProgress implements Progress {
      * @param command the running command, asked whether the user cancelled; may be null
      */
     public CommandProgress(StatusService status, LogService log, Cancelable command) {
+        this(status, log, command, System::nanoTime);
+    }
+
+    CommandProgress(StatusService status, LogService log, Cancelable command, LongSupplier nanoClock) {
         this.status = status;
         this.log = log;
         this.command = command;
+        this.clock = nanoClock;
     }
 
     @Override
     public synchronized void update(String stage, long done, long total, String message) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
+        if (!stage.equals(this.stage)) {
+            this.stage = stage;
+            stageStart = now;
+            stageStartDone = done;
+        }
         boolean last = total > 0 && done >= total;
-        if (!last && now - lastUpdate < MIN_INTERVAL_NANOS) {
+        if (!last && lastUpdate != Long.MIN_VALUE && now - lastUpdate < MIN_INTERVAL_NANOS) {
             return;
         }
         lastUpdate = now;
+        String text = message == null || message.isEmpty() ? stage : stage + ": " + message;
+        String eta = eta(now, done, total);
+        if (eta != null) {
+            text += " (ETA " + eta + ")";
+        }
+        Task t = task();
+        if (t != null) {
+            t.setProgressMaximum(Math.max(total, 0));
+            t.setProgressValue(Math.max(done, 0));
+            t.setStatusMessage(text);
+        }
         if (status == null) {
             return;
         }
-        String text = message == null || message.isEmpty() ? stage : stage + ": " + message;
         // A maximum of 0 (not SciJava's -1) marks "ours, total unknown" so the launcher can tell pipeline progress
         // from the framework's own status chatter.
         status.showStatus((int) Math.min(Math.max(done, 0), Integer.MAX_VALUE),
                 (int) Math.min(Math.max(total, 0), Integer.MAX_VALUE), text);
+    }
+
+    /** Remaining time of the current stage, e.g. "3m 05s", or null before there is a rate to extrapolate. */
+    private String eta(long now, long done, long total) {
+        long units = done - stageStartDone;
+        if (total <= 0 || units <= 0 || done >= total) {
+            return null;
+        }
+        double perUnit = (double) (now - stageStart) / units;
+        return format(Math.round(perUnit * (total - done) / 1e9));
+    }
+
+    /** Seconds as "45s", "3m 05s" or "2h 07m". */
+    static String format(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format("%dm %02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh %02dm", seconds / 3600, (seconds % 3600) / 60);
     }
 
     @Override
@@ -59,6 +123,70 @@ public final class CommandProgress implements Progress {
 
     @Override
     public boolean isCancelled() {
-        return (command != null && command.isCanceled()) || Thread.currentThread().isInterrupted();
+        Task t;
+        synchronized (this) {
+            t = task;
+        }
+        return (command != null && command.isCanceled()) || (t != null && t.isCanceled())
+                || Thread.currentThread().isInterrupted();
+    }
+
+    /** The command's task, created on the first report when its context has a task service. */
+    private Task task() {
+        if (taskLookedUp) {
+            return task;
+        }
+        taskLookedUp = true;
+        Context context = command instanceof Contextual c ? c.getContext() : null;
+        TaskService tasks = context == null ? null : context.getService(TaskService.class);
+        if (tasks == null) {
+            return null;
+        }
+        task = tasks.createTask(command.getClass().getSimpleName().replaceFirst("Command$", ""));
+        task.setCancelCallBack(() -> command.cancel("cancelled in the task monitor"));
+        EventService events = context.getService(EventService.class);
+        if (events != null) {
+            ender = new TaskEnder(command, task);
+            events.subscribe(ender);
+        }
+        task.start();
+        return task;
+    }
+
+    /** Finishes the task when the module running our command ends, however it ends. */
+    static final class TaskEnder {
+        private final Cancelable command;
+        private final Task task;
+
+        TaskEnder(Cancelable command, Task task) {
+            this.command = command;
+            this.task = task;
+        }
+
+        private void end(Module m) {
+            if (m instanceof CommandModule cm && cm.getCommand() == command && !task.isDone()) {
+                task.finish();
+            }
+        }
+
+        @EventHandler
+        public void onFinished(ModuleFinishedEvent e) {
+            end(e.getModule());
+        }
+
+        @EventHandler
+        public void onExecuted(ModuleExecutedEvent e) {
+            end(e.getModule());
+        }
+
+        @EventHandler
+        public void onErrored(ModuleErroredEvent e) {
+            end(e.getModule());
+        }
+
+        @EventHandler
+        public void onCanceled(ModuleCanceledEvent e) {
+            end(e.getModule());
+        }
     }
 }

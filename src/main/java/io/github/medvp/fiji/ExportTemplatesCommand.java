@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
         description = "modality templates of a pre-training checkpoint as NIfTI in [0, 1]")
 public class ExportTemplatesCommand implements Command {
 
-    @Parameter(label = "Checkpoint", description = "last.safetensors or best.safetensors of a MedVP run, or a "
+    @Parameter(label = "Checkpoint", style = "open",
+            description = "last.safetensors or best.safetensors of a MedVP run, or a "
             + "reference BrainMVP checkpoint (.pt) with rep_template")
     private File checkpoint;
 

@@ -30,11 +30,13 @@ public class FeatureExtractionCommand extends ContextCommand {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(label = "Model", description = "MedVP pre-training checkpoint (last/best.safetensors) or a reference "
+    @Parameter(label = "Model", style = "open",
+            description = "MedVP pre-training checkpoint (last/best.safetensors) or a reference "
             + "UniFormer/BrainMVP checkpoint (.pt or .safetensors)")
     private File model;
 
-    @Parameter(label = "Input", description = "NIfTI (X,Y,Z) or (X,Y,Z,C), or safetensors (N,C,X,Y,Z); prepared "
+    @Parameter(label = "Input", style = "open",
+            description = "NIfTI (X,Y,Z) or (X,Y,Z,C), or safetensors (N,C,X,Y,Z); prepared "
             + "as for training (RAS, 1 mm, scaled to [0,1]), every size divisible by 32")
     private File input;
 

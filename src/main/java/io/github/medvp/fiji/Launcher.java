@@ -9,7 +9,6 @@ import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.ModuleService;
 import org.scijava.module.event.ModuleErroredEvent;
 import org.scijava.parse.Items;
 import org.scijava.parse.ParseService;
@@ -172,28 +171,20 @@ public final class Launcher {
     private int execute(Context context, CommandInfo info, Map<String, Object> inputs) {
         TerminalStatus status = new TerminalStatus(err);
         context.service(EventService.class).subscribe(status);
-        ModuleService modules = context.service(ModuleService.class);
-        Module module = modules.createModule(info);
-        // Settings not given keep the command's defaults, not values saved by an earlier interactive run: a batch
-        // script must mean the same thing on every machine.
-        for (ModuleItem<?> item : MedvpCommands.userInputs(info)) {
-            if (!inputs.containsKey(item.getName())) {
-                module.resolveInput(item.getName());
-            }
-        }
+        CommandRunner.Outcome outcome;
         try {
-            module = modules.run(module, true, inputs).get();
+            outcome = CommandRunner.run(context, info, inputs, () -> false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("medvp: interrupted");
             return CANCELLED;
         } catch (ExecutionException e) {
-            Throwable cause = userError(e);
+            Throwable cause = CommandRunner.userError(e);
             if (cause instanceof Progress.CancelledException) {
                 err.println("medvp: " + info.getName() + " cancelled");
                 return CANCELLED;
             }
-            if (cause instanceof MedvpException || cause instanceof java.io.IOException) {
+            if (CommandRunner.isUserError(e)) {
                 err.println("medvp: " + info.getName() + ": " + cause.getMessage());
             } else {
                 err.println("medvp: " + info.getName() + " failed with a bug, please report it:");
@@ -203,11 +194,12 @@ public final class Launcher {
         } finally {
             status.finish();
         }
-        if (module == null || (module instanceof org.scijava.Cancelable && ((org.scijava.Cancelable) module).isCanceled())) {
-            String reason = module == null ? null : ((org.scijava.Cancelable) module).getCancelReason();
-            err.println("medvp: " + info.getName() + " cancelled" + (reason == null ? "" : ": " + reason));
+        if (outcome.cancelled()) {
+            err.println("medvp: " + info.getName() + " cancelled"
+                    + (outcome.reason() == null ? "" : ": " + outcome.reason()));
             return CANCELLED;
         }
+        Module module = outcome.module();
         for (ModuleItem<?> output : info.outputs()) {
             Object value = output.getValue(module);
             if (value instanceof String) {
@@ -223,16 +215,9 @@ public final class Launcher {
         return 0;
     }
 
-    /** The innermost MedVP or I/O error in a cause chain, or the chain's root when there is none. */
+    /** The innermost MedVP or I/O error in a cause chain ({@link CommandRunner#userError}). */
     static Throwable userError(Throwable t) {
-        Throwable root = t;
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof MedvpException || c instanceof java.io.IOException) {
-                return c;
-            }
-            root = c;
-        }
-        return root;
+        return CommandRunner.userError(t);
     }
 
     /** Prints status events as progress lines, at most once a second unless the stage changes. */

@@ -30,7 +30,7 @@ public class Mg3dPretrainCommand extends ContextCommand {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(label = "Data", style = "file",
+    @Parameter(label = "Data", style = "open",
             description = "a CSV or JSON list of volume paths with findings and impression (CT-RATE columns accepted)")
     private File data;
 

@@ -17,7 +17,8 @@ import org.scijava.plugin.Plugin;
  * Recall@1/5/10/50 and median rank into {@code retrieval_summary.csv}, ranks per pair into
  * {@code retrieval_ranks.csv}.
  */
-@Plugin(type = Command.class, name = "retrieve", label = "Retrieve", menuPath = "Plugins>MedVP>MG-3D>Retrieve",
+@Plugin(type = Command.class, name = "retrieve", label = "MG-3D Retrieve",
+        menuPath = "Plugins>MedVP>MG-3D>Retrieve",
         description = "cross-modal retrieval between volumes and reports with an MG-3D model")
 public class RetrieveCommand extends ContextCommand {
 
@@ -27,10 +28,10 @@ public class RetrieveCommand extends ContextCommand {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(label = "Model", style = "file", description = "an MG-3D checkpoint (mg3d-pretrain run)")
+    @Parameter(label = "Model", style = "open", description = "an MG-3D checkpoint (mg3d-pretrain run)")
     private File model;
 
-    @Parameter(label = "Data", style = "file", description = "a CSV or JSON list of volume-report pairs")
+    @Parameter(label = "Data", style = "open", description = "a CSV or JSON list of volume-report pairs")
     private File data;
 
     @Parameter(label = "Output folder", style = "directory", description = "where the CSV files are written")

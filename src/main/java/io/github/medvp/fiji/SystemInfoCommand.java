@@ -17,10 +17,8 @@ public class SystemInfoCommand implements Command {
 
     @Override
     public void run() {
-        report = SystemInfo.report()
-                + "\nOffline installation: put DJL's pytorch-native-<flavour> jar for your platform into Fiji's jars/"
-                + " folder, or set PYTORCH_LIBRARY_PATH to an unpacked libtorch 2.7.1 and PYTORCH_FLAVOR to its"
-                + " build (cpu, cu128, ...).\n";
+        report = SystemInfo.report() + "\nInstall or update libtorch: Plugins > MedVP > Install Engine.\n"
+                + io.github.medvp.engine.EngineInstall.offlineAdvice() + "\n";
     }
 
     /** The report of the last run. */

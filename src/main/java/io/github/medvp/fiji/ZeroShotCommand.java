@@ -17,7 +17,7 @@ import org.scijava.plugin.Plugin;
  * Zero-shot classification of a labelled volume list with an MG-3D checkpoint ({@link ZeroShot}): accuracy and AUC
  * per label into {@code zeroshot_metrics.csv}, per-volume scores into {@code zeroshot_scores.csv}.
  */
-@Plugin(type = Command.class, name = "zeroshot", label = "Zero-shot Classify",
+@Plugin(type = Command.class, name = "zeroshot", label = "MG-3D Zero-shot Classify",
         menuPath = "Plugins>MedVP>MG-3D>Zero-shot Classify",
         description = "score volumes against 'there is a <label>' / 'no <label>' prompts with an MG-3D model")
 public class ZeroShotCommand extends ContextCommand {
@@ -28,13 +28,13 @@ public class ZeroShotCommand extends ContextCommand {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(label = "Model", style = "file", description = "an MG-3D checkpoint (mg3d-pretrain run)")
+    @Parameter(label = "Model", style = "open", description = "an MG-3D checkpoint (mg3d-pretrain run)")
     private File model;
 
-    @Parameter(label = "Data", style = "file", description = "a CSV or JSON volume list with label columns")
+    @Parameter(label = "Data", style = "open", description = "a CSV or JSON volume list with label columns")
     private File data;
 
-    @Parameter(label = "Labels", style = "file", required = false,
+    @Parameter(label = "Labels", style = "open", required = false,
             description = "a CSV of labels by volume name (CT-RATE's labels file), when the list has none")
     private File labels;
 

@@ -66,7 +66,7 @@ public final class Resample {
             float[] src = (float[]) Images.storageArray(v.toFloatImg());
             float[] dst = new float[(int) (outVolume * volumes)];
             for (int k = 0; k < volumes; k++) {
-                linear(src, k * (int) inVolume, n, dst, k * (int) outVolume, o, m);
+                linear(src, k * (int) inVolume, n, dst, k * (int) outVolume, o, m, false);
             }
             return new Volume(ArrayImgs.floats(dst, out), g, 1, 0, v.header());
         }
@@ -112,7 +112,7 @@ public final class Resample {
         }
         m[3][3] = 1;
         float[] dst = new float[Math.multiplyExact(Math.multiplyExact(o[0], o[1]), o[2])];
-        linear(src, 0, n, dst, 0, o, m);
+        linear(src, 0, n, dst, 0, o, m, false); // clamped to the border, as PyTorch
         return dst;
     }
 
@@ -184,7 +184,63 @@ public final class Resample {
         return c;
     }
 
-    private static void linear(float[] src, int srcOff, int[] n, float[] dst, int dstOff, int[] o, double[][] m) {
+    /**
+     * Values of a volume pulled onto another grid of the same world: output voxel {@code q} takes the input value at
+     * the continuous index {@code index · q} (a 4x4 matrix, e.g. {@code inv(A_in) · A_out}), trilinear or nearest.
+     * Unlike {@link #toSpacing}, points outside the input are 0 rather than border values: beyond half a voxel
+     * outside for {@link Interpolation#LINEAR} (the border is clamped within that half voxel), and when the rounded
+     * index leaves the grid for {@link Interpolation#NEAREST} (rounding half to even). This is the way back from a
+     * cropped or resampled grid to an original one.
+     *
+     * @param src X-fastest values over {@code srcDims}
+     * @param srcDims input size (X, Y, Z)
+     * @param index output voxel index to input voxel index, 4x4
+     * @param dstDims output size (X, Y, Z)
+     * @param mode interpolation
+     * @return X-fastest values over {@code dstDims}
+     */
+    public static float[] pull(float[] src, int[] srcDims, double[][] index, int[] dstDims, Interpolation mode) {
+        long in = (long) srcDims[0] * srcDims[1] * srcDims[2];
+        long out = (long) dstDims[0] * dstDims[1] * dstDims[2];
+        if (in != src.length || out > NiftiReader.MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException(src.length + " values for a " + Arrays.toString(srcDims)
+                    + " grid, or an output over 2^31 voxels");
+        }
+        float[] dst = new float[(int) out];
+        if (mode == Interpolation.LINEAR) {
+            linear(src, 0, srcDims, dst, 0, dstDims, index, true);
+            return dst;
+        }
+        int[] n = srcDims;
+        IntStream.range(0, dstDims[2]).parallel().forEach(z -> {
+            for (int y = 0; y < dstDims[1]; y++) {
+                int d = (z * dstDims[1] + y) * dstDims[0];
+                for (int x = 0; x < dstDims[0]; x++) {
+                    int i = 0, stride = 1;
+                    for (int r = 0; r < 3 && i >= 0; r++) {
+                        double p = Math.rint(index[r][0] * x + index[r][1] * y + index[r][2] * z + index[r][3]);
+                        i = p < 0 || p > n[r] - 1 ? -1 : i + stride * (int) p;
+                        stride *= n[r];
+                    }
+                    dst[d + x] = i < 0 ? 0 : src[i];
+                }
+            }
+        });
+        return dst;
+    }
+
+    /**
+     * {@link #pull(float[], int[], double[][], int[], Interpolation)} between two grids given by their affines: the
+     * output voxel {@code q} takes the input value at world position {@code dst · q}.
+     */
+    public static float[] pull(float[] src, int[] srcDims, Geometry srcGeometry, int[] dstDims, Geometry dstGeometry,
+            Interpolation mode) {
+        return pull(src, srcDims, Geometry.multiply(Geometry.invert(srcGeometry.affine()), dstGeometry.affine()),
+                dstDims, mode);
+    }
+
+    private static void linear(float[] src, int srcOff, int[] n, float[] dst, int dstOff, int[] o, double[][] m,
+            boolean zeroOutside) {
         int nx = n[0], ny = n[1], nz = n[2];
         int sxy = nx * ny;
         IntStream.range(0, o[2]).parallel().forEach(z -> {
@@ -194,6 +250,11 @@ public final class Resample {
                 double pz = m[2][1] * y + m[2][2] * z + m[2][3];
                 int d = dstOff + (z * o[1] + y) * o[0];
                 for (int x = 0; x < o[0]; x++, px += m[0][0], py += m[1][0], pz += m[2][0]) {
+                    if (zeroOutside && (px < -0.5 || px > nx - 0.5 || py < -0.5 || py > ny - 0.5 || pz < -0.5
+                            || pz > nz - 0.5)) {
+                        dst[d + x] = 0;
+                        continue;
+                    }
                     double cx = Math.min(Math.max(px, 0), nx - 1);
                     double cy = Math.min(Math.max(py, 0), ny - 1);
                     double cz = Math.min(Math.max(pz, 0), nz - 1);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import io.github.medvp.MedvpException;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
@@ -150,10 +151,11 @@ public final class HfBert {
     }
 
     /**
-     * Loads HF-named weights into an initialised encoder and, if given, head.
+     * Loads HF-named weights into an initialised encoder and/or MLM head (e.g. RadBERT's {@code cls.predictions}
+     * into MG-3D's own head, with {@code encoder} null).
      *
      * @param file a safetensors or {@code torch.save} state dict
-     * @param encoder the encoder
+     * @param encoder the encoder, or null to load the head only
      * @param head the MLM head, or null to load the encoder only
      * @throws IOException when the file cannot be read
      * @throws MedvpException naming the file and key when a key is missing or has the wrong shape
@@ -164,7 +166,11 @@ public final class HfBert {
         for (Map.Entry<String, HostTensor> e : raw.entrySet()) {
             byName.putIfAbsent(normalise(e.getKey()), e.getValue());
         }
-        Map<String, Target> targets = new LinkedHashMap<>(encoderNames(encoder));
+        if (encoder == null && head == null) {
+            throw new IllegalArgumentException("HfBert.loadWeights: nothing to load into");
+        }
+        Map<String, Target> targets = encoder == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(encoderNames(encoder));
         if (head != null) {
             targets.putAll(headNames(head));
             if (!head.isTied() && !byName.containsKey(DECODER_KEY) && byName.containsKey(WORD_KEY)) {
@@ -189,8 +195,8 @@ public final class HfBert {
             throw new MedvpException(file + ": missing " + missing.size() + " BERT weight(s), first "
                     + missing.get(0) + "; is this a BERT checkpoint of the same size?");
         }
-        NDManager manager = encoder.getEmbeddings().getWordEmbeddings().getArray().getManager();
-        try (NDManager scratch = manager.newSubManager()) {
+        Parameter any = targets.values().iterator().next().parameter();
+        try (NDManager scratch = any.getArray().getManager().newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             for (String name : targets.keySet()) {
                 arrays.put(name, HostArrays.toNDArray(scratch, byName.get(name)));

@@ -19,8 +19,9 @@ import io.github.medvp.train.MetricsLog;
  * <p>
  * Averaging follows the reference (spec §4.4): per region the NaN-mean over cases (an undefined value such as the
  * HD95 of an empty mask is left out, and counted as not valid), then the plain mean of those over the regions.
- * The summary also gives the plain mean (NaN as soon as one case is NaN, like {@code numpy.mean}) and the
- * population standard deviation of the valid values ({@code numpy.nanstd}, ddof 0).
+ * The summary also gives the plain mean (NaN as soon as one case is NaN, like {@code numpy.mean}), the
+ * population standard deviation of the valid values ({@code numpy.nanstd}, ddof 0) and their median
+ * ({@code numpy.nanmedian}: the mean of the two middle values for an even count).
  * <p>
  * Thread-safe: validation workers may add cases concurrently; cases keep the order they were added in.
  * <pre>{@code
@@ -138,8 +139,9 @@ public final class MetricsReport {
      * @param mean plain mean (NaN if any case is NaN)
      * @param std population standard deviation of the valid values
      * @param nanMean mean of the valid values (the reference's average)
+     * @param median median of the valid values
      */
-    public record Stats(int cases, int valid, double mean, double std, double nanMean) {
+    public record Stats(int cases, int valid, double mean, double std, double nanMean, double median) {
     }
 
     /** Statistics over cases of one metric in one region. */
@@ -158,28 +160,34 @@ public final class MetricsReport {
         }
         double nanMean = valid == 0 ? Double.NaN : validSum / valid;
         double ss = 0;
+        double[] values = new double[valid];
+        int j = 0;
         for (double[][] v : cases.values()) {
             double x = v[r][m];
             if (!Double.isNaN(x)) {
                 ss += (x - nanMean) * (x - nanMean);
+                values[j++] = x;
             }
         }
+        Arrays.sort(values);
         int n = cases.size();
         return new Stats(n, valid, n == 0 ? Double.NaN : sum / n, valid == 0 ? Double.NaN : Math.sqrt(ss / valid),
-                nanMean);
+                nanMean, Metrics.quantile(values, 0.5));
     }
 
     /**
      * The mean over regions of the per-region statistics of one metric: {@code nanMean} is the reference's headline
-     * figure (NaN-mean over cases, then mean over regions). {@code std} is NaN (a spread over cases is not defined
-     * for a mean of per-region means); {@code valid} counts the cases valid in every region.
+     * figure (NaN-mean over cases, then mean over regions), {@code median} the mean of the per-region medians.
+     * {@code std} is NaN (a spread over cases is not defined for a mean of per-region means); {@code valid} counts
+     * the cases valid in every region.
      */
     public synchronized Stats overall(String metric) {
-        double mean = 0, nanMean = 0;
+        double mean = 0, nanMean = 0, median = 0;
         for (String r : regions) {
             Stats s = stats(metric, r);
             mean += s.mean();
             nanMean += s.nanMean();
+            median += s.median();
         }
         int m = index(metrics, metric, "metric");
         int valid = 0;
@@ -191,7 +199,7 @@ public final class MetricsReport {
             valid += all ? 1 : 0;
         }
         int k = regions.size();
-        return new Stats(cases.size(), valid, mean / k, Double.NaN, nanMean / k);
+        return new Stats(cases.size(), valid, mean / k, Double.NaN, nanMean / k, median / k);
     }
 
     /** Writes {@code case,region,<metrics…>}, one row per case and region, atomically. */
@@ -214,11 +222,11 @@ public final class MetricsReport {
     }
 
     /**
-     * Writes {@code metric,region,cases,valid,mean,std,nanmean}: per metric one row per region and a last row
+     * Writes {@code metric,region,cases,valid,mean,std,nanmean,median}: per metric one row per region and a last row
      * with region {@value #MEAN_OVER_REGIONS} ({@link #overall}), atomically.
      */
     public synchronized void writeSummary(Path csv) throws IOException {
-        StringBuilder sb = new StringBuilder("metric,region,cases,valid,mean,std,nanmean\n");
+        StringBuilder sb = new StringBuilder("metric,region,cases,valid,mean,std,nanmean,median\n");
         for (String m : metrics) {
             for (String r : regions) {
                 summaryRow(sb, m, r, stats(m, r));
@@ -231,7 +239,8 @@ public final class MetricsReport {
     private static void summaryRow(StringBuilder sb, String metric, String region, Stats s) {
         sb.append(cell(metric)).append(',').append(cell(region)).append(',').append(s.cases()).append(',')
                 .append(s.valid()).append(',').append(MetricsLog.format(s.mean())).append(',')
-                .append(MetricsLog.format(s.std())).append(',').append(MetricsLog.format(s.nanMean())).append('\n');
+                .append(MetricsLog.format(s.std())).append(',').append(MetricsLog.format(s.nanMean())).append(',')
+                .append(MetricsLog.format(s.median())).append('\n');
     }
 
     /**
@@ -292,7 +301,7 @@ public final class MetricsReport {
     }
 
     /** A CSV cell, quoted when it contains a separator, quote or line break (RFC 4180). */
-    static String cell(String s) {
+    public static String cell(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

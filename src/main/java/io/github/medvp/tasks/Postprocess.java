@@ -60,6 +60,47 @@ public final class Postprocess {
         return out;
     }
 
+    /**
+     * Probability maps from logits, e.g. for writing next to a label map: a sigmoid per channel for overlapping
+     * regions, or a softmax over the channels (background first) for exclusive classes, computed in double and
+     * stable for large logits.
+     *
+     * @param logits one X-fastest array per output channel (not modified)
+     * @param exclusive softmax across channels instead of a sigmoid per channel
+     * @return new arrays of the same shape, values in [0, 1]
+     */
+    public static float[][] probabilities(float[][] logits, boolean exclusive) {
+        int k = logits.length;
+        float[][] out = new float[k][];
+        for (int c = 0; c < k; c++) {
+            out[c] = new float[logits[c].length];
+            if (logits[c].length != logits[0].length) {
+                throw new IllegalArgumentException("channels differ in length");
+            }
+        }
+        int n = k == 0 ? 0 : logits[0].length;
+        for (int i = 0; i < n; i++) {
+            if (!exclusive) {
+                for (int c = 0; c < k; c++) {
+                    out[c][i] = (float) (1 / (1 + Math.exp(-logits[c][i])));
+                }
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, logits[c][i]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += Math.exp(logits[c][i] - max);
+            }
+            for (int c = 0; c < k; c++) {
+                out[c][i] = (float) (Math.exp(logits[c][i] - max) / sum);
+            }
+        }
+        return out;
+    }
+
     /** One mask per class of a label map: mask {@code j} is {@code labels == classes[j]}. */
     public static boolean[][] classMasks(int[] labels, int... classes) {
         boolean[][] out = new boolean[classes.length][labels.length];

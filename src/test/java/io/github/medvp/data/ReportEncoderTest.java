@@ -3,8 +3,10 @@ package io.github.medvp.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Token ids, attention mask, sentence indices and per-sentence encodings against hand-written expectations. */
@@ -28,6 +30,9 @@ class ReportEncoderTest {
         ReportEncoder enc = new ReportEncoder(WordPieceTokenizerTest.tokenizer(), 25);
         EncodedReport r = enc.encode(FINDINGS, IMPRESSION);
         assertEquals(List.of("the lungs are clear.", "nodules, 3.5 cm.", "no pleural effusion."), r.sentences());
+        EncodedReport viaRecord = enc.encode(new ReportRecord("x", Path.of("x.nii.gz"), FINDINGS, IMPRESSION,
+                Map.of()));
+        assertArrayEquals(r.ids(), viaRecord.ids());
         assertArrayEquals(new int[] {2, 5, 6, 7, 8, 9, 10, 18, 19, 7, 11, 15, 10, 16, 17, 10, 14, 12, 13, 10, 3,
             0, 0, 0, 0}, r.ids());
         assertArrayEquals(concat(filled(21, 1), filled(4, 0)), r.attentionMask());

@@ -62,7 +62,8 @@ class VocabularyBuilderTest {
         List<String> v = new VocabularyBuilder(10, 1).build(REPORTS);
         assertEquals(WordPieceTokenizer.SPECIALS, v.subList(0, 5));
         assertTrue(v.contains("##z") || !String.join("", REPORTS).toLowerCase().contains("z"));
-        assertTrue(v.stream().allMatch(s -> WordPieceTokenizer.SPECIALS.contains(s) || s.replace("##", "").length() == 1));
+        assertTrue(v.stream().allMatch(s -> WordPieceTokenizer.SPECIALS.contains(s)
+                || s.replace("##", "").length() == 1));
     }
 
     @Test

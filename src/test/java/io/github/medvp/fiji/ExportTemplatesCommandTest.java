@@ -74,7 +74,7 @@ class ExportTemplatesCommandTest {
         Path ckpt = dir.resolve("encoder.safetensors");
         Safetensors.write(ckpt, Map.of("norm.weight", HostTensor.ofFloats(new long[] {1}, 1f)), Map.of());
         ExecutionException e = assertThrows(ExecutionException.class, () -> export(ckpt, dir.resolve("t")));
-        assertTrue(Launcher.userError(e).getMessage().equals(ckpt + " holds no rep_template: it is not a BrainMVP "
-                + "pre-training checkpoint"), Launcher.userError(e).getMessage());
+        assertTrue(CommandRunner.userError(e).getMessage().equals(ckpt + " holds no rep_template: it is not a BrainMVP "
+                + "pre-training checkpoint"), CommandRunner.userError(e).getMessage());
     }
 }

@@ -55,7 +55,8 @@ class InspectVolumeCommandTest {
 
     @Test
     void reportsScaledStatisticsAndVoxels() throws Exception {
-        String text = run("file", file.toFile(), "index", "1,2,3;0,0,0").replaceAll(" +", " ");
+        String text = run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3;0,0,0")
+                .replaceAll(" +", " ");
         assertTrue(text.contains("axcodes: LPS"), text);
         // values are raw*0.5+1 for raw = 0, 10, ..., 230: sum = 0.5*2760 + 24
         assertTrue(text.contains("sum: 1404.0"), text);
@@ -72,10 +73,26 @@ class InspectVolumeCommandTest {
     }
 
     @Test
+    void theOpenImageIsInspectedWhenNoFileIsGiven() throws Exception {
+        // The image as Fiji would hold it: shown from the file, carrying the affine as a property.
+        ij.ImagePlus imp = ImagePlusVolumes.toImagePlus(io.github.medvp.io.NiftiReader.read(file), "lps");
+        String text = run("file", null, "image", imp, "ras", false, "format", "text", "index", "1,2,3")
+                .replaceAll(" +", " ");
+        assertTrue(text.contains("file: lps"), text);
+        assertTrue(text.contains("axcodes: LPS"), text);
+        assertTrue(text.contains("value[1, 2, 3]: 116.0"), text);
+        assertTrue(text.contains("sum: 1404.0"), text);
+        ExecutionException none = assertThrows(ExecutionException.class, () -> run("file", null, "image", null,
+                "ras", false, "format", "text", "index", ""));
+        assertEquals("file: give a volume file or open an image first", CommandRunner.userError(none).getMessage());
+    }
+
+    @Test
     void badIndexNamesTheSetting() {
         ExecutionException e = assertThrows(ExecutionException.class, () -> run("file", file.toFile(),
                 "index", "1,2"));
-        assertTrue(Launcher.userError(e).getMessage().startsWith("index:"), Launcher.userError(e).getMessage());
+        String message = CommandRunner.userError(e).getMessage();
+        assertTrue(message.startsWith("index:"), message);
     }
 
     @Test
@@ -85,7 +102,8 @@ class InspectVolumeCommandTest {
         int status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + file, "index=1,2,3");
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        assertEquals(run("file", file.toFile(), "index", "1,2,3"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3"),
+                out.toString(StandardCharsets.UTF_8));
         status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + dir.resolve("no.nii"));
         assertEquals(Launcher.FAILED, status);

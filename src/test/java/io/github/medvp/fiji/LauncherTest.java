@@ -107,4 +107,21 @@ class LauncherTest {
         assertTrue(out().contains("PyTorch") && out().contains("2.7.1"), out());
         assertFalse(out().contains("NOT LOADED"), out());
     }
+
+    @Test
+    void systemInfoExplainsOfflineInstallation() {
+        assertEquals(0, run("--run", "MedVP System Info", ""), this::err);
+        assertTrue(out().contains("Plugins > MedVP > Install Engine")
+                && out().contains("PYTORCH_LIBRARY_PATH to its lib/"),
+                out());
+    }
+
+    @Test
+    void installEngineBothFormsAndAChoiceCheckedBeforeRunning() {
+        assertEquals(0, run("install-engine", "flavour=cpu"), this::err);
+        assertTrue(out().startsWith("PyTorch 2.7.1 is ready"), out());
+        assertEquals(0, run("--run", "MedVP Install Engine", "flavour='auto'"), this::err);
+        assertEquals(Launcher.USAGE, run("install-engine", "flavour=rocm"));
+        assertTrue(err().contains("must be one of [auto, cpu, cuda]"), err());
+    }
 }

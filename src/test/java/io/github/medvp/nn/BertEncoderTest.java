@@ -72,6 +72,8 @@ class BertEncoderTest {
             assertEquals(new Shape(2, 5, 8), hidden.getShape());
             NDArray logits = model.head().forward(ps, new NDList(hidden), false).singletonOrThrow();
             assertEquals(new Shape(2, 5, 11), logits.getShape());
+            NDArray split = model.head().decode(ps, model.head().transform(ps, hidden, false), false);
+            assertEquals(0f, Fixtures.maxAbs(split, logits), 0f);
             float[] h = hidden.toFloatArray();
             float[] l = logits.toFloatArray();
             for (int b = 0; b < 2; b++) {

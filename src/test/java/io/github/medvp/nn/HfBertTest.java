@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.io.HostTensor;
@@ -70,9 +72,19 @@ class HfBertTest {
                 expectedWeights.get("embeddings.word_embeddings.weight"));
         BertReference ref = new BertReference(TINY, expectedWeights);
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] logits = run(HfBert.load(dir, m, true), m);
+            HfBert.Model model = HfBert.load(dir, m, true);
+            float[] logits = run(model, m);
             double[][] h = ref.encode(BertEncoderTest.IDS[0], BertEncoderTest.MASK[0]);
             BertEncoderTest.assertClose(ref.mlmLogits(h), logits, 0, 1e-4, "tied-stored logits");
+            // A head alone (MG-3D's own mlm_head initialised from the checkpoint) gets the same weights.
+            BertMlmHead alone = BertMlmHead.untied(TINY.hiddenSize(), TINY.vocabSize(), TINY.layerNormEps());
+            alone.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8));
+            HfBert.loadWeights(dir.resolve(HfBert.SAFETENSORS), null, alone);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray hidden = model.encoder().forward(ps, new NDList(BertEncoderTest.ids(m, BertEncoderTest.IDS),
+                    BertEncoderTest.ids(m, BertEncoderTest.MASK)), false).singletonOrThrow();
+            assertEquals(0f, Fixtures.maxAbs(model.head().forward(ps, new NDList(hidden), false).singletonOrThrow(),
+                    alone.forward(ps, new NDList(hidden), false).singletonOrThrow()), 0f);
         }
     }
 

@@ -37,6 +37,9 @@ class MetricsReportTest {
         assertEquals(3, tcHd.nanMean(), 1e-15);
         assertEquals(1, tcHd.std(), 1e-15);
         assertEquals(2, tcHd.valid());
+        assertEquals(3, tcHd.median(), 1e-15);
+        assertEquals(0.5, r.stats("dice", "WT").median(), 1e-15);
+        assertEquals(0.6, r.overall("dice").median(), 1e-15);
         assertEquals(3, tcHd.cases());
         MetricsReport.Stats hd = r.overall("hd95");
         assertEquals((3 + 3) / 2.0, hd.nanMean(), 1e-15);
@@ -56,10 +59,10 @@ class MetricsReportTest {
         assertEquals("\"c,1\",WT,0.500000,5", cases.get(6));
         assertEquals(7, cases.size());
         List<String> summary = Files.readAllLines(dir.resolve("summary.csv"));
-        assertEquals("metric,region,cases,valid,mean,std,nanmean", summary.get(0));
-        assertEquals("hd95,TC,3,2,nan,1,3", summary.get(4));
-        assertEquals("hd95,mean,3,2,nan,nan,3", summary.get(6));
-        assertEquals("dice,mean,3,3,0.600000,nan,0.600000", summary.get(3));
+        assertEquals("metric,region,cases,valid,mean,std,nanmean,median", summary.get(0));
+        assertEquals("hd95,TC,3,2,nan,1,3,3", summary.get(4));
+        assertEquals("hd95,mean,3,2,nan,nan,3,3", summary.get(6));
+        assertEquals("dice,mean,3,3,0.600000,nan,0.600000,0.600000", summary.get(3));
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary files are left");
         }

@@ -49,4 +49,16 @@ class PostprocessTest {
             assertEquals((int) labels[i], back[i], "voxel " + i);
         }
     }
+
+    @Test
+    void probabilitiesAreSigmoidsOrASoftmax() {
+        float[][] logits = { { 0f, (float) Math.log(3), 1000f }, { 0f, 0f, -1000f } };
+        float[][] sig = Postprocess.probabilities(logits, false);
+        assertArrayEquals(new float[] { 0.5f, 0.75f, 1f }, sig[0], 1e-6f);
+        assertArrayEquals(new float[] { 0.5f, 0.5f, 0f }, sig[1], 1e-6f);
+        // Softmax of (ln 3, 0) is (3/4, 1/4); (1000, −1000) stays finite.
+        float[][] soft = Postprocess.probabilities(logits, true);
+        assertArrayEquals(new float[] { 0.5f, 0.75f, 1f }, soft[0], 1e-6f);
+        assertArrayEquals(new float[] { 0.5f, 0.25f, 0f }, soft[1], 1e-6f);
+    }
 }

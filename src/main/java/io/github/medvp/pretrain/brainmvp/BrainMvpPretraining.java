@@ -62,6 +62,7 @@ public final class BrainMvpPretraining {
     private final int[] grid;
     private final int templateWarmupEpochs;
     private final int contrastiveStartEpoch;
+    private final double temperature;
     private final int workers;
     private final String device;
     private final int logEvery;
@@ -84,6 +85,7 @@ public final class BrainMvpPretraining {
         grid = b.grid.clone();
         templateWarmupEpochs = b.templateWarmupEpochs;
         contrastiveStartEpoch = b.contrastiveStartEpoch;
+        temperature = b.temperature;
         workers = b.workers;
         device = b.device;
         logEvery = b.logEvery;
@@ -118,6 +120,7 @@ public final class BrainMvpPretraining {
         c.add("template_grid", g);
         c.addProperty("template_warmup_epochs", templateWarmupEpochs);
         c.addProperty("contrastive_start_epoch", contrastiveStartEpoch);
+        c.addProperty("temperature", temperature);
         c.addProperty("device", device);
         return c;
     }
@@ -151,7 +154,7 @@ public final class BrainMvpPretraining {
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
             NamedParameters params = model.namedParameters();
             BrainMvpStep step = BrainMvpStep.builder().setModel(model).optTemplateWarmupEpochs(templateWarmupEpochs)
-                    .optContrastiveStartEpoch(contrastiveStartEpoch).build();
+                    .optContrastiveStartEpoch(contrastiveStartEpoch).optTemperature(temperature).build();
             try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(weightDecay).build()) {
                 TrainLoop.Result result = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.cosine(lr, 0, epochs * stepsPerEpoch)).setStep(step)
@@ -223,6 +226,7 @@ public final class BrainMvpPretraining {
         private int[] grid = TemplateOffset.SRI24.clone();
         private int templateWarmupEpochs = 300;
         private int contrastiveStartEpoch = 1000;
+        private double temperature = 1;
         private int workers;
         private String device = "auto";
         private int logEvery = 10;
@@ -319,6 +323,16 @@ public final class BrainMvpPretraining {
         public Builder optPhases(int templateWarmupEpochs, int contrastiveStartEpoch) {
             this.templateWarmupEpochs = templateWarmupEpochs;
             this.contrastiveStartEpoch = contrastiveStartEpoch;
+            return this;
+        }
+
+        /**
+         * @param temperature τ of the contrastive loss, default 1 (the reference's; its gradient is weak, so short
+         *        runs barely move L_CL, spec §6 item 6)
+         * @return this
+         */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
             return this;
         }
 

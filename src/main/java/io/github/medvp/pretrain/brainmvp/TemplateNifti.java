@@ -79,16 +79,9 @@ public final class TemplateNifti {
      * @throws MedvpException when the checkpoint holds no (M, X, Y, Z) {@code rep_template}
      */
     public static List<Path> export(Path checkpoint, Path dir) throws IOException {
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new MedvpException("checkpoint " + checkpoint + " does not exist");
-        }
-        HostTensor rep = templateTensor(checkpoint);
+        HostTensor rep = readRaw(checkpoint);
         long[] shape = rep.shape();
-        if (shape.length != 4 || (shape[0] != Modality.values().length && shape[0] != 4)) {
-            throw new MedvpException(checkpoint + ": rep_template has shape " + Arrays.toString(shape)
-                    + ", expected (8 or 4 modalities, X, Y, Z)");
-        }
-        List<Modality> rows = List.of(Modality.values()).subList(0, (int) shape[0]);
+        List<Modality> rows = rows(checkpoint, shape[0]);
         ModalityTemplates templates = ModalityTemplates.builder().optModalities(rows)
                 .optGrid((int) shape[1], (int) shape[2], (int) shape[3]).build();
         Engines.pytorch();
@@ -99,6 +92,45 @@ public final class TemplateNifti {
             HostArrays.copyInto(templates.getTemplates().getArray(), rep, "rep_template");
             return write(templates, dir);
         }
+    }
+
+    /**
+     * The modality of each template row for a stack of {@code m} rows: the first {@code m} modalities in template
+     * order, i.e. all 8 (MedVP's default) or flair, t1, t1c, t2 for 4 rows (the reference's default
+     * {@code --template_index}).
+     *
+     * @param source the file the rows come from, for the message
+     * @param m number of rows
+     * @return the modalities
+     * @throws MedvpException for another row count
+     */
+    public static List<Modality> rows(Path source, long m) {
+        if (m != Modality.values().length && m != 4) {
+            throw new MedvpException(source + " holds " + m + " templates, expected 8 (all modalities) or 4 (flair, "
+                    + "t1, t1c, t2)");
+        }
+        return List.of(Modality.values()).subList(0, (int) m);
+    }
+
+    /**
+     * The raw (un-normalised) {@code rep_template} of a checkpoint, (M, X, Y, Z) in C order; rows as {@link #rows}.
+     *
+     * @param checkpoint a MedVP pre-training checkpoint (safetensors with a MedVP header, tensor
+     *     {@code model.rep_template}) or a reference state dict ({@code .pt} or safetensors)
+     * @return the tensor
+     * @throws IOException when the file cannot be read
+     * @throws MedvpException when it holds no (M, X, Y, Z) {@code rep_template}
+     */
+    public static HostTensor readRaw(Path checkpoint) throws IOException {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new MedvpException("checkpoint " + checkpoint + " does not exist");
+        }
+        HostTensor t = templateTensor(checkpoint);
+        if (t.rank() != 4) {
+            throw new MedvpException(checkpoint + ": rep_template has shape " + Arrays.toString(t.shape())
+                    + ", expected (8 or 4 modalities, X, Y, Z)");
+        }
+        return t;
     }
 
     /** {@code rep_template} of a MedVP checkpoint (safetensors with a MedVP header) or of a reference state dict. */

@@ -1,0 +1,151 @@
+package io.github.medvp.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.Modality;
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.StudyManifest;
+import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
+import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.SegmentationFineTuning;
+import io.github.medvp.tasks.TemplateVolumes;
+import io.github.medvp.train.TrainLoop;
+
+/**
+ * The one-command demo: generated data → BrainMVP pre-training → templates → segmentation fine-tuning from the
+ * pre-trained encoder and from scratch on the same fraction of labelled studies with the same budget → both models
+ * segment the held-out test studies (and the pre-trained one again with a modality removed and filled from the
+ * templates) → a Dice table and a report folder. Every number printed is measured in this run.
+ * <p>
+ * Output folder: {@code data/} (the generated studies), {@code runs/} (the pre-training and both fine-tuning run
+ * folders with metrics, curves and checkpoints) and {@code report/}: {@code summary.txt}, {@code results.csv},
+ * {@code heldout-*} (predicted NIfTI label maps and per-case metrics), {@code templates/} and
+ * {@code templates.png}, {@code pretraining.png}, {@code finetune-*.png}, {@code segmentation.png}.
+ */
+public final class Demo {
+
+    /** Rows of the results table. */
+    static final String PRETRAINED = "pre-trained", SCRATCH = "from scratch", MISSING = "pre-trained, %s filled";
+
+    private final DemoSettings s;
+
+    private Demo(DemoSettings s) {
+        this.s = s;
+    }
+
+    /** @param settings the demo's settings @return the demo */
+    public static Demo of(DemoSettings settings) {
+        settings.check();
+        return new Demo(settings);
+    }
+
+    /**
+     * What the demo measured.
+     *
+     * @param table the printed summary
+     * @param report the report folder
+     * @param dice mean held-out Dice over regions per row ({@link #PRETRAINED}, {@link #SCRATCH}, missing modality)
+     * @param seconds wall time per stage
+     */
+    public record Result(String table, Path report, Map<String, Double> dice, Map<String, Double> seconds) {
+    }
+
+    /**
+     * Runs every stage.
+     *
+     * @throws IOException when a file cannot be written or read
+     * @throws MedvpException on bad settings or a failing stage
+     * @throws Progress.CancelledException when cancelled
+     */
+    public Result run(Progress progress) throws IOException {
+        Path out = s.output;
+        Path report = out.resolve("report");
+        Files.createDirectories(report);
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t = System.nanoTime();
+
+        progress.log("[1/5] generating " + s.studies + " studies into " + out.resolve("data"));
+        PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies)
+                .optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed).optCt(s.mg3d ? s.studies : 0).build()
+                .generate(out.resolve("data"), progress);
+        t = lap(seconds, "generate data", t);
+        StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
+
+        progress.log("[2/5] BrainMVP pre-training (" + s.preset + ", " + s.pretrainEpochs + " epochs on "
+                + manifest.pretraining().size() + " studies)");
+        Path pretrainRun = out.resolve("runs").resolve("pretrain");
+        BrainMvpPretraining pretraining = BrainMvpPretraining.builder().setStudies(manifest.pretraining())
+                .setRunFolder(pretrainRun).optPreset(s.preset).optEpochs(s.pretrainEpochs)
+                .optBatch(s.batch, 1).optOptimiser(s.pretrainLr, 1e-5).optSeed(s.seed)
+                .optGeometry(s.crop, s.grid).optPhases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
+                .optWorkers(s.workers).optDevice(s.device).optLogEvery(s.logEvery).build();
+        TrainLoop.Result pre = pretraining.run(progress);
+        progress.log(pretraining.summary(pre));
+        t = lap(seconds, "pre-train", t);
+        Path pretrained = pretrainRun.resolve("checkpoints").resolve("last.safetensors");
+
+        progress.log("[3/5] templates");
+        DemoReport.templates(pretrainRun.resolve(BrainMvpPretraining.TEMPLATES), report);
+        DemoReport.copy(pretrainRun.resolve("curves.png"), report.resolve("pretraining.png"));
+        t = lap(seconds, "export templates", t);
+
+        Map<String, SegmentationFineTuning.Result> tuned = new LinkedHashMap<>();
+        for (String row : List.of(PRETRAINED, SCRATCH)) {
+            boolean init = row.equals(PRETRAINED);
+            progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction)
+                    + "% of the training studies, " + s.finetuneEpochs + " epochs");
+            Path run = out.resolve("runs").resolve(init ? "finetune-pretrained" : "finetune-scratch");
+            FineTuneSettings ft = new FineTuneSettings().data(data.manifest()).run(run).preset(s.preset)
+                    .init(init ? pretrained : null).epochs(s.finetuneEpochs).batch(s.batch, 1)
+                    .optimiser(s.finetuneLr, 1e-4, false).seed(s.seed).crop(s.crop).fraction(s.fraction)
+                    .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery);
+            SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
+            progress.log(r.summary());
+            tuned.put(row, r);
+            DemoReport.copy(run.resolve("validation.png"), report.resolve((init ? "finetune-pretrained"
+                    : "finetune-scratch") + ".png"));
+            t = lap(seconds, "fine-tune " + row, t);
+        }
+
+        progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies");
+        TemplateVolumes templates = TemplateVolumes.load(pretrained);
+        Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
+        heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
+                templates, s.device, report.resolve("heldout-pretrained"), progress));
+        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, templates,
+                s.device, report.resolve("heldout-scratch"), progress));
+        String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
+        heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), s.missing,
+                templates, s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
+        t = lap(seconds, "segment held-out", t);
+        DemoReport.segmentationImage(manifest.test().get(0), List.of(
+                report.resolve("heldout-pretrained"), report.resolve("heldout-scratch")), List.of(PRETRAINED,
+                        SCRATCH), report.resolve("segmentation.png"));
+
+        Map<String, Double> dice = new LinkedHashMap<>();
+        heldOut.forEach((k, v) -> dice.put(k, v.overall(MetricsReport.DICE).nanMean()));
+        String table = DemoReport.write(s, manifest, tuned, heldOut, seconds, report);
+        return new Result(table, report, dice, seconds);
+    }
+
+    private static long lap(Map<String, Double> seconds, String stage, long since) {
+        long now = System.nanoTime();
+        seconds.put(stage, (now - since) / 1e9);
+        return now;
+    }
+
+    /** The modalities the demo's studies have. */
+    static List<Modality> modalities() {
+        return new ArrayList<>(List.of(Modality.FLAIR, Modality.T1, Modality.T1C, Modality.T2, Modality.PD));
+    }
+}

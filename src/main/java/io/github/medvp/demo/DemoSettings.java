@@ -1,0 +1,174 @@
+package io.github.medvp.demo;
+
+import java.nio.file.Path;
+
+import io.github.medvp.MedvpException;
+import io.github.medvp.data.Modality;
+
+/**
+ * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
+ * heads, 32³ crops, 80×80×72 templates, for 2 CPU cores) and {@code small} (the paper's UniFormer-S, 96³ crops,
+ * larger heads and more epochs; meant for a GPU). Any setting given after {@link #preset} overrides the preset's value.
+ */
+public final class DemoSettings {
+
+    Path output = Path.of("medvp-demo");
+    String preset = "tiny";
+    String device = "auto";
+    long seed = 7;
+    int studies;
+    int[] fov;
+    int crop;
+    int[] grid;
+    int pretrainEpochs;
+    int finetuneEpochs;
+    int validateEvery;
+    int batch = 2;
+    double pretrainLr = 1e-3;
+    double finetuneLr = 1e-3;
+    double fraction = 0.4;
+    Modality missing = Modality.T2;
+    boolean mg3d;
+    int workers;
+    int logEvery = 5;
+
+    /** The tiny preset. */
+    public DemoSettings() {
+        preset("tiny");
+    }
+
+    /**
+     * @param preset {@code tiny} or {@code small}; sets studies, size, crop, template grid, epochs and learning rates
+     * @return this
+     * @throws MedvpException for another name
+     */
+    public DemoSettings preset(String preset) {
+        switch (preset) {
+            case "tiny" -> {
+                studies = 16;
+                fov = new int[] { 64, 64, 56 };
+                crop = 32;
+                grid = new int[] { 80, 80, 72 };
+                pretrainEpochs = 10;
+                finetuneEpochs = 20;
+                validateEvery = 5;
+                pretrainLr = 1e-3;
+                finetuneLr = 1e-3;
+            }
+            case "small" -> {
+                studies = 40;
+                fov = new int[] { 144, 144, 128 };
+                crop = 96;
+                grid = new int[] { 176, 176, 160 };
+                pretrainEpochs = 100;
+                finetuneEpochs = 100;
+                validateEvery = 10;
+                pretrainLr = 3e-4;
+                finetuneLr = 3e-4;
+            }
+            default -> throw new MedvpException("preset must be tiny or small, got '" + preset + "'");
+        }
+        this.preset = preset;
+        return this;
+    }
+
+    /** @param output the demo folder (data, runs, report), default {@code medvp-demo} @return this */
+    public DemoSettings output(Path output) {
+        this.output = output;
+        return this;
+    }
+
+    /** @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} @return this */
+    public DemoSettings device(String device) {
+        this.device = device;
+        return this;
+    }
+
+    /** @param seed data, sampling and initialisation seed, default 7 @return this */
+    public DemoSettings seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /**
+     * @param studies generated MRI studies (a quarter are held out for testing), 0 to keep the preset's
+     * @return this
+     */
+    public DemoSettings studies(int studies) {
+        if (studies > 0) {
+            this.studies = studies;
+        }
+        return this;
+    }
+
+    /** @param x field of view (mm) @param y along y @param z along z @return this */
+    public DemoSettings size(int x, int y, int z) {
+        this.fov = new int[] { x, y, z };
+        return this;
+    }
+
+    /**
+     * @param pretrain BrainMVP epochs, 0 to keep the preset's
+     * @param finetune fine-tuning epochs of each model, 0 to keep the preset's
+     * @return this
+     */
+    public DemoSettings epochs(int pretrain, int finetune) {
+        if (pretrain > 0) {
+            this.pretrainEpochs = pretrain;
+        }
+        if (finetune > 0) {
+            this.finetuneEpochs = finetune;
+        }
+        return this;
+    }
+
+    /** @param fraction share of the labelled training studies used for fine-tuning, default 0.4 @return this */
+    public DemoSettings fraction(double fraction) {
+        this.fraction = fraction;
+        return this;
+    }
+
+    /** @param missing the modality removed from the held-out studies for the template row, default t2 @return this */
+    public DemoSettings missing(Modality missing) {
+        this.missing = missing;
+        return this;
+    }
+
+    /** @param mg3d also run MG-3D pre-training and report-to-volume retrieval @return this */
+    public DemoSettings mg3d(boolean mg3d) {
+        this.mg3d = mg3d;
+        return this;
+    }
+
+    /** @param workers data threads, 0 for the default @return this */
+    public DemoSettings workers(int workers) {
+        this.workers = workers;
+        return this;
+    }
+
+    void check() {
+        if (studies < 8) {
+            throw new MedvpException("studies must be at least 8 (training, validation and test need some each)");
+        }
+        if (pretrainEpochs < 1 || finetuneEpochs < 1) {
+            throw new MedvpException("epochs must be at least 1");
+        }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new MedvpException("fraction must be in (0, 1], got " + fraction);
+        }
+        if (!Demo.modalities().contains(missing)) {
+            throw new MedvpException("missing must be one of the demo's modalities " + Demo.modalities());
+        }
+        for (int a = 0; a < 3; a++) {
+            // Oblique grids reach beyond the field of view after reorientation: keep 10% to spare.
+            if (fov[a] < crop || grid[a] < 1.1 * fov[a]) {
+                throw new MedvpException("size must be at least the crop (" + crop + " mm) and at most 90% of the "
+                        + "template grid (" + grid[0] + "," + grid[1] + "," + grid[2] + ")");
+            }
+        }
+        if (mg3d) {
+            throw new MedvpException("mg3d=true: the MG-3D stage (pre-training and retrieval) is not part of this "
+                    + "build yet; run the demo without mg3d");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.medvp.fiji;
+
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.demo.Demo;
+import io.github.medvp.demo.DemoSettings;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one-command demo ({@link Demo}): generated data, BrainMVP pre-training, fine-tuning from the pre-trained
+ * encoder and from scratch, held-out segmentation (one run with a modality filled from templates) and a Dice table.
+ */
+@Plugin(type = Command.class, name = "demo", label = "MedVP Demo", menuPath = "Plugins>MedVP>Demo",
+        description = "generate data, pre-train, fine-tune with and without pre-training, segment, compare")
+public class DemoCommand extends ContextCommand {
+
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter(required = false)
+    private LogService log;
+
+    @Parameter(label = "Output folder", style = "directory", required = false,
+            description = "receives data/, runs/ and report/")
+    private File output = new File("medvp-demo");
+
+    @Parameter(label = "Preset", choices = {"tiny", "small"}, required = false,
+            description = "tiny: a few minutes on 2 CPU cores; small: the paper's UniFormer-S, for a GPU")
+    private String preset = "tiny";
+
+    @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
+    private String device = "auto";
+
+    @Parameter(label = "Seed", required = false, description = "seed of data, sampling and initialisation")
+    private long seed = 7;
+
+    @Parameter(label = "Studies", min = "0", required = false, description = "generated studies; 0 for the preset's")
+    private int studies = 0;
+
+    @Parameter(label = "Pre-training epochs", min = "0", required = false, description = "0 for the preset's")
+    private int pretrain_epochs = 0;
+
+    @Parameter(label = "Fine-tuning epochs", min = "0", required = false, description = "0 for the preset's")
+    private int finetune_epochs = 0;
+
+    @Parameter(label = "Label fraction", required = false,
+            description = "share of the labelled training studies used for fine-tuning")
+    private double fraction = 0.4;
+
+    @Parameter(label = "Missing modality", required = false,
+            description = "modality removed from the held-out studies and filled from the templates")
+    private String missing = "t2";
+
+    @Parameter(label = "MG-3D", required = false, description = "also run MG-3D pre-training and retrieval")
+    private boolean mg3d = false;
+
+    @Parameter(label = "Data workers", min = "0", required = false, description = "0 for the default")
+    private int workers = 0;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Summary")
+    private String summary;
+
+    @Override
+    public void run() {
+        DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
+                .fraction(fraction).missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
+                .workers(workers).studies(studies).epochs(pretrain_epochs, finetune_epochs);
+        try {
+            summary = Demo.of(s).run(new CommandProgress(status, log, this)).table();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.github.medvp.tasks;
+
+import ai.djl.ndarray.NDManager;
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.ManifestValidator;
+import io.github.medvp.data.Modality;
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.Split;
+import io.github.medvp.data.Study;
+import io.github.medvp.data.StudyManifest;
+import io.github.medvp.io.AtomicFiles;
+import io.github.medvp.train.Adam;
+import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.RunFolder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** What segmentation and classification fine-tuning share: studies, splits, the label fraction, model, optimiser. */
+final class FineTuning {
+
+    /** The file in the run folder listing the training studies used (one id per line). */
+    static final String TRAINING_CASES = "training-cases.txt";
+    /** The manifest of the run's split (training after the fraction, validation, test). */
+    static final String SPLIT = "split.json";
+    /** Core settings that must match to resume a run. */
+    static final List<String> CORE = List.of("method", "task", "preset", "crop", "modalities", "batch_size",
+            "accumulation", "fraction", "seed", "init");
+
+    private FineTuning() {
+    }
+
+    /**
+     * The studies of a run: read and validated once, a validation split held out when the data has none (seeded),
+     * then the seeded training fraction.
+     */
+    static StudyManifest studies(FineTuneSettings s, Progress progress) throws IOException {
+        StudyManifest m = s.manifest;
+        if (m == null) {
+            ModalityNames names = ModalityNames.defaults().withAliases(s.aliases);
+            m = StudyManifest.load(s.data, names).validated(new ManifestValidator(names, false), s.skipBad,
+                    progress);
+        }
+        if (m.validation().isEmpty()) {
+            if (m.training().size() < 2) {
+                throw new MedvpException("data " + m.source() + " has " + m.training().size() + " training studies "
+                        + "and no validation split: at least 2 studies are needed");
+            }
+            StudyManifest held = new StudyManifest(Map.of(Split.TRAINING, m.training()), m.source())
+                    .withRandomSplit(s.validationFraction, 0, s.seed);
+            if (held.validation().isEmpty() || held.training().isEmpty()) {
+                held = new StudyManifest(Map.of(Split.TRAINING, m.training().subList(1, m.training().size()),
+                        Split.VALIDATION, m.training().subList(0, 1)), m.source());
+            }
+            Map<Split, List<Study>> splits = new EnumMap<>(Split.class);
+            splits.put(Split.TRAINING, held.training());
+            splits.put(Split.VALIDATION, held.validation());
+            splits.put(Split.TEST, m.test());
+            m = new StudyManifest(splits, m.source());
+            progress.log("no validation split in " + m.source() + ": " + m.validation().size()
+                    + " training studies held out for validation (seed " + s.seed + ")");
+        }
+        int before = m.training().size();
+        m = m.withTrainingFraction(s.fraction, s.seed);
+        if (s.fraction < 1) {
+            progress.log("label fraction " + s.fraction + ": training on " + m.training().size() + " of " + before
+                    + " studies (seed " + s.seed + ", listed in " + TRAINING_CASES + ")");
+        }
+        return m;
+    }
+
+    /** The modalities of the task: the setting, or those of the first training study. */
+    static List<Modality> modalities(FineTuneSettings s, StudyManifest m) {
+        return s.modalities != null ? s.modalities : m.training().get(0).modalities();
+    }
+
+    /** Writes the split and the training case ids into the run folder, so the run's data is on record. */
+    static void record(RunFolder run, StudyManifest m) throws IOException {
+        m.writeJson(run.dir().resolve(SPLIT));
+        String ids = m.training().stream().map(Study::id).collect(Collectors.joining("\n", "", "\n"));
+        AtomicFiles.write(run.dir().resolve(TRAINING_CASES), ids.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The model: created (with the checkpoint's template grid when templates are wanted and present) and, with an
+     * initial checkpoint, its encoder and templates loaded. A resumed run loads its own state afterwards.
+     */
+    static TaskModel model(TaskSpec spec, FineTuneSettings s, NDManager manager, Progress progress)
+            throws IOException {
+        if (s.init == null) {
+            progress.log("encoder initialised from scratch");
+            return TaskModel.create(spec, manager);
+        }
+        int[] grid = s.templates ? EncoderInit.templateGrid(s.init) : null;
+        TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
+        EncoderInit.Report r = EncoderInit.apply(model, s.init, progress);
+        progress.log("encoder initialised from " + s.init + " (" + r.copied() + " tensors)");
+        return model;
+    }
+
+    /** Adam (coupled L2, the reference) or AdamW over the trainable parameters. */
+    static Adam optimiser(NamedParameters params, FineTuneSettings s) {
+        return Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
+                .optWeightDecay(s.weightDecay).build();
+    }
+
+    /** The run folder's path of a file, for summaries. */
+    static Path file(FineTuneSettings s, String name) {
+        return s.runDir.resolve(name);
+    }
+}

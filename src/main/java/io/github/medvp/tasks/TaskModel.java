@@ -1,0 +1,249 @@
+package io.github.medvp.tasks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import io.github.medvp.MedvpException;
+import io.github.medvp.data.Modality;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.io.HostTensor;
+import io.github.medvp.nn.Presets;
+import io.github.medvp.nn.UnetrDecoder;
+import io.github.medvp.nn.UniFormer3d;
+import io.github.medvp.train.Checkpoint;
+import io.github.medvp.train.Checkpoints;
+import io.github.medvp.train.NamedParameters;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A fine-tuned model: an encoder, a task head and optionally the modality templates of its inputs, described by a
+ * {@link TaskSpec}.
+ * <ul>
+ * <li>segmentation: {@link UniFormer3d} (returning x0..x4) + {@link UnetrDecoder} with deep supervision; forward in
+ * training gives {@code (ms0, ms1, main)}, in inference {@code (main)}, logits (N, K, X, Y, Z);</li>
+ * <li>classification: {@link UniFormer3d} + {@link ClassificationHead}; logits (N, K).</li>
+ * </ul>
+ * <b>Checkpoint format</b> (a {@link Checkpoints} safetensors file, so training checkpoints {@code last}/{@code best}
+ * of a run are models too): header = {@link TaskSpec#toJson()} ({@code method = finetune}, task, encoder, preset,
+ * modalities in channel order, labels or classes, out_channels, crop, normalisation, templates, template_grid) plus
+ * what training adds; tensors {@code model.encoder.*}, {@code model.head.*} and, with templates,
+ * {@code model.templates.templates} (C, GX, GY, GZ) normalised to [0, 1], channel i = the template of modality i.
+ * {@link #load} rebuilds the model from the header and checks every tensor's presence and shape, failing with a
+ * one-line message naming the file and the tensor.
+ */
+public final class TaskModel {
+
+    /** Prefix of the encoder's tensors in {@link NamedParameters} (after the checkpoint's {@code model.}). */
+    public static final String ENCODER = "encoder.";
+    /** Prefix of the head's tensors. */
+    public static final String HEAD = "head.";
+    /** Prefix of the templates' tensor. */
+    public static final String TEMPLATES = "templates.";
+
+    private final TaskSpec spec;
+    private final UniFormer3d encoder;
+    private final Block head;
+    private final TemplateStack templates;
+
+    private TaskModel(TaskSpec spec, UniFormer3d encoder, Block head, TemplateStack templates) {
+        this.spec = spec;
+        this.encoder = encoder;
+        this.head = head;
+        this.templates = templates;
+    }
+
+    /**
+     * The encoder configuration of a preset.
+     *
+     * @param preset {@code tiny} or {@code small}
+     * @return a builder (input channels still to set)
+     */
+    public static UniFormer3d.Builder encoderPreset(String preset) {
+        return switch (preset) {
+            case "tiny" -> Presets.tiny();
+            case "small" -> Presets.small();
+            default -> throw new MedvpException("preset must be small or tiny, got " + preset);
+        };
+    }
+
+    /**
+     * A freshly initialised model (encoder and head as the reference initialises them, templates zero).
+     *
+     * @param spec what to build
+     * @param manager owner of the parameters (its device is where the model runs)
+     * @return the model
+     */
+    public static TaskModel create(TaskSpec spec, NDManager manager) {
+        UniFormer3d encoder = encoderPreset(spec.preset()).optInChannels(spec.inChannels())
+                .optReturnInput(spec.task() == TaskSpec.Task.SEGMENTATION).build();
+        Shape in = new Shape(1, spec.inChannels(), spec.crop(), spec.crop(), spec.crop());
+        encoder.initialize(manager, DataType.FLOAT32, in);
+        Block head = spec.task() == TaskSpec.Task.SEGMENTATION
+                ? UnetrDecoder.builder().setOutChannels(spec.outChannels()).optWidths(encoder.getWidths()).build()
+                : new ClassificationHead(spec.outChannels());
+        head.initialize(manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {in}));
+        TemplateStack t = null;
+        if (spec.hasTemplates()) {
+            t = new TemplateStack(spec.inChannels(), spec.templateGrid());
+            t.initialize(manager, DataType.FLOAT32, new Shape(1));
+        }
+        return new TaskModel(spec, encoder, head, t);
+    }
+
+    /**
+     * Reads a fine-tuned model (a file written by {@link #save} or a run's {@code best}/{@code last} checkpoint).
+     *
+     * @param file the checkpoint
+     * @param manager owner of the parameters
+     * @return the model with the file's weights
+     * @throws MedvpException when the file is not a fine-tuned model or a tensor is missing or mis-shaped
+     */
+    public static TaskModel load(Path file, NDManager manager) {
+        Checkpoint ck = Checkpoints.read(file);
+        TaskSpec spec = TaskSpec.fromJson(ck.header(), file.toString());
+        TaskModel model = create(spec, manager);
+        model.parameters().load(ck.tensors(), Checkpoint.MODEL, Checkpoint.EXTRA, file.toString());
+        return model;
+    }
+
+    /**
+     * Writes the model (no optimiser state) atomically.
+     *
+     * @param file the checkpoint to write
+     * @param extra fields added to the header (e.g. the validation score), may be null
+     * @throws IOException when it cannot be written
+     */
+    public void save(Path file, JsonObject extra) throws IOException {
+        JsonObject h = header();
+        if (extra != null) {
+            extra.entrySet().forEach(e -> h.add(e.getKey(), e.getValue()));
+        }
+        if (!h.has("step")) {
+            h.addProperty("step", 0);
+        }
+        Checkpoints.write(file, Checkpoints.capture(h, parameters(), null));
+    }
+
+    /** @return the header fields describing the model ({@link TaskSpec#toJson()}) */
+    public JsonObject header() {
+        return spec.toJson();
+    }
+
+    /** @return what the model is */
+    public TaskSpec spec() {
+        return spec;
+    }
+
+    /** @return the encoder */
+    public UniFormer3d encoder() {
+        return encoder;
+    }
+
+    /** @return the head ({@link UnetrDecoder} or {@link ClassificationHead}) */
+    public Block head() {
+        return head;
+    }
+
+    /**
+     * The named tensors to train and checkpoint: {@code encoder.*}, {@code head.*}, and the (never trained)
+     * {@code templates.templates}.
+     *
+     * @return the parameters
+     */
+    public NamedParameters parameters() {
+        NamedParameters.Builder b = NamedParameters.builder().addBlock(ENCODER, encoder).addBlock(HEAD, head);
+        if (templates != null) {
+            b.addBlock(TEMPLATES, templates);
+        }
+        return b.build();
+    }
+
+    /**
+     * What one forward pass gives.
+     *
+     * @param logits segmentation: {@code (ms0, ms1, main)} in training, {@code (main)} otherwise; classification:
+     *     {@code (logits)}
+     * @param features the deepest encoder feature map x4 (N, C4, X/16, Y/16, Z/16)
+     */
+    public record Outputs(NDList logits, NDArray features) {
+
+        /** @return the main (full-resolution or class) logits */
+        public NDArray main() {
+            return logits.get(logits.size() - 1);
+        }
+    }
+
+    /**
+     * Runs encoder and head.
+     *
+     * @param ps the parameter store
+     * @param x (N, C, X, Y, Z), C = the model's modalities, X, Y, Z multiples of 32
+     * @param training training mode (BatchNorm batch statistics, deep-supervision outputs)
+     * @return the outputs
+     */
+    public Outputs forward(ParameterStore ps, NDArray x, boolean training) {
+        NDList features = encoder.forward(ps, new NDList(x), training);
+        NDList logits = head.forward(ps, features, training);
+        return new Outputs(logits, features.get(features.size() - 1));
+    }
+
+    /**
+     * The segmentation network as {@link SlidingWindow} calls it (inference mode, main logits).
+     *
+     * @param ps the parameter store
+     * @return the predictor
+     */
+    public WindowPredictor predictor(ParameterStore ps) {
+        if (spec.task() != TaskSpec.Task.SEGMENTATION) {
+            throw new MedvpException("a " + spec.task() + " model does not predict windows");
+        }
+        return WindowPredictor.of(ps, encoder, head);
+    }
+
+    /** @return whether templates travel with the model */
+    public boolean hasTemplates() {
+        return templates != null;
+    }
+
+    /**
+     * @return the templates (C, GX, GY, GZ) in [0, 1], channel i = modality i of the spec (the array itself, not a
+     *     copy)
+     * @throws MedvpException when the model has none
+     */
+    public NDArray templates() {
+        if (templates == null) {
+            throw new MedvpException("this model has no modality templates: it was not fine-tuned from a BrainMVP "
+                    + "checkpoint with templates");
+        }
+        return templates.parameter().getArray();
+    }
+
+    /**
+     * The template of one input modality on the host.
+     *
+     * @param modality one of the model's modalities
+     * @return (GX, GY, GZ) values in [0, 1]
+     */
+    public HostTensor template(Modality modality) {
+        int c = spec.modalities().indexOf(modality);
+        if (c < 0) {
+            throw new MedvpException("the model takes " + spec.modalities() + ", not " + modality);
+        }
+        return HostArrays.toHost(templates().get(c));
+    }
+
+    /**
+     * Replaces the templates (values copied).
+     *
+     * @param normalised (C, GX, GY, GZ) in channel order, already in [0, 1]
+     */
+    public void setTemplates(HostTensor normalised) {
+        HostArrays.copyInto(templates(), normalised, TEMPLATES + "templates");
+    }
+}

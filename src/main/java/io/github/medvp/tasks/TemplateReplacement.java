@@ -1,0 +1,228 @@
+package io.github.medvp.tasks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.medvp.MedvpException;
+import io.github.medvp.data.Batch;
+import io.github.medvp.data.Sample;
+import java.util.random.RandomGenerator;
+
+/**
+ * BrainMVP's modality-wise distillation at fine-tuning time (spec §4.2, with the §6 items 7 and 8 fixed): with
+ * probability {@code p} per sample, {@code k} distinct input modalities (whole channels) are replaced by their
+ * learned templates, normalised to [0, 1] and cropped at the sample's position in the template grid.
+ * <p>
+ * The crop of each sample is described by host metadata the data pipeline records ({@link
+ * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, io.github.medvp.data.LabelToRegions,
+ * int[])}): {@code rep_start} (the crop's origin in template voxels) and the flips applied after cropping (read from
+ * the affine against the frame recorded before cropping). From these the step builds one gather index for the whole
+ * batch, so the crops of all samples and channels are one {@code take} on the device; voxels outside the template
+ * grid (padding) get 0, like the padded image. Which channels are replaced is drawn on the host (B × C booleans from
+ * the step's generator) and applied as one masked blend {@code x·(1 − m) + t·m}.
+ * <p>
+ * The paired consistency term (two independent replacements of the same batch, L2 between their encoder features)
+ * is built by the step from two {@link #mask} draws; see {@link FineTuneLosses#consistency}.
+ */
+public final class TemplateReplacement {
+
+    private final double probability;
+    private final int count;
+
+    /**
+     * @param probability p, the chance that a sample gets replacements, in [0, 1]
+     * @param count k, how many modalities are replaced when it does (at least 1; capped at C − 1 per batch so one
+     *     real modality always remains)
+     */
+    public TemplateReplacement(double probability, int count) {
+        if (!(probability >= 0 && probability <= 1) || count < 1) {
+            throw new MedvpException("template replacement needs a probability in [0, 1] and a count of at least 1, "
+                    + "got " + probability + " and " + count);
+        }
+        this.probability = probability;
+        this.count = count;
+    }
+
+    /** @return p */
+    public double probability() {
+        return probability;
+    }
+
+    /** @return k */
+    public int count() {
+        return count;
+    }
+
+    /**
+     * Draws the channels to replace.
+     *
+     * @param batch B
+     * @param channels C
+     * @param rng the step's generator
+     * @return (B, C) true where the channel is replaced; each row has 0 or {@code min(k, C − 1)} trues
+     */
+    public boolean[][] draw(int batch, int channels, RandomGenerator rng) {
+        int k = Math.min(count, channels - 1);
+        boolean[][] out = new boolean[batch][channels];
+        for (int b = 0; b < batch; b++) {
+            // Always draw the same amount of numbers per sample, so later samples do not depend on earlier outcomes.
+            boolean replace = rng.nextDouble() < probability;
+            int[] order = new int[channels];
+            for (int i = 0; i < channels; i++) {
+                order[i] = i;
+            }
+            for (int i = channels - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            for (int i = 0; replace && i < k; i++) {
+                out[b][order[i]] = true;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The model input of a training step: the batch with this replacement applied, or, {@code paired}, two copies of
+     * the batch each with its own independent replacement, concatenated on the batch axis (2B samples; the caller
+     * duplicates the targets and compares the two halves' features).
+     *
+     * @param x (B, C, X, Y, Z) images
+     * @param templates (C, GX, GY, GZ) normalised templates in channel order
+     * @param at where each sample lies in the template grid
+     * @param paired two copies instead of one
+     * @param rng the step's generator
+     * @param m the step's manager
+     * @return (B or 2B, C, X, Y, Z)
+     */
+    public NDArray inputs(NDArray x, NDArray templates, Placement at, boolean paired, RandomGenerator rng,
+            NDManager m) {
+        int b = (int) x.getShape().get(0);
+        int c = (int) x.getShape().get(1);
+        int[] size = {(int) x.getShape().get(2), (int) x.getShape().get(3), (int) x.getShape().get(4)};
+        NDArray crops = crops(templates, at.starts(), at.flips(), size, m);
+        NDArray first = apply(x, crops, mask(draw(b, c, rng), m));
+        return paired ? first.concat(apply(x, crops, mask(draw(b, c, rng), m)), 0) : first;
+    }
+
+    /**
+     * The replacement mask on the device.
+     *
+     * @param replace (B, C) from {@link #draw}
+     * @param manager where to create it
+     * @return (B, C, 1, 1, 1) of 0/1
+     */
+    public static NDArray mask(boolean[][] replace, NDManager manager) {
+        int b = replace.length;
+        int c = replace[0].length;
+        float[] m = new float[b * c];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < c; j++) {
+                m[i * c + j] = replace[i][j] ? 1f : 0f;
+            }
+        }
+        return manager.create(m, new Shape(b, c, 1, 1, 1));
+    }
+
+    /**
+     * Blends images and template crops.
+     *
+     * @param images (B, C, X, Y, Z)
+     * @param crops (B, C, X, Y, Z) from {@link #crops}
+     * @param mask (B, C, 1, 1, 1) from {@link #mask}
+     * @return the images with the masked channels replaced
+     */
+    public static NDArray apply(NDArray images, NDArray crops, NDArray mask) {
+        NDArray m = mask.toDevice(images.getDevice(), false).toType(images.getDataType(), false);
+        return images.mul(m.neg().add(1)).add(crops.mul(m));
+    }
+
+    /**
+     * The template crops of a batch: sample b, channel c is template c cut at {@code starts[b]} with the sample's
+     * flips, zero outside the template grid.
+     *
+     * @param templates (C, GX, GY, GZ) on the device
+     * @param starts per sample, the crop origin in template voxels (may be negative or leave the grid)
+     * @param flips per sample, which axes were flipped after cropping
+     * @param size crop size (X, Y, Z)
+     * @param manager where the index arrays are created (the step's)
+     * @return (B, C, X, Y, Z)
+     */
+    public static NDArray crops(NDArray templates, int[][] starts, boolean[][] flips, int[] size,
+            NDManager manager) {
+        Shape g = templates.getShape();
+        int b = starts.length;
+        long c = g.get(0);
+        long[] grid = {g.get(1), g.get(2), g.get(3)};
+        long[] stride = {grid[1] * grid[2], grid[2], 1};
+        NDArray index = null;
+        NDArray valid = null;
+        for (int a = 0; a < 3; a++) {
+            long[] idx = new long[b * size[a]];
+            float[] ok = new float[b * size[a]];
+            for (int s = 0; s < b; s++) {
+                for (int i = 0; i < size[a]; i++) {
+                    long v = starts[s][a] + (flips[s][a] ? size[a] - 1 - i : i);
+                    boolean in = v >= 0 && v < grid[a];
+                    idx[s * size[a] + i] = in ? v * stride[a] : 0;
+                    ok[s * size[a] + i] = in ? 1f : 0f;
+                }
+            }
+            long[] shape = {b, 1, 1, 1, 1};
+            shape[2 + a] = size[a];
+            NDArray ia = manager.create(idx, new Shape(shape)).toDevice(templates.getDevice(), false);
+            NDArray va = manager.create(ok, new Shape(shape)).toDevice(templates.getDevice(), false);
+            index = index == null ? ia : index.add(ia);
+            valid = valid == null ? va : valid.mul(va);
+        }
+        long voxels = grid[0] * grid[1] * grid[2];
+        NDArray channel = manager.arange(0, (int) c, 1, DataType.INT64, templates.getDevice()).mul(voxels)
+                .reshape(1, c, 1, 1, 1);
+        NDArray all = index.add(channel);
+        NDArray values = templates.reshape(-1).take(manager, all);
+        return values.mul(valid.toType(values.getDataType(), false));
+    }
+
+    /**
+     * The crop origins and flips of a batch of the template-aware segmentation pipeline.
+     *
+     * @param batch the batch
+     * @return {@code starts} (B × 3) and {@code flips} (B × 3)
+     * @throws MedvpException when a sample lacks the metadata
+     */
+    public static Placement placement(Batch batch) {
+        int n = batch.size();
+        int[][] starts = batch.repStarts();
+        boolean[][] flips = new boolean[n][3];
+        for (int i = 0; i < n; i++) {
+            double[][] frame = (double[][]) batch.meta(i).get(Sample.ORIENT_AFFINE);
+            Sample s = batch.sample(i);
+            if (starts[i] == null || frame == null || s.geometry() == null) {
+                throw new MedvpException("study " + batch.studyIds().get(i) + " has no template offset: template "
+                        + "replacement needs the template-aware pipeline (Pipelines.segmentationTraining with a "
+                        + "template grid)");
+            }
+            double[][] now = s.geometry().affine();
+            for (int a = 0; a < 3; a++) {
+                double dot = 0;
+                for (int r = 0; r < 3; r++) {
+                    dot += now[r][a] * frame[r][a];
+                }
+                flips[i][a] = dot < 0;
+            }
+        }
+        return new Placement(starts, flips);
+    }
+
+    /**
+     * Where each sample of a batch lies in the template grid.
+     *
+     * @param starts crop origins in template voxels
+     * @param flips axes flipped after the crop
+     */
+    public record Placement(int[][] starts, boolean[][] flips) {
+    }
+}

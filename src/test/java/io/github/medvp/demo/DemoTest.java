@@ -1,0 +1,84 @@
+package io.github.medvp.demo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.Study;
+import io.github.medvp.data.StudyManifest;
+import io.github.medvp.io.NiftiReader;
+import io.github.medvp.io.Volume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole demo with minimal settings (8 studies of 32×32×32 mm, one epoch each): every stage and the report. */
+class DemoTest {
+
+    @TempDir
+    static Path dir;
+    private static Demo.Result result;
+
+    @BeforeAll
+    static void runDemo() throws IOException {
+        DemoSettings s = new DemoSettings().output(dir).studies(8).size(32, 32, 32).epochs(1, 1).device("cpu")
+                .workers(1);
+        result = Demo.of(s).run(Progress.NONE);
+    }
+
+    @Test
+    void theReportHoldsTheTableImagesAndPredictions() throws IOException {
+        Path report = result.report();
+        for (String f : List.of("summary.txt", "results.csv", "templates.png", "pretraining.png", "segmentation.png")) {
+            assertTrue(Files.exists(report.resolve(f)), f);
+        }
+        assertEquals(result.table(), Files.readString(report.resolve("summary.txt")));
+        StudyManifest m = StudyManifest.readJson(dir.resolve("data").resolve("manifest.json"), null,
+                ModalityNames.defaults());
+        assertEquals(2, m.test().size());
+        for (String folder : List.of("heldout-pretrained", "heldout-scratch", "heldout-missing-t2")) {
+            for (Study s : m.test()) {
+                Volume pred = NiftiReader.read(report.resolve(folder).resolve("predictions")
+                        .resolve(s.id() + "_seg.nii.gz"));
+                Volume truth = NiftiReader.read(s.label());
+                assertArrayEquals(truth.dimensions(), pred.dimensions(), "predictions are on the study's own grid");
+                assertEquals(truth.geometry().axisCodes(), pred.geometry().axisCodes());
+            }
+        }
+    }
+
+    @Test
+    void thePrintedDiceIsTheMeasuredOne() throws IOException {
+        Map<String, Double> dice = result.dice();
+        assertEquals(List.of(Demo.PRETRAINED, Demo.SCRATCH, "pre-trained, t2 filled"), List.copyOf(dice.keySet()));
+        List<Map<String, String>> rows = DemoCsv.read(result.report().resolve("results.csv"));
+        for (Map.Entry<String, Double> e : dice.entrySet()) {
+            assertTrue(e.getValue() >= 0 && e.getValue() <= 1, e.toString());
+            Map<String, String> mean = rows.stream().filter(r -> r.get("model").equals(e.getKey())
+                    && r.get("region").equals("mean")).findFirst().orElseThrow();
+            assertEquals(e.getValue(), Double.parseDouble(mean.get("dice_mean")), 1e-6);
+            assertTrue(result.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), result.table());
+        }
+        assertTrue(result.table().contains("pre-trained minus scratch"), result.table());
+        assertTrue(result.seconds().keySet().containsAll(List.of("generate data", "pre-train", "segment held-out")));
+    }
+
+    @Test
+    void mg3dIsRefusedBeforeAnyWorkWhileItIsNotInTheBuild(@TempDir Path tmp) {
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> Demo.of(new DemoSettings().output(tmp).mg3d(true)));
+        assertTrue(e.getMessage().startsWith("mg3d=true"), e.getMessage());
+        assertThrows(MedvpException.class, () -> new DemoSettings().preset("large"));
+    }
+}

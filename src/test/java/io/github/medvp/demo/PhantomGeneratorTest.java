@@ -1,0 +1,201 @@
+package io.github.medvp.demo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.ManifestValidator;
+import io.github.medvp.data.Modality;
+import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.Split;
+import io.github.medvp.data.Study;
+import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.ValidationReport;
+import io.github.medvp.io.NiftiReader;
+import io.github.medvp.io.Volume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated data set as files: determinism, layout, manifests, labels, grade rule, CT scaling, reports.csv. */
+class PhantomGeneratorTest {
+
+    @TempDir
+    static Path shared;
+    private static PhantomGenerator.Result data;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        data = PhantomGenerator.builder().optStudies(12).optCt(6).optSeed(3).build()
+                .generate(shared.resolve("demo"), Progress.NONE);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameBytesAndAnotherSeedOtherData(@TempDir Path tmp) throws IOException {
+        PhantomGenerator.Builder b = PhantomGenerator.builder().optStudies(2).optCt(2).optSize(32, 32, 28);
+        b.optSeed(11).build().generate(tmp.resolve("a"), Progress.NONE);
+        b.optSeed(11).build().generate(tmp.resolve("b"), Progress.NONE);
+        b.optSeed(12).build().generate(tmp.resolve("c"), Progress.NONE);
+        List<Path> files = files(tmp.resolve("a"));
+        // 2 x (5 images + seg), manifest and labels, 2 CT volumes, CT manifest and reports
+        assertEquals(2 * 6 + 2 + 2 + 2, files.size(), files.toString());
+        boolean anyDifferent = false;
+        for (Path f : files) {
+            Path rel = tmp.resolve("a").relativize(f);
+            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(tmp.resolve("b").resolve(rel)), rel.toString());
+            Path other = tmp.resolve("c").resolve(rel);
+            anyDifferent |= !Files.exists(other) || !java.util.Arrays.equals(Files.readAllBytes(f),
+                    Files.readAllBytes(other));
+        }
+        assertTrue(anyDifferent);
+    }
+
+    @Test
+    void theFolderIsDiscoveredAndValidatesWithoutProblems() throws IOException {
+        ModalityNames names = ModalityNames.defaults();
+        StudyManifest found = StudyManifest.discover(data.mriFolder(), names);
+        assertEquals(12, found.all().size());
+        for (Study s : found.all()) {
+            assertEquals(List.of(Modality.FLAIR, Modality.T1, Modality.T1C, Modality.T2, Modality.PD),
+                    s.modalities(), s.id());
+            assertNotNull(s.label(), s.id());
+        }
+        ValidationReport report = new ManifestValidator(names, true).validate(found.all(), Progress.NONE);
+        assertTrue(report.isClean(), report.details());
+        assertEquals(0, report.problemCount());
+    }
+
+    @Test
+    void theManifestHasTheSplitsAndClassesOfLabelsCsv() throws IOException {
+        StudyManifest m = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
+        assertEquals(3, m.test().size()); // round(12 * 0.25)
+        assertEquals(2, m.validation().size()); // round(12 * 0.125)
+        assertEquals(7, m.training().size());
+        assertTrue(new ManifestValidator(ModalityNames.defaults(), true).validate(m.all(), Progress.NONE).isClean());
+        List<Map<String, String>> labels = DemoCsv.read(data.labels());
+        assertEquals(12, labels.size());
+        for (Map<String, String> row : labels) {
+            Study s = m.all().stream().filter(st -> st.id().equals(row.get("case"))).findFirst().orElseThrow();
+            assertEquals(Integer.parseInt(row.get("class")), s.classLabel(), s.id());
+            assertEquals(row.get("split"), m.training().contains(s) ? "training"
+                    : m.validation().contains(s) ? "validation" : "test");
+            assertEquals(data.mriFolder().resolve(s.id()).resolve(s.id() + "_t1ce.nii.gz").toAbsolutePath(),
+                    s.images().get(Modality.T1C).path().toAbsolutePath());
+        }
+    }
+
+    @Test
+    void classLabelsFollowTheGradeRuleOnTheWrittenLabelMaps() throws IOException {
+        int high = 0;
+        for (Map<String, String> row : DemoCsv.read(data.labels())) {
+            String id = row.get("case");
+            Volume seg = NiftiReader.read(data.mriFolder().resolve(id).resolve(id + "_seg.nii.gz"));
+            float[] l = seg.toFloatImg().update(null).getCurrentStorageArray();
+            long core = 0, et = 0;
+            for (float v : l) {
+                core += v == 1 || v == 4 ? 1 : 0;
+                et += v == 4 ? 1 : 0;
+            }
+            double[] sp = seg.geometry().spacing();
+            double diameter = Math.cbrt(6 * core * sp[0] * sp[1] * sp[2] / Math.PI);
+            boolean expected = et > 0 && diameter >= 0.12 * (64 + 64 + 56) / 3.0;
+            assertEquals(expected ? "1" : "0", row.get("class"), id + " core " + diameter + " mm, ET " + et);
+            assertEquals(expected ? "high" : "low", row.get("grade"), id);
+            high += expected ? 1 : 0;
+        }
+        assertTrue(high > 0 && high < 12, "both grades occur: " + high + " of 12 high");
+    }
+
+    @Test
+    void theGradeRuleAtItsEdges() {
+        double[] fov = { 64, 64, 56 }; // mean edge 61.33 mm, threshold 7.36 mm
+        assertTrue(PhantomGenerator.isHighGrade(true, 7.37, fov));
+        assertFalse(PhantomGenerator.isHighGrade(true, 7.35, fov));
+        assertFalse(PhantomGenerator.isHighGrade(false, 100, fov));
+        assertTrue(PhantomGenerator.isHighGrade(true, 25.5, new double[] { 240, 240, 155 }));
+    }
+
+    @Test
+    void ctVolumesStoreHounsfieldUnitsThroughNiftiScaling() throws IOException {
+        for (PhantomGenerator.Generated g : data.ct()) {
+            Volume v = NiftiReader.read(g.images().get(0));
+            assertEquals(1, v.slope());
+            assertEquals(-1024, v.intercept());
+            float[] hu = v.toFloatImg().update(null).getCurrentStorageArray();
+            assertEquals(-1000, hu[0], 40, "a corner is air"); // noise sigma 6 HU
+            long bone = 0;
+            for (float h : hu) {
+                bone += h > 700 ? 1 : 0;
+            }
+            assertTrue(bone > hu.length / 100, g.id() + ": skull above 700 HU in " + bone + " voxels");
+        }
+    }
+
+    @Test
+    void reportsCsvHasCtRatesColumnsAndLabelsMatchingTheText() throws IOException {
+        assertEquals(List.of("VolumeName", "ClinicalInformation_EN", "Technique_EN", "Findings_EN", "Impressions_EN",
+                "Lesion", "Enhancement", "Necrosis", "Oedema", "Midline shift"), DemoCsv.header(data.reports()));
+        List<Map<String, String>> rows = DemoCsv.read(data.reports());
+        assertEquals(6, rows.size());
+        int lesions = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, String> r = rows.get(i);
+            PhantomGenerator.Generated g = data.ct().get(i);
+            assertEquals(g.images().get(0).getFileName().toString(), r.get("VolumeName"));
+            assertTrue(r.get("VolumeName").matches("(train|valid)_\\d+_a_1\\.nii\\.gz"), r.get("VolumeName"));
+            String text = r.get("Findings_EN") + " " + r.get("Impressions_EN");
+            boolean lesion = "1".equals(r.get("Lesion"));
+            lesions += lesion ? 1 : 0;
+            assertEquals(g.findings().lesion(), lesion);
+            assertEquals(lesion, text.contains(" lobe"), text);
+            if (lesion) {
+                assertTrue(text.contains(g.findings().hemisphere() + " " + g.findings().lobe())
+                        || text.contains(g.findings().lobe() + " lobe of the " + g.findings().hemisphere()), text);
+            }
+            assertEquals("1".equals(r.get("Midline shift")), text.contains("midline shift of")
+                    || text.contains("midline is displaced") || text.contains("midline shift to"), text);
+            // Abbreviations are followed by numbers, so splitting at ". " + capital letter keeps sentences whole.
+            assertFalse(text.matches(".*approx\\. [A-Z].*"), text);
+        }
+        assertTrue(lesions > 0 && lesions < 6, lesions + " of 6 with lesion");
+    }
+
+    @Test
+    void badSettingsNameTheSetting() {
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> PhantomGenerator.builder().optModalities(List.of(Modality.MRA)).build());
+        assertTrue(e.getMessage().contains("mra"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> PhantomGenerator.builder().optSize(8, 64, 64).build());
+        assertTrue(e.getMessage().contains("size"), e.getMessage());
+    }
+
+    @Test
+    void theSplitsOfTheResultAreThoseOfTheManifest() throws IOException {
+        StudyManifest m = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
+        for (PhantomGenerator.Generated g : data.studies()) {
+            List<Study> in = m.get(g.split());
+            assertTrue(in.stream().anyMatch(s -> s.id().equals(g.id())), g.id() + " in " + g.split());
+        }
+        assertTrue(data.ct().stream().anyMatch(g -> g.split() == Split.VALIDATION));
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().collect(java.util.stream.Collectors.toCollection(
+                    ArrayList::new));
+        }
+    }
+}
