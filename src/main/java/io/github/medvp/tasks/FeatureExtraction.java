@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.HounsfieldWindow;
 import io.github.medvp.data.Modality;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
@@ -176,10 +175,10 @@ public final class FeatureExtraction {
             for (int i = 0; i < c; i++) {
                 channels[i] = Arrays.copyOfRange(values, i * n, (i + 1) * n);
             }
-            // The modality is not used by these steps; T1 only labels the channels. MG-3D gets its CT preprocessing.
+            // The modality is not used by these steps; T1 only labels the channels. MG-3D gets its run's preprocessing.
             Sample s = mg3d != null
-                    ? Pipelines.mg3dCt(new double[] {0.75, 0.75, 1.5}, HounsfieldWindow.DEFAULT, mg3d.config().size())
-                            .apply(Sample.of(shape, channels, List.of(), null, v.geometry()), new SplittableRandom(0))
+                    ? mg3d.config().pipeline().apply(Sample.of(shape, channels, List.of(), null, v.geometry()),
+                            new SplittableRandom(0))
                     : Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
                             v.geometry()), 32);
             shape = s.shape();

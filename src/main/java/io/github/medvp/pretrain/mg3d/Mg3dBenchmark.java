@@ -46,7 +46,7 @@ public final class Mg3dBenchmark {
         int vocab = tiny ? 1000 : RADBERT_VOCAB;
         BertConfig text = tiny ? BertConfig.tiny(vocab) : BertConfig.base(vocab);
         Mg3dConfig config = new Mg3dConfig(tiny ? "tiny" : preset, text, tiny, MimFusion.PAPER,
-                CmlMode.GLOBAL, false, size, length);
+                CmlMode.GLOBAL, false, size, length, Mg3dConfig.Preprocessing.CT);
         MemoryProbe.resetPeaks();
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(device)) {

@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.HounsfieldWindow;
-import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ReportDataset;
 import io.github.medvp.data.ReportEncoder;
 import io.github.medvp.data.ResizeTo;
@@ -103,9 +102,9 @@ public final class Mg3dPretraining {
                     + "the vocabulary " + tokenizer.size() + "; use the model folder's own vocab.txt");
         }
         Mg3dConfig config = new Mg3dConfig(c.preset, text, c.textModel == null || c.trainText, c.mimFusion, c.cml,
-                c.doubleProjection, c.size, c.maxLength);
-        Transform pipeline = "mri".equals(c.modality) ? Pipelines.mg3dMri(c.spacing, c.size)
-                : Pipelines.mg3dCt(c.spacing, c.window, c.size);
+                c.doubleProjection, c.size, c.maxLength, new Mg3dConfig.Preprocessing(c.modality, c.spacing,
+                        c.window));
+        Transform pipeline = config.pipeline();
         Mg3dData data = new Mg3dData(dataset, new ReportEncoder(tokenizer, c.maxLength),
                 new WholeWordMasking(tokenizer, WholeWordMasking.PROBABILITY), pipeline, run.dir().resolve("cache"));
         long stepsPerEpoch = data.size() / c.batchSize;
