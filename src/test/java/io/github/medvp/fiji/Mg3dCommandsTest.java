@@ -3,17 +3,12 @@ package io.github.medvp.fiji;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.medvp.io.Geometry;
-import io.github.medvp.io.NiftiWriter;
-import io.github.medvp.io.Volume;
+import io.github.medvp.pretrain.mg3d.Mg3dFiles;
 import io.github.medvp.train.Checkpoints;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
-import net.imglib2.img.array.ArrayImgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -29,30 +24,9 @@ class Mg3dCommandsTest {
     @TempDir
     Path dir;
 
-    private Path writeData() throws Exception {
-        SplittableRandom rng = new SplittableRandom(4);
-        StringBuilder csv = new StringBuilder("VolumeName,Findings_EN,Impressions_EN,Pleural effusion\n");
-        String[] findings = {"There is a large ball on the left.", "There is a small ball on the right.",
-            "There is a large ball on the right.", "There is a small ball on the left."};
-        for (int i = 0; i < 4; i++) {
-            float[] hu = new float[40 * 36 * 30];
-            for (int k = 0; k < hu.length; k++) {
-                hu[k] = (float) rng.nextDouble(-1000, 400);
-            }
-            String name = "case" + i + ".nii.gz";
-            NiftiWriter.write(new Volume(ArrayImgs.floats(hu, 40, 36, 30), Geometry.ofSpacing(1, 1, 2)),
-                    dir.resolve(name));
-            csv.append(name).append(",\"").append(findings[i]).append("\",No acute finding.,").append(i % 2)
-                    .append('\n');
-        }
-        Path list = dir.resolve("pairs.csv");
-        Files.writeString(list, csv.toString());
-        return list;
-    }
-
     @Test
     void pretrainThenRetrieveZeroShotAndFeatures() throws Exception {
-        Path list = writeData();
+        Path list = Mg3dFiles.write(dir);
         Path run = dir.resolve("run");
         try (Context context = new Context(CommandService.class)) {
             CommandService commands = context.service(CommandService.class);
