@@ -21,14 +21,18 @@ import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.Safetensors;
 import io.github.medvp.io.Volume;
 import io.github.medvp.nn.UniFormer3d;
+import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
+import io.github.medvp.pretrain.mg3d.Mg3dModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
@@ -58,7 +62,8 @@ public final class FeatureExtraction {
     private final boolean prepare;
 
     /**
-     * @param model checkpoint (see {@link EncoderCheckpoint})
+     * @param model checkpoint: a UniFormer one (see {@link EncoderCheckpoint}) or an MG-3D one (its Swin encoder,
+     *     {@link Mg3dCheckpoint}; {@code prepare} then applies MG-3D's CT preprocessing)
      * @param input NIfTI or safetensors volume
      * @param output {@code .safetensors}, or {@code .nii}/{@code .nii.gz} with one stage
      * @param stage 1..4, or 0 for all four
@@ -95,15 +100,27 @@ public final class FeatureExtraction {
         Device dev = Engines.device(device);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             progress.update("features", 0, 3, "loading the model");
-            UniFormer3d encoder = EncoderCheckpoint.load(model, manager);
+            // An MG-3D checkpoint gives its Swin encoder (stages 1..4 after merging: ×4 … ×32, as UniFormer's).
+            Mg3dCheckpoint mg3d = Mg3dCheckpoint.isMg3dFile(model) ? Mg3dCheckpoint.load(model, manager) : null;
+            UniFormer3d encoder = mg3d == null ? EncoderCheckpoint.load(model, manager) : null;
             progress.checkCancelled();
             progress.update("features", 1, 3, "reading the input");
             Geometry[] geometry = new Geometry[1];
-            NDArray x = readInput(manager, geometry);
-            checkShape(x.getShape(), encoder.getInChannels());
+            NDArray x = readInput(manager, geometry, mg3d);
+            checkShape(x.getShape(), mg3d == null ? encoder.getInChannels() : 1);
             progress.checkCancelled();
             progress.update("features", 2, 3, "encoding");
-            NDList features = encoder.forward(new ParameterStore(manager, false), new NDList(x), false);
+            NDList features;
+            if (mg3d == null) {
+                features = encoder.forward(new ParameterStore(manager, false), new NDList(x), false);
+            } else {
+                NDList swin = mg3d.model().getVision().forward(new ParameterStore(manager, false),
+                        new NDList(Mg3dModel.toModelAxes(x)), false);
+                features = new NDList();
+                for (int i = 1; i < swin.size(); i++) {
+                    features.add(Mg3dModel.toModelAxes(swin.get(i)));
+                }
+            }
             Map<String, HostTensor> out = new LinkedHashMap<>();
             for (int s = 1; s <= 4; s++) {
                 if (stage == 0 || stage == s) {
@@ -125,7 +142,7 @@ public final class FeatureExtraction {
     }
 
     /** The input as (N, C, X, Y, Z) float32; {@code geometry[0]} receives the NIfTI affine (identity otherwise). */
-    private NDArray readInput(NDManager manager, Geometry[] geometry) throws IOException {
+    private NDArray readInput(NDManager manager, Geometry[] geometry, Mg3dCheckpoint mg3d) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new MedvpException("input " + input + " does not exist");
         }
@@ -158,9 +175,12 @@ public final class FeatureExtraction {
             for (int i = 0; i < c; i++) {
                 channels[i] = Arrays.copyOfRange(values, i * n, (i + 1) * n);
             }
-            // The modality is not used by these steps; T1 only labels the channels.
-            Sample s = Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
-                    v.geometry()), 32);
+            // The modality is not used by these steps; T1 only labels the channels. MG-3D gets its run's preprocessing.
+            Sample s = mg3d != null
+                    ? mg3d.config().pipeline().apply(Sample.of(shape, channels, List.of(), null, v.geometry()),
+                            new SplittableRandom(0))
+                    : Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
+                            v.geometry()), 32);
             shape = s.shape();
             geometry[0] = s.geometry();
             values = new float[c * s.voxels()];

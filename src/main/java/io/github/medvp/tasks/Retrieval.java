@@ -3,8 +3,6 @@ package io.github.medvp.tasks;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.Progress;
 import io.github.medvp.data.EncodedReport;
-import io.github.medvp.data.HounsfieldWindow;
-import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ReportDataset;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.AtomicFiles;
@@ -134,8 +132,7 @@ public final class Retrieval {
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
             Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
-            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, Pipelines.mg3dCt(SPACING,
-                    HounsfieldWindow.DEFAULT, ck.config().size()), null);
+            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, ck.config().pipeline(), null);
             Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
             float[][] volumes = embedder.volumes(data, progress);
             List<EncodedReport> reports = new ArrayList<>();

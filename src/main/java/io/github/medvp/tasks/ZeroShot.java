@@ -3,7 +3,6 @@ package io.github.medvp.tasks;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ReportDataset;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.AtomicFiles;
@@ -145,8 +144,7 @@ public final class ZeroShot {
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
             Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
             int[] size = ck.config().size();
-            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, Pipelines.mg3dCt(new double[] {0.75, 0.75, 1.5},
-                    io.github.medvp.data.HounsfieldWindow.DEFAULT, size), null);
+            Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, ck.config().pipeline(), null);
             Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
             float[][] volumes = embedder.volumes(data, progress);
             List<String> pos = new ArrayList<>();

@@ -56,6 +56,19 @@ public record Mg3dCheckpoint(Mg3dModel model, Mg3dConfig config, ReportEncoder e
     }
 
     /**
+     * @param file any model file
+     * @return whether it is a MedVP safetensors checkpoint with an MG-3D configuration (false for other files)
+     */
+    public static boolean isMg3dFile(Path file) {
+        try {
+            String meta = io.github.medvp.io.Safetensors.read(file).metadata().get(Checkpoints.METADATA_KEY);
+            return meta != null && isMg3d(com.google.gson.JsonParser.parseString(meta).getAsJsonObject());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * @param file a checkpoint written by {@link Mg3dPretraining}
      * @param manager owner of the parameters
      * @return model, configuration and tokenizer

@@ -3,6 +3,9 @@ package io.github.medvp.pretrain.mg3d;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
+import io.github.medvp.data.HounsfieldWindow;
+import io.github.medvp.data.Pipelines;
+import io.github.medvp.data.Transform;
 import io.github.medvp.nn.BertConfig;
 import io.github.medvp.nn.Presets;
 import io.github.medvp.nn.Swin3d;
@@ -20,9 +23,37 @@ import io.github.medvp.nn.Swin3d;
  * @param doubleProjection pass 3's second projection (reference code)
  * @param size the volume grid (X, Y, Z)
  * @param maxLength L, report tokens
+ * @param volumes how volumes were preprocessed (the same preprocessing is applied downstream)
  */
-public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, Mg3dModel.MimFusion mimFusion,
-        Mg3dModel.CmlMode cml, boolean doubleProjection, int[] size, int maxLength) {
+public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, MimFusion mimFusion,
+        CmlMode cml, boolean doubleProjection, int[] size, int maxLength, Preprocessing volumes) {
+
+    /**
+     * Volume preprocessing of a run.
+     *
+     * @param modality {@code ct} (HU window) or {@code mri} (percentile scaling)
+     * @param spacing target spacing (X, Y, Z) in mm
+     * @param window HU window {lower, upper} (CT)
+     */
+    public record Preprocessing(String modality, double[] spacing, double[] window) {
+
+        /** MG-3D's CT preprocessing (0.75×0.75×1.5 mm, [−1000, 1000]). */
+        public static final Preprocessing CT = new Preprocessing("ct", new double[] {0.75, 0.75, 1.5},
+                HounsfieldWindow.DEFAULT);
+
+        /**
+         * @param size the output grid
+         * @return the pipeline ({@link Pipelines#mg3dCt} or {@link Pipelines#mg3dMri})
+         */
+        public Transform pipeline(int[] size) {
+            return "mri".equals(modality) ? Pipelines.mg3dMri(spacing, size) : Pipelines.mg3dCt(spacing, window, size);
+        }
+    }
+
+    /** @return the preprocessing of this run's volumes, to the run's grid */
+    public Transform pipeline() {
+        return volumes.pipeline(size);
+    }
 
     /** @return the Swin configuration of the preset */
     public Swin3d.Builder vision() {
@@ -66,7 +97,18 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
         }
         o.add("size", s);
         o.addProperty("max_length", maxLength);
+        o.addProperty("modality", volumes.modality());
+        o.add("spacing", array(volumes.spacing()));
+        o.add("window", array(volumes.window()));
         return o;
+    }
+
+    private static JsonArray array(double[] values) {
+        JsonArray a = new JsonArray();
+        for (double v : values) {
+            a.add(v);
+        }
+        return a;
     }
 
     /**
@@ -88,27 +130,36 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
                     mimFusion(o.get("mim_fusion").getAsString()), cml(o.get("cml").getAsString()),
                     o.get("double_projection").getAsBoolean(),
                     new int[] {s.get(0).getAsInt(), s.get(1).getAsInt(), s.get(2).getAsInt()},
-                    o.get("max_length").getAsInt());
+                    o.get("max_length").getAsInt(), new Preprocessing(o.get("modality").getAsString(),
+                            doubles(o.getAsJsonArray("spacing")), doubles(o.getAsJsonArray("window"))));
         } catch (RuntimeException e) {
             throw new MedvpException(source + " has no usable MG-3D model configuration (" + e.getMessage()
                     + "): use a checkpoint of mg3d-pretrain", e);
         }
     }
 
+    private static double[] doubles(JsonArray a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsDouble();
+        }
+        return out;
+    }
+
     /** @param name paper|code @return the setting */
-    public static Mg3dModel.MimFusion mimFusion(String name) {
+    public static MimFusion mimFusion(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "paper" -> Mg3dModel.MimFusion.PAPER;
-            case "code" -> Mg3dModel.MimFusion.CODE;
+            case "paper" -> MimFusion.PAPER;
+            case "code" -> MimFusion.CODE;
             default -> throw new MedvpException("mim_fusion must be paper or code, got '" + name + "'");
         };
     }
 
     /** @param name global|joint @return the setting */
-    public static Mg3dModel.CmlMode cml(String name) {
+    public static CmlMode cml(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "global" -> Mg3dModel.CmlMode.GLOBAL;
-            case "joint" -> Mg3dModel.CmlMode.JOINT;
+            case "global" -> CmlMode.GLOBAL;
+            case "joint" -> CmlMode.JOINT;
             default -> throw new MedvpException("cml must be global or joint, got '" + name + "'");
         };
     }

@@ -46,36 +46,6 @@ import java.util.List;
  */
 public final class Mg3dModel extends AbstractBlock {
 
-    /** Which fusion layers and text MIM uses (spec §6.3). */
-    public enum MimFusion {
-        /**
-         * The paper's Fig. 4 (default): MIM's own CrossGate stack ({@code local_img_cross}) with the volume as the
-         * value stream and the sentence-level text as the gate.
-         */
-        PAPER,
-        /**
-         * The reference code: the MLM stack ({@code local_text_cross}) with token-level text as the first stream
-         * (the task-name typo "swin_unter_mim" falls through to the MLM branch).
-         */
-        CODE
-    }
-
-    /** The contrast of CML (pass 3 step 4). */
-    public enum CmlMode {
-        /**
-         * Volume vs report (default): the uni-modal volume embedding {@code i_uni} against the uni-modal report
-         * embedding {@code t_uni}, each through its own ITC head. This is the paper's cross-modal alignment and the
-         * embedding space zero-shot classification and retrieval score in.
-         */
-        GLOBAL,
-        /**
-         * The reference code: the fused joint embedding {@code [t_mm; i_mm]} against the uni-modal joint
-         * embedding {@code [t_uni; i_uni]} through {@code itc_cross_head} (1536 → 768); it aligns each patient's
-         * fused view with its separate views, not volumes with reports (downstream scores are then untrained).
-         */
-        JOINT
-    }
-
     private final int dim;
     private final int textDim;
     private final MimFusion mimFusion;
@@ -254,30 +224,6 @@ public final class Mg3dModel extends AbstractBlock {
     }
 
     /**
-     * Runs a CrossGate stack.
-     *
-     * @param ps the parameter store
-     * @param stack {@link #getTextCross()} or {@link #getImageCross()}
-     * @param a the first stream (N, n_a, D)
-     * @param b the second stream (N, n_b, D)
-     * @param maskB (N, n_b) real rows of b, or null
-     * @param training training mode
-     * @return (A', B')
-     */
-    public static NDList fuse(ParameterStore ps, List<CrossGate> stack, NDArray a, NDArray b, NDArray maskB,
-            boolean training) {
-        NDArray maskA = maskB == null ? null : a.getManager().ones(new Shape(a.getShape().get(0),
-                a.getShape().get(1)), a.getDataType(), a.getDevice());
-        for (CrossGate gate : stack) {
-            NDList in = maskB == null ? new NDList(a, b) : new NDList(a, b, maskA, maskB);
-            NDList out = Layers.forward(gate, ps, in, training, null);
-            a = out.get(0);
-            b = out.get(1);
-        }
-        return new NDList(a, b);
-    }
-
-    /**
      * The reconstruction of MIM: fused image tokens back to a volume.
      *
      * @param ps the parameter store
@@ -453,60 +399,15 @@ public final class Mg3dModel extends AbstractBlock {
         return imageCross;
     }
 
-    BertMlmHead mlmHead() {
-        return mlmHead;
+    /** The heads, pools and gates {@link Mg3dStep} composes (package-private wiring, not API). */
+    record Parts(BertMlmHead mlmHead, ProjectionMlp sfrHead, ProjectionMlp sentenceTarget, Pooler uniPool,
+            Pooler mmPool, AttentionPool uniText, AttentionPool mmText, List<UnidirGate> agg, Pooler aggPool,
+            ProjectionMlp sentencePool, ItcHead itcCross, ItcHead itcImage, ItcHead itcText, ItcHead itcAgg) {
     }
 
-    ProjectionMlp sfrHead() {
-        return sfr;
-    }
-
-    ProjectionMlp sentenceTarget() {
-        return sentenceTarget;
-    }
-
-    Pooler uniPool() {
-        return uniPool;
-    }
-
-    Pooler mmPool() {
-        return mmPool;
-    }
-
-    AttentionPool uniText() {
-        return uniText;
-    }
-
-    AttentionPool mmText() {
-        return mmText;
-    }
-
-    List<UnidirGate> agg() {
-        return agg;
-    }
-
-    Pooler aggPool() {
-        return aggPool;
-    }
-
-    ProjectionMlp sentencePool() {
-        return sentencePool;
-    }
-
-    ItcHead itcCross() {
-        return itcCross;
-    }
-
-    ItcHead itcImage() {
-        return itcImage;
-    }
-
-    ItcHead itcText() {
-        return itcText;
-    }
-
-    ItcHead itcAgg() {
-        return itcAgg;
+    Parts parts() {
+        return new Parts(mlmHead, sfr, sentenceTarget, uniPool, mmPool, uniText, mmText, agg, aggPool, sentencePool,
+                itcCross, itcImage, itcText, itcAgg);
     }
 
     /** Builder for {@link Mg3dModel}. */

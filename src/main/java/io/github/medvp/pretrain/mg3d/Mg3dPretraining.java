@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.HounsfieldWindow;
-import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ReportDataset;
 import io.github.medvp.data.ReportEncoder;
 import io.github.medvp.data.ResizeTo;
@@ -23,6 +22,7 @@ import io.github.medvp.train.Adam;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -103,9 +103,9 @@ public final class Mg3dPretraining {
                     + "the vocabulary " + tokenizer.size() + "; use the model folder's own vocab.txt");
         }
         Mg3dConfig config = new Mg3dConfig(c.preset, text, c.textModel == null || c.trainText, c.mimFusion, c.cml,
-                c.doubleProjection, c.size, c.maxLength);
-        Transform pipeline = "mri".equals(c.modality) ? Pipelines.mg3dMri(c.spacing, c.size)
-                : Pipelines.mg3dCt(c.spacing, c.window, c.size);
+                c.doubleProjection, c.size, c.maxLength, new Mg3dConfig.Preprocessing(c.modality, c.spacing,
+                        c.window));
+        Transform pipeline = config.pipeline();
         Mg3dData data = new Mg3dData(dataset, new ReportEncoder(tokenizer, c.maxLength),
                 new WholeWordMasking(tokenizer, WholeWordMasking.PROBABILITY), pipeline, run.dir().resolve("cache"));
         long stepsPerEpoch = data.size() / c.batchSize;
@@ -117,6 +117,8 @@ public final class Mg3dPretraining {
         long warmup = Math.min(c.warmupSteps, total / 10);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             Mg3dModel model = config.model().build();
+            // Initial weights from the run seed: the same settings give the same run.
+            Engines.pytorch().setRandomSeed((int) StepContext.derive(c.seed, 0x696E6974L));
             model.initialize(manager, DataType.FLOAT32, new Shape(c.batchSize, 1, c.size[0], c.size[1], c.size[2]),
                     new Shape(c.batchSize, c.maxLength));
             if (c.textModel != null && !c.resume) {
@@ -179,8 +181,8 @@ public final class Mg3dPretraining {
         private double[] spacing = {0.75, 0.75, 1.5};
         private double[] window = HounsfieldWindow.DEFAULT.clone();
         private int maxLength = ReportEncoder.MAX_LENGTH;
-        private Mg3dModel.MimFusion mimFusion = Mg3dModel.MimFusion.PAPER;
-        private Mg3dModel.CmlMode cml = Mg3dModel.CmlMode.GLOBAL;
+        private MimFusion mimFusion = MimFusion.PAPER;
+        private CmlMode cml = CmlMode.GLOBAL;
         private boolean doubleProjection;
         private double[] weights = {1, 0.1, 1, 0.1, 0.1, 0.1};
         private String device = "auto";
@@ -286,12 +288,12 @@ public final class Mg3dPretraining {
         }
 
         /**
-         * @param mimFusion paper (default) or code, see {@link Mg3dModel.MimFusion}
-         * @param cml global (default) or joint, see {@link Mg3dModel.CmlMode}
+         * @param mimFusion paper (default) or code, see {@link MimFusion}
+         * @param cml global (default) or joint, see {@link CmlMode}
          * @param doubleProjection pass 3's second projection of the reference code, default false
          * @return this
          */
-        public Builder optVariant(Mg3dModel.MimFusion mimFusion, Mg3dModel.CmlMode cml, boolean doubleProjection) {
+        public Builder optVariant(MimFusion mimFusion, CmlMode cml, boolean doubleProjection) {
             this.mimFusion = mimFusion;
             this.cml = cml;
             this.doubleProjection = doubleProjection;

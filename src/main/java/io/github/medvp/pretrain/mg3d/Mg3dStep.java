@@ -3,6 +3,8 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.nn.CrossGate;
+import java.util.List;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.nn.Layers;
 import io.github.medvp.nn.Tokens;
@@ -81,19 +83,20 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
      */
     public Losses forward(Mg3dInput in, SplittableRandom rng, boolean training) {
         ParameterStore ps = new ParameterStore(in.volumes().getManager(), false);
+        Mg3dModel.Parts parts = model.parts();
         NDArray volumes = in.volumes();
         int b = in.batchSize();
         // Pass 1: MLM + SFR on the corrupted text fused with the volume tokens.
         NDArray e = model.embed(ps, in.ids(), training);
         NDArray corrupted = model.textTokens(ps, model.embed(ps, in.mlmIds(), training), in.attentionMask(), training);
         NDArray image = model.imageTokens(ps, volumes, training);
-        NDArray fusedText = Mg3dModel.fuse(ps, model.getTextCross(), corrupted, image, null, training).get(0);
-        NDArray z = model.mlmHead().transform(ps, fusedText, training);
-        NDArray mlm = Mg3dLosses.mlm(model.mlmHead().decode(ps, z, training), in.mlmLabels());
+        NDArray fusedText = fuse(ps, model.getTextCross(), corrupted, image, null, training).get(0);
+        NDArray z = parts.mlmHead().transform(ps, fusedText, training);
+        NDArray mlm = Mg3dLosses.mlm(parts.mlmHead().decode(ps, z, training), in.mlmLabels());
         NDArray membership = Tokens.membership(in.sentenceIndex(), in.sentences());
         NDArray sentenceMask = Tokens.sentenceMask(membership);
-        NDArray r = Layers.apply(model.sfrHead(), ps, Tokens.gather(z, membership), training, null);
-        NDArray g = Layers.apply(model.sentenceTarget(), ps, Tokens.gather(e, membership), training, null);
+        NDArray r = Layers.apply(parts.sfrHead(), ps, Tokens.gather(z, membership), training, null);
+        NDArray g = Layers.apply(parts.sentenceTarget(), ps, Tokens.gather(e, membership), training, null);
         NDArray sfr = Mg3dLosses.sfr(r, g, sentenceMask);
 
         // Pass 2: MIM on the block-masked volume.
@@ -102,50 +105,74 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         Shape spatial = volumes.getShape().slice(2);
         NDArray m = mask.sample(volumes.getManager(), 1, spatial, volumes.getDataType(), rng);
         NDArray maskedImage = model.imageTokens(ps, volumes.mul(m.neg().add(1f)), training);
-        NDArray fusedImage = model.getMimFusion() == Mg3dModel.MimFusion.PAPER
-                ? Mg3dModel.fuse(ps, model.getImageCross(), maskedImage, sentences, sentenceMask, training).get(0)
-                : Mg3dModel.fuse(ps, model.getTextCross(), full, maskedImage, null, training).get(1);
+        NDArray fusedImage = model.getMimFusion() == MimFusion.PAPER
+                ? fuse(ps, model.getImageCross(), maskedImage, sentences, sentenceMask, training).get(0)
+                : fuse(ps, model.getTextCross(), full, maskedImage, null, training).get(1);
         NDArray reconstruction = model.reconstruct(ps, fusedImage, model.tokenGrid(volumes.getShape()), training);
         NDArray mim = Mg3dLosses.mim(reconstruction, volumes, m);
 
         // Pass 3: CML + DFA + SSM on sentence-level text (no gradient into the text, as the reference).
         NDArray u = sentences.stopGradient();
         NDArray i2 = model.secondProjection(ps, image, training);
-        NDArray tUni = Layers.forward(model.uniText(), ps, new NDList(u, sentenceMask), training, null)
+        NDArray tUni = Layers.forward(parts.uniText(), ps, new NDList(u, sentenceMask), training, null)
                 .singletonOrThrow();
-        NDArray iUni = Layers.apply(model.uniPool(), ps, i2, training, null);
-        NDList fused = Mg3dModel.fuse(ps, model.getImageCross(), i2, u, sentenceMask, training);
-        NDArray iMm = Layers.apply(model.mmPool(), ps, fused.get(0), training, null);
+        NDArray iUni = Layers.apply(parts.uniPool(), ps, i2, training, null);
+        NDList fused = fuse(ps, model.getImageCross(), i2, u, sentenceMask, training);
+        NDArray iMm = Layers.apply(parts.mmPool(), ps, fused.get(0), training, null);
         NDArray cml;
-        if (model.getCmlMode() == Mg3dModel.CmlMode.GLOBAL) {
-            cml = Mg3dLosses.infoNce(Layers.apply(model.itcImage(), ps, iUni, training, null),
-                    Layers.apply(model.itcText(), ps, tUni, training, null), temperature);
+        if (model.getCmlMode() == CmlMode.GLOBAL) {
+            cml = Mg3dLosses.infoNce(Layers.apply(parts.itcImage(), ps, iUni, training, null),
+                    Layers.apply(parts.itcText(), ps, tUni, training, null), temperature);
         } else {
-            NDArray tMm = Layers.forward(model.mmText(), ps, new NDList(fused.get(1), sentenceMask), training, null)
+            NDArray tMm = Layers.forward(parts.mmText(), ps, new NDList(fused.get(1), sentenceMask), training, null)
                     .singletonOrThrow();
-            cml = Mg3dLosses.infoNce(Layers.apply(model.itcCross(), ps, tMm.concat(iMm, 1), training, null),
-                    Layers.apply(model.itcCross(), ps, tUni.concat(iUni, 1), training, null), temperature);
+            cml = Mg3dLosses.infoNce(Layers.apply(parts.itcCross(), ps, tMm.concat(iMm, 1), training, null),
+                    Layers.apply(parts.itcCross(), ps, tUni.concat(iUni, 1), training, null), temperature);
         }
         NDArray x = u;
         NDArray y = iUni;
-        for (UnidirGate gate : model.agg()) {
+        for (UnidirGate gate : parts.agg()) {
             x = Layers.forward(gate, ps, new NDList(x, y), training, null).singletonOrThrow();
-            y = Layers.forward(model.aggPool(), ps, new NDList(x, sentenceMask), training, null).singletonOrThrow();
+            y = Layers.forward(parts.aggPool(), ps, new NDList(x, sentenceMask), training, null).singletonOrThrow();
         }
-        NDArray dfa = Mg3dLosses.infoNce(Layers.apply(model.itcAgg(), ps, iMm, training, null),
-                Layers.apply(model.itcAgg(), ps, y, training, null), temperature);
-        NDArray pooledSentences = Layers.apply(model.sentencePool(), ps, x, training, null);
+        NDArray dfa = Mg3dLosses.infoNce(Layers.apply(parts.itcAgg(), ps, iMm, training, null),
+                Layers.apply(parts.itcAgg(), ps, y, training, null), temperature);
+        NDArray pooledSentences = Layers.apply(parts.sentencePool(), ps, x, training, null);
         NDArray ssm = Mg3dLosses.ssm(pooledSentences, referenceSentences(ps, in, training), sentenceMask);
 
-        NDArray[] parts = {mlm, sfr, mim, cml, dfa, ssm};
+        NDArray[] terms = {mlm, sfr, mim, cml, dfa, ssm};
         NDArray total = null;
         Map<String, NDArray> named = new LinkedHashMap<>();
-        for (int i = 0; i < parts.length; i++) {
-            named.put(NAMES[i], parts[i]);
-            NDArray w = parts[i].mul((float) weights[i]);
+        for (int i = 0; i < terms.length; i++) {
+            named.put(NAMES[i], terms[i]);
+            NDArray w = terms[i].mul((float) weights[i]);
             total = total == null ? w : total.add(w);
         }
         return new Losses(total, named);
+    }
+
+    /**
+     * Runs a CrossGate stack.
+     *
+     * @param ps the parameter store
+     * @param stack the MLM or the MIM/pass-3 stack of the model
+     * @param a the first stream (N, n_a, D)
+     * @param b the second stream (N, n_b, D)
+     * @param maskB (N, n_b) real rows of b, or null
+     * @param training training mode
+     * @return (A', B')
+     */
+    public static NDList fuse(ParameterStore ps, List<CrossGate> stack, NDArray a, NDArray b, NDArray maskB,
+            boolean training) {
+        NDArray maskA = maskB == null ? null : a.getManager().ones(new Shape(a.getShape().get(0),
+                a.getShape().get(1)), a.getDataType(), a.getDevice());
+        for (CrossGate gate : stack) {
+            NDList in = maskB == null ? new NDList(a, b) : new NDList(a, b, maskA, maskB);
+            NDList out = Layers.forward(gate, ps, in, training, null);
+            a = out.get(0);
+            b = out.get(1);
+        }
+        return new NDList(a, b);
     }
 
     /**
