@@ -15,10 +15,10 @@ import io.github.medvp.MedvpException;
  * native-order buffer, the label channels likewise when the samples have labels, and per-sample metadata (study
  * ids, channel modalities, {@code rep_start}, class labels, the metadata maps).
  * <p>
- * For DJL: {@code manager.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32)}. On the CPU the
- * PyTorch engine then shares this memory instead of copying it (checked with DJL 0.35.1), so keep the batch
- * reachable until the step that uses the array is done; a GPU transfer copies once, directly from here. Buffers
- * are never reused by the loader.
+ * For DJL: {@code HostArrays.copyOf(manager, batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32)}, not
+ * {@code manager.create(...)}: on the CPU the PyTorch engine would alias this memory, which the garbage collector may
+ * free while views or autograd still read it; a GPU transfer copies once, directly from here. Buffers are never
+ * reused by the loader.
  */
 public final class Batch {
 

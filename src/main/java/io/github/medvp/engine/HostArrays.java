@@ -81,6 +81,23 @@ public final class HostArrays {
         }
     }
 
+    /**
+     * A new array on {@code manager}'s device holding a copy of the direct, native-order {@code bytes}. On the CPU,
+     * DJL's PyTorch engine would alias the buffer, and only the array created from it keeps the buffer alive: views
+     * of it and tensors autograd saves for the backward pass do not, so once that array became unreachable mid-step
+     * the garbage collector could free memory libtorch still reads (NaN losses, crashes in backward). The copy costs
+     * one memcpy per step.
+     */
+    public static NDArray copyOf(NDManager manager, ByteBuffer bytes, Shape shape, DataType type) {
+        NDArray created = manager.create(bytes, shape, type);
+        if (!manager.getDevice().equals(ai.djl.Device.cpu())) {
+            return created; // the transfer to the device already copied
+        }
+        try (created) {
+            return created.duplicate();
+        }
+    }
+
     /** {@code t}, widened exactly when DJL cannot hold its type. */
     private static HostTensor supported(HostTensor t) {
         if (t.dtype() == DType.BF16) {

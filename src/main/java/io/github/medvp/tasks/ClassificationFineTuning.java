@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
@@ -180,7 +181,7 @@ public final class ClassificationFineTuning {
                 y[b + i] = c;
             }
         }
-        NDArray x = m.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
+        NDArray x = HostArrays.copyOf(m, batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
         if (replacement != null) {
             x = replacement.inputs(x, model.templates(), TemplateReplacement.placement(batch), paired, ctx.random(),
                     m);
@@ -216,7 +217,7 @@ public final class ClassificationFineTuning {
         Batch b = Batch.of(0, 0, List.of(sample));
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = manager.create(b.imageBytes(), new Shape(b.shape()), DataType.FLOAT32);
+            NDArray x = HostArrays.copyOf(manager, b.imageBytes(), new Shape(b.shape()), DataType.FLOAT32);
             boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             try {

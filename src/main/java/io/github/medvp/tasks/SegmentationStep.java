@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
 import io.github.medvp.train.Losses;
@@ -62,8 +63,8 @@ public final class SegmentationStep implements TrainStep<Batch> {
             throw new MedvpException("study " + batch.studyIds().get(0) + " has no label map; segmentation "
                     + "fine-tuning needs one per training study");
         }
-        NDArray x = m.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
-        NDArray y = m.create(batch.labelBytes(), new Shape(batch.labelShape()), DataType.FLOAT32);
+        NDArray x = HostArrays.copyOf(m, batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
+        NDArray y = HostArrays.copyOf(m, batch.labelBytes(), new Shape(batch.labelShape()), DataType.FLOAT32);
         return forward(x, y, replacement == null ? null : TemplateReplacement.placement(batch), ctx.random(), m);
     }
 

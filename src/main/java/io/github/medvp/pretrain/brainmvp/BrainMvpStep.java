@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
 import io.github.medvp.train.BlockMask;
@@ -126,7 +127,7 @@ public final class BrainMvpStep implements TrainStep<Batch> {
                         + "pipeline must end with TemplateOffset.repStart after the random crop");
             }
         }
-        NDArray images = manager.create(batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
+        NDArray images = HostArrays.copyOf(manager, batch.imageBytes(), new Shape(batch.shape()), DataType.FLOAT32);
         return new BrainMvpInput(images, batch.modalities(), repStart);
     }
 
