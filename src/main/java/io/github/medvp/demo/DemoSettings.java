@@ -29,6 +29,7 @@ public final class DemoSettings {
     double pretrainLr = 1e-3;
     double finetuneLr = 1e-3;
     double fraction = 0.4;
+    double replaceProbability = 0;
     Modality missing = Modality.T2;
     boolean mg3d;
     int workers;
@@ -51,8 +52,8 @@ public final class DemoSettings {
                 fov = new int[] { 64, 64, 56 };
                 crop = 32;
                 grid = new int[] { 80, 80, 72 };
-                pretrainEpochs = 10;
-                finetuneEpochs = 20;
+                pretrainEpochs = 50;
+                finetuneEpochs = 60;
                 mg3dEpochs = 10;
                 mg3dSize = new int[] { 64, 32, 64 };
                 validateEvery = 5;
@@ -128,6 +129,17 @@ public final class DemoSettings {
         return this;
     }
 
+    /**
+     * @param probability chance per training sample that the pre-trained arm replaces one modality by its template
+     *     (with the consistency term); 0 (default) fine-tunes both arms with the same recipe, so only the
+     *     initialisation differs: in the tiny demo's short budget replacement slows the pre-trained arm down
+     * @return this
+     */
+    public DemoSettings replaceProbability(double probability) {
+        this.replaceProbability = probability;
+        return this;
+    }
+
     /** @param fraction share of the labelled training studies used for fine-tuning, default 0.4 @return this */
     public DemoSettings fraction(double fraction) {
         this.fraction = fraction;
@@ -161,6 +173,9 @@ public final class DemoSettings {
         }
         if (!(fraction > 0 && fraction <= 1)) {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
+        }
+        if (!(replaceProbability >= 0 && replaceProbability <= 1)) {
+            throw new MedvpException("replace_probability must be in [0, 1], got " + replaceProbability);
         }
         if (!Demo.modalities().contains(missing)) {
             throw new MedvpException("missing must be one of the demo's modalities " + Demo.modalities());

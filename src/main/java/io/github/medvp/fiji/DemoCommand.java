@@ -56,6 +56,11 @@ public class DemoCommand extends ContextCommand {
             description = "share of the labelled training studies used for fine-tuning")
     private double fraction = 0.4;
 
+    @Parameter(label = "Template replacement", min = "0", max = "1", required = false,
+            description = "chance that the pre-trained arm's fine-tuning replaces a modality by its template; "
+                    + "0 compares the initialisations alone")
+    private double replace_probability = 0;
+
     @Parameter(label = "Missing modality", required = false,
             description = "modality removed from the held-out studies and filled from the templates")
     private String missing = "t2";
@@ -72,7 +77,8 @@ public class DemoCommand extends ContextCommand {
     @Override
     public void run() {
         DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
-                .fraction(fraction).missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
+                .fraction(fraction).replaceProbability(replace_probability)
+                .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
                 .workers(workers).studies(studies).epochs(pretrain_epochs, finetune_epochs);
         try {
             summary = Demo.of(s).run(new CommandProgress(status, log, this)).table();
