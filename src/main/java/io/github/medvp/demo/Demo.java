@@ -113,7 +113,7 @@ public final class Demo {
                     .init(init ? pretrained : null).epochs(s.finetuneEpochs).batch(s.batch, 1)
                     .optimiser(s.finetuneLr, 1e-4, false).seed(s.seed).crop(s.crop).fraction(s.fraction)
                     .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                    .templates(true, s.replaceProbability, 1, 0.1);
+                    .templates(true, s.replaceProbability, 1, 0.1).clip(1.0);
             SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
             progress.log(r.summary());
             tuned.put(row, r);

@@ -53,7 +53,7 @@ public final class DemoSettings {
                 crop = 32;
                 grid = new int[] { 80, 80, 72 };
                 pretrainEpochs = 50;
-                finetuneEpochs = 60;
+                finetuneEpochs = 120;
                 mg3dEpochs = 10;
                 mg3dSize = new int[] { 64, 32, 64 };
                 validateEvery = 5;

@@ -118,6 +118,10 @@ public class FineTuneClassificationCommand extends ContextCommand {
             description = "weight of the paired consistency term; 0 for single replacement")
     private double consistency_weight = 0.1;
 
+    @Parameter(label = "Gradient clipping", min = "0", required = false,
+            description = "maximum global gradient norm, 0 for none (the reference); also skips non-finite updates")
+    private double clip = 0;
+
     @Parameter(label = "Data workers", min = "0", required = false, description = "0 for min(4, cores - 1)")
     private int workers = 0;
 
@@ -146,7 +150,8 @@ public class FineTuneClassificationCommand extends ContextCommand {
                 .classWeights(FineTuneSettings.parseDoubles(class_weights, "class_weights")).run(output.toPath())
                 .resume(resume).init(init == null || init.getPath().isEmpty() ? null : init.toPath())
                 .preset(preset).epochs(epochs).batch(batch, accumulation)
-                .optimiser(lr, weight_decay, "adamw".equals(optimiser)).seed(seed).crop(crop).fraction(fraction)
+                .optimiser(lr, weight_decay, "adamw".equals(optimiser)).clip(clip)
+                .seed(seed).crop(crop).fraction(fraction)
                 .validation(validation_fraction, validate_every)
                 .templates(templates, replace_probability, replace_count, consistency_weight).workers(workers).device(device)
                 .logEvery(log_every);

@@ -149,7 +149,8 @@ public final class ClassificationFineTuning {
                         .optLossNames(CE, SegmentationStep.CONS)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
                         .setEpochs(s.epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation)
-                        .optSeed(s.seed).optRunFolder(run).optProgress(progress).optHeader(model.header())
+                        .optSeed(s.seed).optClipGradNorm(s.clip)
+                        .optRunFolder(run).optProgress(progress).optHeader(model.header())
                         .optLogEvery(s.logEvery).optValidator(validation).build().run();
                 return new Result(validation.best, validation.bestEpoch, validation.lastAccuracy,
                         validation.lastAuc, labels.classes(), run.dir(), run.best(),

@@ -36,6 +36,7 @@ public final class FineTuneSettings {
     double lr = 3e-4;
     double weightDecay = 1e-4;
     boolean adamw;
+    double clip;
     long seed = 42;
     int crop = 96;
     double fraction = 1;
@@ -211,6 +212,16 @@ public final class FineTuneSettings {
         return this;
     }
 
+    /**
+     * @param maxNorm global gradient-norm clipping before each update, 0 (default, as the reference) for none; with
+     *     clipping a non-finite gradient also skips the update instead of writing NaN into the weights
+     * @return this
+     */
+    public FineTuneSettings clip(double maxNorm) {
+        this.clip = maxNorm;
+        return this;
+    }
+
     /** @param seed default 42 @return this */
     public FineTuneSettings seed(long seed) {
         this.seed = seed;
@@ -323,6 +334,7 @@ public final class FineTuneSettings {
         c.addProperty("validation_fraction", validationFraction);
         c.addProperty("validate_every", validateEvery);
         c.addProperty("templates", templates);
+        c.addProperty("clip", clip);
         c.addProperty("replace_probability", replaceProbability);
         c.addProperty("replace_count", replaceCount);
         c.addProperty("consistency_weight", consistencyWeight);

@@ -140,7 +140,8 @@ public final class SegmentationFineTuning {
                         .setSchedule(LrSchedule.cosine(s.lr, 0, s.epochs * stepsPerEpoch)).setStep(step)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
                         .setEpochs(s.epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation)
-                        .optSeed(s.seed).optRunFolder(run).optProgress(progress).optHeader(model.header())
+                        .optSeed(s.seed).optClipGradNorm(s.clip)
+                        .optRunFolder(run).optProgress(progress).optHeader(model.header())
                         .optLossNames(SegmentationStep.SEG, SegmentationStep.CONS).optLogEvery(s.logEvery)
                         .optValidator(validation).build().run();
                 List<String> cases = manifest.training().stream().map(Study::id).toList();
