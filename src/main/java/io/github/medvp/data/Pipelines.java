@@ -49,9 +49,14 @@ public final class Pipelines {
                 new CenterCropRatio(CenterCropRatio.MG3D), new ResizeTo(size));
     }
 
+    /** @return MG-3D's CT spacing in mm, 0.75 × 0.75 × 1.5 (CT-CLIP's, spec §1.2); a fresh array */
+    public static double[] mg3dCtSpacing() {
+        return new double[] {0.75, 0.75, 1.5};
+    }
+
     /** {@link #mg3dCt(double[], double[], int[])} with MG-3D's settings. */
     public static Compose mg3dCt() {
-        return mg3dCt(new double[] {0.75, 0.75, 1.5}, HounsfieldWindow.DEFAULT, ResizeTo.MG3D);
+        return mg3dCt(mg3dCtSpacing(), HounsfieldWindow.DEFAULT, ResizeTo.MG3D);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.data.Pipelines;
 import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
 import io.github.medvp.train.TrainLoop;
@@ -146,7 +147,7 @@ public final class Demo {
                     .resolve(PhantomGenerator.TRAIN_REPORTS)).setRunFolder(mgRun).optPreset(s.preset.equals("tiny")
                             ? "tiny" : "b").optEpochs(s.mg3dEpochs).optBatchSize(s.batch * 2)
                     .optOptimiser(s.pretrainLr, 5, 1e-8, 10).optSeed(s.seed)
-                    .optVolumes("ct", s.mg3dSize, Retrieval.SPACING, HounsfieldWindow.DEFAULT).optDevice(s.device)
+                    .optVolumes("ct", s.mg3dSize, Pipelines.mg3dCtSpacing(), HounsfieldWindow.DEFAULT).optDevice(s.device)
                     .optLogEvery(s.logEvery).build();
             progress.log(mg.summary(mg.run(progress)));
             retrieval = Retrieval.run(mgRun.resolve("checkpoints").resolve("last.safetensors"),

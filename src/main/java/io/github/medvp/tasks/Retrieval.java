@@ -30,8 +30,6 @@ public final class Retrieval {
 
     /** The K of the reported Recall@K. */
     public static final int[] KS = {1, 5, 10, 50};
-    /** The CT spacing (mm) volumes are resampled to before the model's size (CT-CLIP's, spec §1.2). */
-    public static final double[] SPACING = {0.75, 0.75, 1.5};
 
     private Retrieval() {
     }

@@ -38,7 +38,7 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
     public record Preprocessing(String modality, double[] spacing, double[] window) {
 
         /** MG-3D's CT preprocessing (0.75×0.75×1.5 mm, [−1000, 1000]). */
-        public static final Preprocessing CT = new Preprocessing("ct", new double[] {0.75, 0.75, 1.5},
+        public static final Preprocessing CT = new Preprocessing("ct", Pipelines.mg3dCtSpacing(),
                 HounsfieldWindow.DEFAULT);
 
         /**

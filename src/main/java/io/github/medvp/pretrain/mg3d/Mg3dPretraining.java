@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.HounsfieldWindow;
+import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ReportDataset;
 import io.github.medvp.data.ReportEncoder;
 import io.github.medvp.data.ResizeTo;
@@ -178,7 +179,7 @@ public final class Mg3dPretraining {
         private long seed;
         private String modality = "ct";
         private int[] size = ResizeTo.MG3D.clone();
-        private double[] spacing = {0.75, 0.75, 1.5};
+        private double[] spacing = Pipelines.mg3dCtSpacing();
         private double[] window = HounsfieldWindow.DEFAULT.clone();
         private int maxLength = ReportEncoder.MAX_LENGTH;
         private MimFusion mimFusion = MimFusion.PAPER;
