@@ -27,10 +27,12 @@ import io.github.medvp.train.TrainLoop;
 
 /**
  * The one-command demo: generated data → BrainMVP pre-training → templates → segmentation fine-tuning from the
- * pre-trained encoder and from scratch on the same fraction of labelled studies with the same budget → both models
+ * pre-trained encoder and from scratch (from the weights pre-training started from, so the arms differ by the
+ * pre-training alone) on the same fraction of labelled studies with the same budget → both models
  * segment the held-out test studies (and the pre-trained one again with a modality removed and filled from the
  * templates) → a Dice table and a report folder; with MG-3D, pre-training on generated head CT with reports and
- * report→volume retrieval (Recall@K) on the validation pairs. Every number printed is measured in this run.
+ * report→volume retrieval (Recall@K) on the validation pairs. Every number printed is measured in this run; the
+ * verdict is a paired difference over the held-out studies with its standard error ({@code PairedDifference}).
  * <p>
  * Output folder: {@code data/} (the generated studies), {@code runs/} (the pre-training and both fine-tuning run
  * folders with metrics, curves and checkpoints) and {@code report/}: {@code summary.txt}, {@code results.csv},
@@ -79,25 +81,34 @@ public final class Demo {
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t = System.nanoTime();
 
-        progress.log("[1/5] generating " + s.studies + " studies into " + out.resolve("data"));
-        PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies)
-                .optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed).optCt(s.mg3d ? 2 * s.studies : 0).build()
-                .generate(out.resolve("data"), progress);
+        progress.log("[1/5] generating " + (s.studies + s.testStudies) + " studies (" + s.testStudies
+                + " held out for testing) into " + out.resolve("data"));
+        PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies + s.testStudies)
+                .optSplit(s.validationShare(), s.testShare()).optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed)
+                .optCt(s.mg3d ? s.ctStudies : 0).build().generate(out.resolve("data"), progress);
         t = lap(seconds, "generate data", t);
         StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
 
         progress.log("[2/5] BrainMVP pre-training (" + s.preset + ", " + s.pretrainEpochs + " epochs on "
                 + manifest.pretraining().size() + " studies)");
-        Path pretrainRun = out.resolve("runs").resolve("pretrain");
-        BrainMvpPretraining pretraining = BrainMvpPretraining.builder().setStudies(manifest.pretraining())
-                .setRunFolder(pretrainRun).optPreset(s.preset).optEpochs(s.pretrainEpochs)
-                .optBatch(s.batch, 1).optOptimiser(s.pretrainLr, 1e-5).optSeed(s.seed)
-                .optGeometry(s.crop, s.grid).optPhases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
-                .optWorkers(s.workers).optDevice(s.device).optLogEvery(s.logEvery).build();
-        TrainLoop.Result pre = pretraining.run(progress);
-        progress.log(pretraining.summary(pre));
+        Path pretrainRun = s.pretrainedRun != null ? s.pretrainedRun : out.resolve("runs").resolve("pretrain");
+        if (s.pretrainedRun != null) {
+            progress.log("reusing the pre-training run " + pretrainRun);
+        } else {
+            BrainMvpPretraining pretraining = BrainMvpPretraining.builder().setStudies(manifest.pretraining())
+                    .setRunFolder(pretrainRun).optPreset(s.preset).optEpochs(s.pretrainEpochs)
+                    .optBatch(s.batch, 1).optOptimiser(s.pretrainLr, 1e-5).optSeed(s.seed)
+                    .optGeometry(s.crop, s.grid).optPhases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
+                    .optWorkers(s.workers).optDevice(s.device).optLogEvery(s.logEvery).optSaveInitial(true).build();
+            TrainLoop.Result pre = pretraining.run(progress);
+            progress.log(pretraining.summary(pre));
+        }
         t = lap(seconds, "pre-train", t);
         Path pretrained = pretrainRun.resolve("checkpoints").resolve("last.safetensors");
+        // The baseline starts from the weights pre-training started from, so the two arms differ by the pre-training
+        // alone; an earlier run without that file falls back to a fresh initialisation.
+        Path initial = pretrainRun.resolve("checkpoints").resolve(BrainMvpPretraining.INITIAL);
+        Path scratchInit = Files.isRegularFile(initial) ? initial : null;
 
         progress.log("[3/5] templates");
         DemoReport.templates(pretrainRun.resolve(BrainMvpPretraining.TEMPLATES), report);
@@ -111,10 +122,10 @@ public final class Demo {
                     + "% of the training studies, " + s.finetuneEpochs + " epochs");
             Path run = out.resolve("runs").resolve(init ? "finetune-pretrained" : "finetune-scratch");
             FineTuneSettings ft = new FineTuneSettings().data(data.manifest()).run(run).preset(s.preset)
-                    .init(init ? pretrained : null).epochs(s.finetuneEpochs).batch(s.batch, 1)
+                    .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
                     .optimiser(s.finetuneLr, 1e-4, false).seed(s.seed).crop(s.crop).fraction(s.fraction)
                     .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                    .templates(true, s.replaceProbability, 1, 0.1).clip(1.0);
+                    .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1);
             SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
             progress.log(r.summary());
             tuned.put(row, r);

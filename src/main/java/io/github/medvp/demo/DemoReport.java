@@ -19,6 +19,7 @@ import io.github.medvp.io.Orientation;
 import io.github.medvp.io.Volume;
 import io.github.medvp.pretrain.brainmvp.TemplateNifti;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.PairedDifference;
 import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
 
@@ -125,10 +126,15 @@ final class DemoReport {
             csv.append(String.format(Locale.ROOT, "%s,mean,%d,%.6f,%n", MetricsReport.cell(e.getKey()), all.cases(),
                     all.nanMean()));
         }
-        double gain = heldOut.get(Demo.PRETRAINED).overall(MetricsReport.DICE).nanMean()
-                - heldOut.get(Demo.SCRATCH).overall(MetricsReport.DICE).nanMean();
-        sb.append(String.format(Locale.ROOT, "%npre-trained minus scratch: %+.3f mean Dice (%s)%n", gain,
-                gain > 0 ? "the pre-trained encoder is ahead" : "the pre-trained encoder is NOT ahead on this run"));
+        PairedDifference gain = gain(heldOut);
+        sb.append(String.format(Locale.ROOT, "%npre-trained minus scratch, per held-out study: %s%n=> %s%n", gain,
+                switch (gain.verdict()) {
+                    case 1 -> "the pre-trained encoder is ahead (by more than " + PairedDifference.MARGIN
+                            + " standard errors)";
+                    case -1 -> "the pre-trained encoder is BEHIND on this run";
+                    default -> "no clear difference on this run (within " + PairedDifference.MARGIN
+                            + " standard errors)";
+                }));
         for (Map.Entry<String, SegmentationFineTuning.Result> e : tuned.entrySet()) {
             sb.append(String.format(Locale.ROOT, "validation: %s best mean Dice %.3f at epoch %d%n", e.getKey(),
                     e.getValue().bestDice(), e.getValue().bestEpoch()));
@@ -150,6 +156,13 @@ final class DemoReport {
         AtomicFiles.write(report.resolve("summary.txt"), sb.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(report.resolve("results.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
         return sb.toString();
+    }
+
+    /** Pre-trained minus scratch, paired by held-out study (per-study mean Dice over the regions). */
+    static PairedDifference gain(Map<String, MetricsReport> heldOut) {
+        MetricsReport pre = heldOut.get(Demo.PRETRAINED), scratch = heldOut.get(Demo.SCRATCH);
+        return PairedDifference.of(PairedDifference.perCase(pre, pre.cases(), MetricsReport.DICE),
+                PairedDifference.perCase(scratch, pre.cases(), MetricsReport.DICE));
     }
 
     private static Volume ras(Path file) throws IOException {

@@ -17,6 +17,8 @@ public final class DemoSettings {
     String device = "auto";
     long seed = 7;
     int studies;
+    int testStudies;
+    int ctStudies;
     int[] fov;
     int crop;
     int[] grid;
@@ -30,10 +32,12 @@ public final class DemoSettings {
     double finetuneLr = 1e-3;
     double fraction = 0.4;
     double replaceProbability = 0;
+    double encoderLr = 1;
     Modality missing = Modality.T2;
     boolean mg3d;
     int workers;
     int logEvery = 5;
+    Path pretrainedRun;
 
     /** The tiny preset. */
     public DemoSettings() {
@@ -48,7 +52,9 @@ public final class DemoSettings {
     public DemoSettings preset(String preset) {
         switch (preset) {
             case "tiny" -> {
-                studies = 16;
+                studies = 12;
+                testStudies = 12;
+                ctStudies = 32;
                 fov = new int[] { 64, 64, 56 };
                 crop = 32;
                 grid = new int[] { 80, 80, 72 };
@@ -62,6 +68,8 @@ public final class DemoSettings {
             }
             case "small" -> {
                 studies = 40;
+                testStudies = 16;
+                ctStudies = 80;
                 fov = new int[] { 144, 144, 128 };
                 crop = 96;
                 grid = new int[] { 176, 176, 160 };
@@ -98,7 +106,8 @@ public final class DemoSettings {
     }
 
     /**
-     * @param studies generated MRI studies (a quarter are held out for testing), 0 to keep the preset's
+     * @param studies generated MRI studies for pre-training and fine-tuning (about one in six of them validates),
+     *     0 to keep the preset's (tiny 12, small 40)
      * @return this
      */
     public DemoSettings studies(int studies) {
@@ -106,6 +115,29 @@ public final class DemoSettings {
             this.studies = studies;
         }
         return this;
+    }
+
+    /**
+     * @param testStudies generated studies held out for the final comparison (never seen in pre-training or
+     *     fine-tuning), 0 to keep the preset's (tiny 12, small 16): more of them make the printed Dice less noisy
+     *     and cost only inference time
+     * @return this
+     */
+    public DemoSettings testStudies(int testStudies) {
+        if (testStudies > 0) {
+            this.testStudies = testStudies;
+        }
+        return this;
+    }
+
+    /** @return the share of the generated studies that validate fine-tuning */
+    double validationShare() {
+        return Math.max(1, Math.round(studies / 6.0)) / (double) (studies + testStudies);
+    }
+
+    /** @return the share of the generated studies held out for testing */
+    double testShare() {
+        return testStudies / (double) (studies + testStudies);
     }
 
     /** @param x field of view (mm) @param y along y @param z along z @return this */
@@ -126,6 +158,31 @@ public final class DemoSettings {
         if (finetune > 0) {
             this.finetuneEpochs = finetune;
         }
+        return this;
+    }
+
+    /**
+     * @param pretrain BrainMVP's peak learning rate, 0 to keep the preset's
+     * @param finetune the fine-tuning peak learning rate of both models, 0 to keep the preset's
+     * @return this
+     */
+    public DemoSettings learningRates(double pretrain, double finetune) {
+        if (pretrain > 0) {
+            this.pretrainLr = pretrain;
+        }
+        if (finetune > 0) {
+            this.finetuneLr = finetune;
+        }
+        return this;
+    }
+
+    /**
+     * @param multiplier the pre-trained arm's encoder learning-rate factor ({@code FineTuneSettings.encoderLr}),
+     *     default 1
+     * @return this
+     */
+    public DemoSettings encoderLr(double multiplier) {
+        this.encoderLr = multiplier;
         return this;
     }
 
@@ -164,9 +221,24 @@ public final class DemoSettings {
         return this;
     }
 
+    /**
+     * @param run the pre-training run folder of an earlier demo with the same seed, preset and data settings, to
+     *     repeat only the fine-tuning comparison; null (default) pre-trains
+     * @return this
+     */
+    public DemoSettings pretrainedRun(Path run) {
+        this.pretrainedRun = run;
+        return this;
+    }
+
     void check() {
-        if (studies < 8) {
-            throw new MedvpException("studies must be at least 8 (training, validation and test need some each)");
+        if (pretrainedRun != null && !java.nio.file.Files.isRegularFile(pretrainedRun.resolve("checkpoints")
+                .resolve("last.safetensors"))) {
+            throw new MedvpException("pretrained_run " + pretrainedRun + " holds no checkpoints/last.safetensors");
+        }
+        if (studies < 6 || testStudies < 1) {
+            throw new MedvpException("studies must be at least 6 (training and validation need some) and "
+                    + "test_studies at least 1");
         }
         if (pretrainEpochs < 1 || finetuneEpochs < 1) {
             throw new MedvpException("epochs must be at least 1");

@@ -43,14 +43,30 @@ public class DemoCommand extends ContextCommand {
     @Parameter(label = "Seed", required = false, description = "seed of data, sampling and initialisation")
     private long seed = 7;
 
-    @Parameter(label = "Studies", min = "0", required = false, description = "generated studies; 0 for the preset's")
+    @Parameter(label = "Studies", min = "0", required = false,
+            description = "generated studies for pre-training and fine-tuning; 0 for the preset's")
     private int studies = 0;
+
+    @Parameter(label = "Held-out test studies", min = "0", required = false,
+            description = "generated studies kept for the final comparison; 0 for the preset's")
+    private int test_studies = 0;
 
     @Parameter(label = "Pre-training epochs", min = "0", required = false, description = "0 for the preset's")
     private int pretrain_epochs = 0;
 
     @Parameter(label = "Fine-tuning epochs", min = "0", required = false, description = "0 for the preset's")
     private int finetune_epochs = 0;
+
+    @Parameter(label = "Pre-training learning rate", min = "0", required = false, description = "0 for the preset's")
+    private double pretrain_lr = 0;
+
+    @Parameter(label = "Fine-tuning learning rate", min = "0", required = false,
+            description = "of both models; 0 for the preset's")
+    private double finetune_lr = 0;
+
+    @Parameter(label = "Encoder learning-rate factor", min = "0", max = "1", required = false,
+            description = "the pre-trained encoder's share of the fine-tuning learning rate")
+    private double encoder_lr = 1;
 
     @Parameter(label = "Label fraction", required = false,
             description = "share of the labelled training studies used for fine-tuning")
@@ -68,6 +84,10 @@ public class DemoCommand extends ContextCommand {
     @Parameter(label = "MG-3D", required = false, description = "also run MG-3D pre-training and retrieval")
     private boolean mg3d = false;
 
+    @Parameter(label = "Earlier pre-training run", style = "directory", required = false,
+            description = "runs/pretrain of an earlier demo with the same seed and settings: repeat only fine-tuning")
+    private File pretrained_run;
+
     @Parameter(label = "Data workers", min = "0", required = false, description = "0 for the default")
     private int workers = 0;
 
@@ -79,7 +99,10 @@ public class DemoCommand extends ContextCommand {
         DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
                 .fraction(fraction).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
-                .workers(workers).studies(studies).epochs(pretrain_epochs, finetune_epochs);
+                .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs).learningRates(pretrain_lr, finetune_lr)
+                .encoderLr(encoder_lr)
+                .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null
+                        : pretrained_run.toPath());
         try {
             summary = Demo.of(s).run(new CommandProgress(status, log, this)).table();
         } catch (IOException e) {

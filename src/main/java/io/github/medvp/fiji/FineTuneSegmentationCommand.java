@@ -114,6 +114,10 @@ public class FineTuneSegmentationCommand extends ContextCommand {
             description = "weight of the paired consistency term; 0 for single replacement")
     private double consistency_weight = 0.1;
 
+    @Parameter(label = "Encoder learning-rate factor", min = "0", max = "1", required = false,
+            description = "pre-trained encoder's share of the learning rate (1: same as the new parts, the reference)")
+    private double encoder_lr = 1;
+
     @Parameter(label = "Gradient clipping", min = "0", required = false,
             description = "maximum global gradient norm, 0 for none (the reference); also skips non-finite updates")
     private double clip = 0;
@@ -142,7 +146,7 @@ public class FineTuneSegmentationCommand extends ContextCommand {
                 .modalities(modalities).labels(LabelSpec.parse(labels)).run(output.toPath()).resume(resume)
                 .init(init == null || init.getPath().isEmpty() ? null : init.toPath()).preset(preset)
                 .epochs(epochs).batch(batch, accumulation).optimiser(lr, weight_decay, "adamw".equals(optimiser))
-                .clip(clip)
+                .clip(clip).encoderLr(encoder_lr)
                 .seed(seed).crop(crop).fraction(fraction).validation(validation_fraction, validate_every)
                 .templates(templates, replace_probability, replace_count, consistency_weight).workers(workers)
                 .device(device).logEvery(log_every);

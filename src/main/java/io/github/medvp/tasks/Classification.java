@@ -8,7 +8,7 @@ import io.github.medvp.data.CenterCrop;
 import io.github.medvp.data.Compose;
 import io.github.medvp.data.Modality;
 import io.github.medvp.data.PadTo;
-import io.github.medvp.data.PercentileScale;
+import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.AtomicFiles;
@@ -75,7 +75,7 @@ public final class Classification implements AutoCloseable {
      */
     public Prediction predict(Sample loaded) {
         InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                new PercentileScale(5, 95, false), InferenceGeometry.REFERENCE_MARGIN, null);
+                Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, null);
         MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
                 templates);
         int c = model.spec().crop();

@@ -32,7 +32,8 @@ import java.util.Map;
 public final class EncoderInit {
 
     private static final String TEMPLATE_KEY = "rep_template";
-    private static final String FIRST_CONV = "patch_embed1";
+    /** Names of the stage-1 patch embedding (its convolution is re-initialised when the channels differ). */
+    static final String FIRST_CONV = "patch_embed1";
     /** BrainMVP's guard against a flat template in its min-max normalisation. */
     private static final float EPS = 1e-9f;
 

@@ -34,6 +34,7 @@ public final class FineTuneSettings {
     int batchSize = 2;
     int accumulation = 1;
     double lr = 3e-4;
+    double encoderLr = 1;
     double weightDecay = 1e-4;
     boolean adamw;
     double clip;
@@ -213,6 +214,18 @@ public final class FineTuneSettings {
     }
 
     /**
+     * @param multiplier learning-rate factor of the encoder tensors copied from {@link #init} (1, the default and the
+     *     reference, trains them at the same rate as the new parts; below 1 keeps them closer to the pre-trained
+     *     weights); the re-initialised first convolution, the decoder or head, and a run without {@code init} always
+     *     use the full rate
+     * @return this
+     */
+    public FineTuneSettings encoderLr(double multiplier) {
+        this.encoderLr = multiplier;
+        return this;
+    }
+
+    /**
      * @param maxNorm global gradient-norm clipping before each update, 0 (default, as the reference) for none; with
      *     clipping a non-finite gradient also skips the update instead of writing NaN into the weights
      * @return this
@@ -308,6 +321,13 @@ public final class FineTuneSettings {
         if (crop < 32 || crop % 32 != 0) {
             throw new MedvpException("crop must be a positive multiple of 32, got " + crop);
         }
+        if (!(encoderLr > 0) || encoderLr > 1) {
+            throw new MedvpException("encoder_lr (factor of the pre-trained encoder's learning rate) must be in (0, 1], "
+                    + "got " + encoderLr);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new MedvpException("clip (maximum gradient norm) must be 0 for none or a positive number, got " + clip);
+        }
         new TemplateReplacement(replaceProbability, replaceCount);
     }
 
@@ -326,6 +346,7 @@ public final class FineTuneSettings {
         c.addProperty("batch_size", batchSize);
         c.addProperty("accumulation", accumulation);
         c.addProperty("lr", lr);
+        c.addProperty("encoder_lr", encoderLr);
         c.addProperty("weight_decay", weightDecay);
         c.addProperty("optimiser", adamw ? "adamw" : "adam");
         c.addProperty("seed", seed);

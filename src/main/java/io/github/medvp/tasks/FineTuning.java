@@ -11,6 +11,7 @@ import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.ParamGroup;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
 import java.io.IOException;
@@ -103,10 +104,19 @@ final class FineTuning {
         return model;
     }
 
-    /** Adam (coupled L2, the reference) or AdamW over the trainable parameters. */
+    /**
+     * Adam (coupled L2, the reference) or AdamW over the trainable parameters; with an initial checkpoint and
+     * {@code encoder_lr} below 1, the copied encoder tensors (all but the first convolution, which is re-initialised
+     * when the channels differ and needs to learn from scratch) train at that fraction of the rate.
+     */
     static Adam optimiser(NamedParameters params, FineTuneSettings s) {
-        return Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
-                .optWeightDecay(s.weightDecay).build();
+        Adam.Builder b = Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
+                .optWeightDecay(s.weightDecay);
+        if (s.init != null && s.encoderLr != 1) {
+            b.addGroup(new ParamGroup("pretrained_encoder", n -> n.startsWith(TaskModel.ENCODER)
+                    && !n.contains(EncoderInit.FIRST_CONV), s.encoderLr, s.weightDecay));
+        }
+        return b.build();
     }
 
     /** The run folder's path of a file, for summaries. */

@@ -10,7 +10,7 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.data.Compose;
 import io.github.medvp.data.CropForeground;
 import io.github.medvp.data.Modality;
-import io.github.medvp.data.PercentileScale;
+import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.ResampleSpacing;
 import io.github.medvp.data.Sample;
 import io.github.medvp.data.ToRas;
@@ -94,7 +94,7 @@ public final class InferenceGeometry {
      * percentile scaling without clipping, foreground crop with margin 1, no header.
      */
     public static InferenceGeometry prepare(Sample loaded) {
-        return prepare(loaded, ONE_MM, new PercentileScale(5, 95, false), REFERENCE_MARGIN, null);
+        return prepare(loaded, ONE_MM, Pipelines.taskIntensity(), REFERENCE_MARGIN, null);
     }
 
     /**

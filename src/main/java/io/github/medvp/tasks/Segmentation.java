@@ -118,7 +118,7 @@ public final class Segmentation implements AutoCloseable {
      */
     public Prediction predict(Sample loaded, io.github.medvp.io.NiftiHeader header, Progress progress) {
         InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                new io.github.medvp.data.PercentileScale(5, 95, false), InferenceGeometry.REFERENCE_MARGIN, header);
+                io.github.medvp.data.Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, header);
         MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
                 templates);
         geo = geo.withPrepared(done.sample());

@@ -20,7 +20,7 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.LoadStudy;
 import io.github.medvp.data.Modality;
 import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.PercentileScale;
+import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
 import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
@@ -109,7 +109,7 @@ public final class SegmentationBenchmark {
         Sample loaded = new LoadStudy(false).apply(Sample.of(study), new SplittableRandom(0));
         long t1 = System.nanoTime();
         InferenceGeometry g = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                new PercentileScale(5, 95, false), crop ? InferenceGeometry.REFERENCE_MARGIN : -1, null);
+                Pipelines.taskIntensity(), crop ? InferenceGeometry.REFERENCE_MARGIN : -1, null);
         Sample ready = MissingModalities.complete(g.prepared(), model.spec().modalities(), null).sample();
         long t2 = System.nanoTime();
         float[][] logits;

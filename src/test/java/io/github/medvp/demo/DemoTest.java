@@ -32,7 +32,7 @@ class DemoTest {
 
     @BeforeAll
     static void runDemo() throws IOException {
-        DemoSettings s = new DemoSettings().output(dir).studies(8).size(32, 32, 32).epochs(1, 1).device("cpu")
+        DemoSettings s = new DemoSettings().output(dir).studies(6).testStudies(2).size(32, 32, 32).epochs(1, 1).device("cpu")
                 .workers(1);
         result = Demo.of(s).run(Progress.NONE);
     }
@@ -71,6 +71,11 @@ class DemoTest {
             assertTrue(result.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), result.table());
         }
         assertTrue(result.table().contains("pre-trained minus scratch"), result.table());
+        // The baseline starts from the weights pre-training started from.
+        Path initial = dir.resolve("runs").resolve("pretrain").resolve("checkpoints").resolve("initial.safetensors");
+        assertTrue(Files.isRegularFile(initial));
+        String scratchConfig = Files.readString(dir.resolve("runs").resolve("finetune-scratch").resolve("config.json"));
+        assertTrue(scratchConfig.contains("initial.safetensors"), scratchConfig);
         assertTrue(result.seconds().keySet().containsAll(List.of("generate data", "pre-train", "segment held-out")));
     }
 
@@ -82,6 +87,8 @@ class DemoTest {
         assertTrue(e.getMessage().startsWith("studies"), e.getMessage());
         e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).size(100, 64, 56)));
         assertTrue(e.getMessage().startsWith("size"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).pretrainedRun(tmp)));
+        assertTrue(e.getMessage().startsWith("pretrained_run"), e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("data")));
     }
 }

@@ -129,6 +129,21 @@ class SegmentationFineTuningTest {
     }
 
     @Test
+    void clipIsCheckedAndRecorded() throws Exception {
+        Path data = Blobs.write(dir.resolve("data"), 5, 32, 5);
+        io.github.medvp.MedvpException bad = assertThrows(io.github.medvp.MedvpException.class,
+                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("bad")).clip(-1), Progress.NONE));
+        assertTrue(bad.getMessage().startsWith("clip"), bad.getMessage());
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(tiny(data, dir.resolve("run")).epochs(1)
+                .validation(0.2, 1).clip(0.5), Progress.NONE);
+        com.google.gson.JsonObject config = com.google.gson.JsonParser.parseString(Files.readString(
+                r.runFolder().resolve("config.json"))).getAsJsonObject();
+        assertEquals(0.5, config.get("clip").getAsDouble());
+        assertEquals(0, r.training().nonFiniteSteps());
+        assertTrue(Double.isFinite(r.bestDice()));
+    }
+
+    @Test
     void fractionIsSeededAndRecorded() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 10, 20, 2);
         FineTuneSettings s = tiny(data, dir.resolve("run")).fraction(0.4);

@@ -19,6 +19,7 @@ import io.github.medvp.data.TemplateOffset;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.LrSchedule;
+import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
 import io.github.medvp.train.TrainLoop;
@@ -66,6 +67,10 @@ public final class BrainMvpPretraining {
     private final int workers;
     private final String device;
     private final int logEvery;
+    private final boolean saveInitial;
+
+    /** The file {@link Builder#optSaveInitial} writes in the run folder's {@code checkpoints/}. */
+    public static final String INITIAL = "initial.safetensors";
 
     private BrainMvpPretraining(Builder b) {
         studies = b.studies == null ? List.of() : List.copyOf(b.studies);
@@ -89,6 +94,7 @@ public final class BrainMvpPretraining {
         workers = b.workers;
         device = b.device;
         logEvery = b.logEvery;
+        saveInitial = b.saveInitial;
     }
 
     /** @return a builder; studies and run folder are required */
@@ -153,6 +159,11 @@ public final class BrainMvpPretraining {
                     .optTemplates(ModalityTemplates.builder().optGrid(grid[0], grid[1], grid[2])).build();
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
             NamedParameters params = model.namedParameters();
+            if (saveInitial && !run.resuming()) {
+                // The weights before any update: a from-scratch baseline started from them differs from the
+                // pre-trained model by the pre-training alone, not by the luck of another random initialisation.
+                Checkpoints.write(run.checkpointsDir().resolve(INITIAL), Checkpoints.capture(config(), params, null));
+            }
             BrainMvpStep step = BrainMvpStep.builder().setModel(model).optTemplateWarmupEpochs(templateWarmupEpochs)
                     .optContrastiveStartEpoch(contrastiveStartEpoch).optTemperature(temperature).build();
             try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(weightDecay).build()) {
@@ -230,6 +241,7 @@ public final class BrainMvpPretraining {
         private int workers;
         private String device = "auto";
         private int logEvery = 10;
+        private boolean saveInitial;
 
         private Builder() {
         }
@@ -351,6 +363,16 @@ public final class BrainMvpPretraining {
         /** @param logEvery optimiser steps between log lines, default 10 @return this */
         public Builder optLogEvery(int logEvery) {
             this.logEvery = logEvery;
+            return this;
+        }
+
+        /**
+         * @param save also write the weights before the first update to {@code checkpoints/}{@value #INITIAL}
+         *     (default false), for a from-scratch baseline with the same initialisation
+         * @return this
+         */
+        public Builder optSaveInitial(boolean save) {
+            this.saveInitial = save;
             return this;
         }
 
