@@ -1,6 +1,7 @@
 package io.github.medvp.train;
 
 import ai.djl.ndarray.NDManager;
+import io.github.medvp.engine.Engines;
 
 import java.util.SplittableRandom;
 
@@ -42,6 +43,15 @@ public record StepContext(int epoch, long step, int microStep, int accumulation,
     /** The engine seed for a micro-step (the engine takes an int). */
     public static int engineSeed(long seed, long step, int microStep) {
         return (int) (derive(seed, step, microStep, 0x656E67L) >>> 33);
+    }
+
+    /**
+     * Seeds the engine RNG for a model's initial weights, so the same settings give the same run: call it right
+     * before initialising a model. Without it the weights come from whatever the engine drew before, and two runs
+     * (or the two arms of a comparison) differ by the luck of their initialisation.
+     */
+    public static void seedInitialisation(long seed) {
+        Engines.pytorch().setRandomSeed((int) (derive(seed, 0x696E6974L) >>> 33));
     }
 
     private static long mix(long z) {

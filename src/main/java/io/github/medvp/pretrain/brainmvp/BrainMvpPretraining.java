@@ -22,6 +22,7 @@ import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -157,6 +158,7 @@ public final class BrainMvpPretraining {
             }
             BrainMvpModel model = ("tiny".equals(preset) ? BrainMvpModel.tiny() : BrainMvpModel.small())
                     .optTemplates(ModalityTemplates.builder().optGrid(grid[0], grid[1], grid[2])).build();
+            StepContext.seedInitialisation(seed);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
             NamedParameters params = model.namedParameters();
             if (saveInitial && !run.resuming()) {

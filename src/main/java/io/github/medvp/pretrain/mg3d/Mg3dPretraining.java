@@ -118,8 +118,7 @@ public final class Mg3dPretraining {
         long warmup = Math.min(c.warmupSteps, total / 10);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             Mg3dModel model = config.model().build();
-            // Initial weights from the run seed: the same settings give the same run.
-            Engines.pytorch().setRandomSeed((int) StepContext.derive(c.seed, 0x696E6974L));
+            StepContext.seedInitialisation(c.seed);
             model.initialize(manager, DataType.FLOAT32, new Shape(c.batchSize, 1, c.size[0], c.size[1], c.size[2]),
                     new Shape(c.batchSize, c.maxLength));
             if (c.textModel != null && !c.resume) {
