@@ -25,6 +25,11 @@ public class FineTuneSegmentationCommand extends FineTuneCommand {
             description = "brats, brats2023 (ET=3), binary, regions:TC=1,4;WT=1,2,4;ET=4 or classes:CSF=1;GM=2;WM=3")
     private String labels = "brats";
 
+    @Parameter(label = "Label-centred crops", required = false, min = "0", max = "1", stepSize = "0.1",
+            description = "share of training crops centred on a labelled voxel (0 as the reference; for crops much "
+                    + "smaller than the brain around small lesions)")
+    private double label_centred = 0;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Best mean Dice")
     private double bestDice;
 
@@ -36,7 +41,8 @@ public class FineTuneSegmentationCommand extends FineTuneCommand {
     @Override
     public void run() {
         try {
-            SegmentationFineTuning.Result r = SegmentationFineTuning.run(settings().labels(LabelSpec.parse(labels)),
+            SegmentationFineTuning.Result r = SegmentationFineTuning.run(settings().labels(LabelSpec.parse(labels))
+                    .labelCentred(label_centred),
                     progress());
             runFolder = r.runFolder().toString();
             bestDice = r.bestDice();

@@ -113,9 +113,9 @@ public final class SegmentationFineTuning {
                         + "consistency weight %.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
             }
             Compose train = replacement != null
-                    ? Pipelines.segmentationTraining(modalities, s.crop, s.labels.transform(),
+                    ? Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform(),
                             model.spec().templateGrid())
-                    : Pipelines.segmentationTraining(modalities, s.crop, s.labels.transform());
+                    : Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform());
             int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
             int heads = model.head() instanceof io.github.medvp.nn.UnetrDecoder d

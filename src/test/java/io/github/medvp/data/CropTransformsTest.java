@@ -4,6 +4,7 @@ import static io.github.medvp.data.TestSamples.at;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -86,6 +87,49 @@ class CropTransformsTest {
             assertTrue(seen[0][x] > 150, "start " + x + " drawn " + seen[0][x] + " times of 600");
         }
         assertEquals(0, seen[0][3] + seen[0][4]);
+    }
+
+    @Test
+    void labelCentredCropsHoldTheLesion() {
+        // 20×10×10 volume, labelled voxels at x = 17 (y 4, z 5) and x = 18 (y 9, z 0); crops 6×4×4.
+        int[] shape = { 20, 10, 10 };
+        float[] label = new float[2000];
+        TestSamples.set(label, shape, 17, 4, 5, 4);
+        TestSamples.set(label, shape, 18, 9, 0, 1);
+        Sample s = TestSamples.of(shape, TestSamples.ramp(shape)).withLabel(new float[][] { label });
+        SplittableRandom rng = new SplittableRandom(3);
+        int[] hits = new int[2];
+        for (int i = 0; i < 400; i++) {
+            int[] start = (int[]) RandomCrop.towardsLabel(1, 6, 4, 4).apply(s, rng).meta(Sample.CROP_START);
+            // centre − size/2, shifted inside: x 17−3 = 14 for both (18−3 = 15 > 20−6 = 14);
+            // first voxel y 4−2 = 2, z 5−2 = 3; second y 9−2 = 7 → 6, z 0−2 → 0.
+            if (java.util.Arrays.equals(start, new int[] { 14, 2, 3 })) {
+                hits[0]++;
+            } else {
+                assertArrayEquals(new int[] { 14, 6, 0 }, start);
+                hits[1]++;
+            }
+        }
+        assertTrue(hits[0] > 150 && hits[1] > 150, "both labelled voxels drawn: " + hits[0] + ", " + hits[1]);
+
+        int centred = 0;
+        for (int i = 0; i < 1000; i++) {
+            Sample c = RandomCrop.towardsLabel(0.3, 6, 4, 4).apply(s, rng);
+            int[] st = (int[]) c.meta(Sample.CROP_START);
+            centred += st[0] == 14 && (st[1] == 2 && st[2] == 3 || st[1] == 6 && st[2] == 0) ? 1 : 0;
+        }
+        // 30 % label-centred plus the uniform crops that happen to start there (2 of 15·7·7 starts).
+        assertEquals(0.3, centred / 1000.0, 0.05);
+
+        Sample unlabelled = TestSamples.of(shape, TestSamples.ramp(shape)).withLabel(new float[][] { new float[2000] });
+        int[] uniform = new int[15];
+        for (int i = 0; i < 1500; i++) {
+            uniform[((int[]) RandomCrop.towardsLabel(1, 6, 4, 4).apply(unlabelled, rng).meta(Sample.CROP_START))[0]]++;
+        }
+        for (int x = 0; x < 15; x++) {
+            assertTrue(uniform[x] > 50, "without labelled voxels the crop is uniform: start " + x + " " + uniform[x]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> RandomCrop.towardsLabel(1.5, 6, 4, 4));
     }
 
     @Test

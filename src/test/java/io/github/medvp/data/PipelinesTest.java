@@ -111,7 +111,7 @@ class PipelinesTest {
         Sample out = eval.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0));
         assertEquals(List.of(Modality.FLAIR, Modality.T1), out.modalities());
         assertArrayEquals(new int[] { 23, 30, 9 }, out.shape(), "foreground box + margin 1");
-        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), 16, LabelToRegions.brats());
+        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), 16, 0, LabelToRegions.brats());
         MedvpException e = assertThrows(MedvpException.class,
                 () -> train.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0)));
         assertTrue(e.getMessage().contains("study seg has no t1c image"), e.getMessage());

@@ -63,7 +63,7 @@ class TemplatePlacementTest {
         NiftiWriter.write(new Volume(ArrayImgs.floats(seg, n, n, n), Geometry.ofSpacing(1, 1, 1)),
                 dir.resolve("c_seg.nii.gz"));
         Study study = StudyManifest.discover(dir, ModalityNames.defaults()).training().get(0);
-        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), 32, LabelToRegions.brats(), grid);
+        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), 32, 0, LabelToRegions.brats(), grid);
         List<Sample> samples = new ArrayList<>();
         for (int s = 0; s < 6; s++) {
             samples.add(pipeline.apply(Sample.of(study), new SplittableRandom(s)));
