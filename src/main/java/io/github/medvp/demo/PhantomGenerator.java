@@ -208,7 +208,8 @@ public final class PhantomGenerator {
         }
         byte[] label = new byte[a.voxels()];
         byte et = o.etLabel();
-        float[][] channels = Renderer.render(s, a, signals, bias, o.biasAmplitude, et, label);
+        boolean[] brain = o.skullStripped ? new boolean[a.voxels()] : null;
+        float[][] channels = Renderer.render(s, a, signals, bias, o.biasAmplitude, et, label, brain);
         Findings f = Renderer.measure(s, a, label, et, o.fov);
         Files.createDirectories(dir);
         List<Path> images = new ArrayList<>();
@@ -217,6 +218,14 @@ public final class PhantomGenerator {
             Modality m = o.modalities.get(c);
             // Noise relative to white matter, as scanners' SNR is quoted.
             Renderer.rician(channels[c], o.noise * signals[c][Tissue.WHITE.ordinal()], rng);
+            if (brain != null) {
+                // BraTS-style skull stripping: exactly 0 outside the brain, which foreground crops rely on.
+                for (int i = 0; i < brain.length; i++) {
+                    if (!brain[i]) {
+                        channels[c][i] = 0;
+                    }
+                }
+            }
             short[] raw = new short[channels[c].length];
             for (int i = 0; i < raw.length; i++) {
                 raw[i] = (short) Math.min(Short.MAX_VALUE, Math.round(channels[c][i]));
@@ -296,6 +305,7 @@ public final class PhantomGenerator {
         private double maxRotationDeg = 8;
         private double healthyFraction;
         private boolean brats2023;
+        private boolean skullStripped;
         private double noise = 0.03;
         private double biasAmplitude = 0.15;
         private double validationFraction = 0.125;
@@ -386,6 +396,16 @@ public final class PhantomGenerator {
         /** @param brats2023 label enhancing tumour 3 (BraTS 2023) instead of 4, default false @return this */
         public Builder optBrats2023(boolean brats2023) {
             this.brats2023 = brats2023;
+            return this;
+        }
+
+        /**
+         * @param skullStripped MRI studies preprocessed as BraTS distributes them: every voxel outside the skull
+         *     (scalp, fat, bone, air) is 0 in every modality, default false (the whole head, with noise in the air)
+         * @return this
+         */
+        public Builder optSkullStripped(boolean skullStripped) {
+            this.skullStripped = skullStripped;
             return this;
         }
 

@@ -27,6 +27,16 @@ final class Renderer {
      */
     static float[][] render(Subject s, Acquisition a, double[][] signals, SmoothNoise[] bias, double biasAmplitude,
             byte etLabel, byte[] label) {
+        return render(s, a, signals, bias, biasAmplitude, etLabel, label, null);
+    }
+
+    /**
+     * {@link #render(Subject, Acquisition, double[][], SmoothNoise[], double, byte, byte[])} that also marks the
+     * voxels inside the skull (less than half of the voxel is air, skin, fat or bone) in {@code brain}, for
+     * BraTS-style skull stripping; {@code null} to skip.
+     */
+    static float[][] render(Subject s, Acquisition a, double[][] signals, SmoothNoise[] bias, double biasAmplitude,
+            byte etLabel, byte[] label, boolean[] brain) {
         int nx = a.dims[0], ny = a.dims[1], nz = a.dims[2];
         float[][] out = new float[signals.length][a.voxels()];
         double[] f = new double[Tissue.COUNT];
@@ -34,6 +44,7 @@ final class Renderer {
         double pv = a.meanSpacing();
         int ncr = Tissue.NECROSIS.ordinal(), core = Tissue.CORE.ordinal(), et = Tissue.ENHANCING.ordinal(),
                 ed = Tissue.OEDEMA.ordinal();
+        int[] outside = { Tissue.AIR.ordinal(), Tissue.SKIN.ordinal(), Tissue.FAT.ordinal(), Tissue.SKULL.ordinal() };
         int i = 0;
         for (int z = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
@@ -72,6 +83,13 @@ final class Renderer {
                         l = ED;
                     }
                     label[i] = l;
+                    if (brain != null) {
+                        double head = 0;
+                        for (int t : outside) {
+                            head += f[t];
+                        }
+                        brain[i] = head < 0.5;
+                    }
                 }
             }
         }

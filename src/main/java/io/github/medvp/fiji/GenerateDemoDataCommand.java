@@ -60,6 +60,10 @@ public class GenerateDemoDataCommand extends ContextCommand {
     @Parameter(label = "BraTS 2023 labels", required = false, description = "enhancing tumour labelled 3 instead of 4")
     private boolean brats2023 = false;
 
+    @Parameter(label = "Skull-stripped", required = false,
+            description = "MRI as BraTS distributes it: 0 outside the brain (no scalp, skull or noise in the air)")
+    private boolean skull_stripped = false;
+
     @Parameter(label = "CT with reports", required = false,
             description = "also write head CT volumes with radiology reports (CT-RATE layout, for MG-3D)")
     private boolean ct = false;
@@ -78,6 +82,7 @@ public class GenerateDemoDataCommand extends ContextCommand {
         PhantomGenerator generator = PhantomGenerator.builder().optStudies(studies).optSize(fov[0], fov[1], fov[2])
                 .optSpacing(spacing[0], spacing[1]).optSeed(seed).optModalities(modalities)
                 .optNonRasFraction(non_ras).optHealthyFraction(healthy).optBrats2023(brats2023)
+                .optSkullStripped(skull_stripped)
                 .optCt(ct ? (ct_studies > 0 ? ct_studies : studies) : 0).build();
         try {
             summary = generator.generate(output.toPath(), new CommandProgress(status, log, this)).summary();

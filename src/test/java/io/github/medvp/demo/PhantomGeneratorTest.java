@@ -145,6 +145,35 @@ class PhantomGeneratorTest {
     }
 
     @Test
+    void skullStrippedStudiesAreZeroOutsideTheBrainAndKeepTheWholeTumour(@TempDir Path tmp) throws IOException {
+        PhantomGenerator.Result stripped = PhantomGenerator.builder().optStudies(2).optSeed(3).optSkullStripped(true)
+                .build().generate(tmp, Progress.NONE);
+        for (PhantomGenerator.Generated g : stripped.studies()) {
+            float[] label = NiftiReader.read(g.label()).toFloatImg().update(null).getCurrentStorageArray();
+            float[] t1c = NiftiReader.read(g.images().get(2)).toFloatImg().update(null).getCurrentStorageArray();
+            int inside = 0;
+            for (Path image : g.images()) {
+                float[] v = NiftiReader.read(image).toFloatImg().update(null).getCurrentStorageArray();
+                int zero = 0;
+                for (int i = 0; i < v.length; i++) {
+                    zero += v[i] == 0 ? 1 : 0;
+                    assertTrue(label[i] == 0 || v[i] > 0, image + ": tumour voxel " + i + " stripped");
+                    // The same brain mask in every modality.
+                    assertEquals(t1c[i] == 0, v[i] == 0, image + ": voxel " + i);
+                }
+                inside = v.length - zero;
+                // The brain is a minority of the head's field of view: scalp, skull and the air around are gone.
+                assertTrue(zero > v.length / 2, image + ": " + zero + " of " + v.length + " voxels are 0");
+            }
+            assertTrue(inside > label.length / 20, g.id() + ": brain of " + inside + " voxels");
+        }
+        // Without stripping the air holds Rician noise, so a corner is not 0.
+        float[] whole = NiftiReader.read(data.studies().get(0).images().get(0)).toFloatImg().update(null)
+                .getCurrentStorageArray();
+        assertTrue(whole[0] != 0 || whole[whole.length - 1] != 0);
+    }
+
+    @Test
     void reportsCsvHasCtRatesColumnsAndLabelsMatchingTheText() throws IOException {
         assertEquals(List.of("VolumeName", "ClinicalInformation_EN", "Technique_EN", "Findings_EN", "Impressions_EN",
                 "Lesion", "Enhancement", "Necrosis", "Oedema", "Midline shift"), DemoCsv.header(data.reports()));
