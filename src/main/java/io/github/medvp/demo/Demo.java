@@ -85,7 +85,8 @@ public final class Demo {
                 + " held out for testing) into " + out.resolve("data"));
         PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies + s.testStudies)
                 .optSplit(s.validationShare(), s.testShare()).optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed)
-                .optCt(s.mg3d ? s.ctStudies : 0).build().generate(out.resolve("data"), progress);
+                .optCt(s.mg3d ? s.ctStudies : 0).optSkullStripped(s.skullStripped).build()
+                .generate(out.resolve("data"), progress);
         t = lap(seconds, "generate data", t);
         StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
 
@@ -125,7 +126,8 @@ public final class Demo {
                     .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
                     .optimiser(s.finetuneLr, 1e-4, false).seed(s.seed).crop(s.crop).fraction(s.fraction)
                     .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                    .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1);
+                    .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1)
+                    .labelCentred(s.labelCentred).firstConv(s.firstConv);
             SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
             progress.log(r.summary());
             tuned.put(row, r);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
+import io.github.medvp.tasks.EncoderInit;
 
 /**
  * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
@@ -11,6 +12,27 @@ import io.github.medvp.data.Modality;
  * larger heads and more epochs; meant for a GPU). Any setting given after {@link #preset} overrides the preset's value.
  */
 public final class DemoSettings {
+
+    /**
+     * Default share of label-centred fine-tuning crops: 0, the reference's uniform crops. Half the crops centred on
+     * the tumour did not help the tiny demo (seed 7: validation Dice 0.42 against 0.54 with uniform crops, held-out
+     * level), although its 32³ crops of a 64 mm head often miss the 10 mm lesions.
+     */
+    public static final double LABEL_CENTRED = 0;
+
+    /**
+     * Default of {@link #skullStripped(boolean)}: on, as BraTS distributes its MRI. With the scalp left in, its fat is
+     * as bright on T1c as enhancing tumour, and on seed 7 neither arm learnt to tell them apart in 120 epochs: spurious
+     * enhancing tumour all over the scalp sank both models' held-out Dice below 0.1 (0.54 and 0.55 stripped).
+     */
+    public static final boolean SKULL_STRIPPED = true;
+
+    /**
+     * Default of {@link #firstConv}: inflate, as fine-tuning's default, in both arms (the scratch arm inflates the
+     * initial kernel, so the arms still differ by the pre-training alone). It raised both arms' held-out Dice on
+     * seeds 7 and 9 (scratch 0.552 to 0.589 and 0.666 to 0.693, pre-trained 0.542 to 0.566 and 0.659 to 0.659).
+     */
+    public static final EncoderInit.FirstConv FIRST_CONV = EncoderInit.FirstConv.INFLATE;
 
     Path output = Path.of("medvp-demo");
     String preset = "tiny";
@@ -33,6 +55,9 @@ public final class DemoSettings {
     double fraction = 0.4;
     double replaceProbability = 0;
     double encoderLr = 1;
+    EncoderInit.FirstConv firstConv = FIRST_CONV;
+    double labelCentred = LABEL_CENTRED;
+    boolean skullStripped = SKULL_STRIPPED;
     Modality missing = Modality.T2;
     boolean mg3d;
     int workers;
@@ -187,6 +212,36 @@ public final class DemoSettings {
     }
 
     /**
+     * @param choice what both arms do with the first convolution of the 1-channel checkpoint they start from
+     *     ({@code FineTuneSettings.firstConv}; the scratch arm inflates the initial kernel), default {@link #FIRST_CONV}
+     * @return this
+     */
+    public DemoSettings firstConv(EncoderInit.FirstConv choice) {
+        this.firstConv = choice;
+        return this;
+    }
+
+    /**
+     * @param share share of both arms' fine-tuning crops centred on a labelled voxel
+     *     ({@code FineTuneSettings.labelCentred}), default {@link #LABEL_CENTRED}
+     * @return this
+     */
+    public DemoSettings labelCentred(double share) {
+        this.labelCentred = share;
+        return this;
+    }
+
+    /**
+     * @param stripped generate the MRI studies skull-stripped as BraTS distributes them (0 outside the brain), the
+     *     data BrainMVP's foreground crops are written for
+     * @return this
+     */
+    public DemoSettings skullStripped(boolean stripped) {
+        this.skullStripped = stripped;
+        return this;
+    }
+
+    /**
      * @param probability chance per training sample that the pre-trained arm replaces one modality by its template
      *     (with the consistency term); 0 (default) fine-tunes both arms with the same recipe, so only the
      *     initialisation differs: in the tiny demo's short budget replacement slows the pre-trained arm down
@@ -245,6 +300,9 @@ public final class DemoSettings {
         }
         if (!(fraction > 0 && fraction <= 1)) {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
+        }
+        if (!(labelCentred >= 0 && labelCentred <= 1)) {
+            throw new MedvpException("label_centred must be in [0, 1], got " + labelCentred);
         }
         if (!(replaceProbability >= 0 && replaceProbability <= 1)) {
             throw new MedvpException("replace_probability must be in [0, 1], got " + replaceProbability);

@@ -3,6 +3,7 @@ package io.github.medvp.fiji;
 import io.github.medvp.data.ModalityNames;
 import io.github.medvp.demo.Demo;
 import io.github.medvp.demo.DemoSettings;
+import io.github.medvp.tasks.EncoderInit;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -68,6 +69,18 @@ public class DemoCommand extends ContextCommand {
             description = "the pre-trained encoder's share of the fine-tuning learning rate")
     private double encoder_lr = 1;
 
+    @Parameter(label = "First convolution", choices = {"inflate", "reinit"}, required = false,
+            description = "both arms: re-initialise the 1-channel checkpoint's first convolution or inflate it")
+    private String first_conv = DemoSettings.FIRST_CONV.name().toLowerCase(java.util.Locale.ROOT);
+
+    @Parameter(label = "Label-centred crops", min = "0", max = "1", required = false,
+            description = "share of fine-tuning crops centred on a labelled voxel, in both arms")
+    private double label_centred = DemoSettings.LABEL_CENTRED;
+
+    @Parameter(label = "Skull-stripped", required = false,
+            description = "generate the MRI studies as BraTS distributes them: 0 outside the brain")
+    private boolean skull_stripped = DemoSettings.SKULL_STRIPPED;
+
     @Parameter(label = "Label fraction", required = false,
             description = "share of the labelled training studies used for fine-tuning")
     private double fraction = 0.4;
@@ -100,7 +113,7 @@ public class DemoCommand extends ContextCommand {
                 .fraction(fraction).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs).learningRates(pretrain_lr, finetune_lr)
-                .encoderLr(encoder_lr)
+                .encoderLr(encoder_lr).firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred).skullStripped(skull_stripped)
                 .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null
                         : pretrained_run.toPath());
         try {

@@ -1,5 +1,6 @@
 package io.github.medvp.fiji;
 
+import io.github.medvp.tasks.EncoderInit;
 import io.github.medvp.tasks.FineTuneSettings;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -105,6 +106,11 @@ abstract class FineTuneCommand extends ContextCommand {
             description = "pre-trained encoder's share of the learning rate (1: same as the new parts, the reference)")
     private double encoder_lr = 1;
 
+    @Parameter(label = "First convolution", choices = {"inflate", "reinit"}, required = false,
+            description = "when init has other input channels (BrainMVP: 1): inflate (the pre-trained kernel spread "
+                    + "over the channels) or reinit (the reference: not transferred)")
+    private String first_conv = "inflate";
+
     @Parameter(label = "Gradient clipping", min = "0", required = false,
             description = "maximum global gradient norm, 0 for none (the reference); also skips non-finite updates")
     private double clip = 0;
@@ -135,6 +141,7 @@ abstract class FineTuneCommand extends ContextCommand {
                 .run(output.toPath()).resume(resume).init(init == null || init.getPath().isEmpty() ? null
                         : init.toPath()).preset(preset).epochs(epochs).batch(batch, accumulation)
                 .optimiser(lr, weight_decay, "adamw".equals(optimiser)).clip(clip).encoderLr(encoder_lr)
+                .firstConv(EncoderInit.FirstConv.parse(first_conv))
                 .seed(seed).crop(crop).fraction(fraction).validation(validation_fraction, validate_every)
                 .templates(templates, replace_probability, replace_count, consistency_weight).workers(workers)
                 .device(device).logEvery(log_every);

@@ -8,22 +8,33 @@ import io.github.medvp.data.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.TensorFiles;
+import io.github.medvp.nn.StateDictImport;
 import io.github.medvp.nn.UniFormer3d;
+import io.github.medvp.train.Checkpoint;
 import io.github.medvp.train.NamedParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Initialises a {@link TaskModel}'s encoder (and templates) from a checkpoint: a BrainMVP pre-training run's
  * checkpoint, a reference {@code .pt} state dict (read by {@link EncoderCheckpoint}), or a fine-tuned model. Every
  * encoder tensor is copied except the stage-1 patch-embedding convolution when its input channels differ (BrainMVP
- * pre-trains on one channel; spec §4.1 and §6 item 13): that convolution keeps its fresh Kaiming initialisation, and
- * the re-initialisation is logged. A checkpoint of another preset is refused.
+ * pre-trains on one channel; spec §4.1): {@link FirstConv#REINIT} leaves that convolution at its fresh Kaiming
+ * initialisation, as the reference does (it never transfers the stem, spec §6 item 13); {@link FirstConv#INFLATE}
+ * spreads the pre-trained kernel over the model's channels. Either way the choice is logged. A checkpoint of another preset is refused.
+ * <p>
+ * Segmentation decoder: as the reference (spec §4.1), the four k2/s2 transposed convolutions of a pre-training
+ * checkpoint's linear reconstruction decoder (BrainMVP {@code decoder.decoderN}) initialise the transposed
+ * convolutions of the segmentation decoder's up-blocks; the residual blocks, {@code proj1} and the output heads keep
+ * their fresh initialisation (the reference's residual blocks are loaded too, but pre-training never trains them).
  * <p>
  * Templates: when the checkpoint holds BrainMVP's {@code rep_template} (8 canonical modalities in template order),
  * the rows of the task's modalities are min-max normalised per template (as pre-training used them, spec §6 item 8)
@@ -34,10 +45,39 @@ public final class EncoderInit {
     private static final String TEMPLATE_KEY = "rep_template";
     /** Names of the stage-1 patch embedding (its convolution is re-initialised when the channels differ). */
     static final String FIRST_CONV = "patch_embed1";
+    /** A segmentation decoder's transposed convolution, e.g. {@code head.01decoder5_01transp_conv_weight}. */
+    private static final Pattern UP_TARGET = Pattern.compile(Pattern.quote(TaskModel.HEAD)
+            + "\\d+decoder(\\d)_\\d+transp_conv_weight");
     /** BrainMVP's guard against a flat template in its min-max normalisation. */
     private static final float EPS = 1e-9f;
 
     private EncoderInit() {
+    }
+
+    /** What becomes of the stage-1 convolution when the checkpoint's input channels differ from the model's. */
+    public enum FirstConv {
+        /** Fresh Kaiming initialisation, the pre-trained kernel dropped (the reference, spec §4.1). */
+        REINIT,
+        /**
+         * Every model channel gets the sum of the checkpoint's channel kernels divided by the model's channel count
+         * (timm's way of adapting a pre-trained stem): an input whose channels all hold the same image gives the
+         * pre-trained response, so the stem's learned filters survive the change of channels.
+         */
+        INFLATE;
+
+        /**
+         * @param name {@code reinit} or {@code inflate}, any case
+         * @return the choice
+         * @throws MedvpException naming the setting when it is neither
+         */
+        public static FirstConv parse(String name) {
+            for (FirstConv f : values()) {
+                if (f.name().equalsIgnoreCase(name.trim())) {
+                    return f;
+                }
+            }
+            throw new MedvpException("first_conv must be reinit or inflate, got '" + name + "'");
+        }
     }
 
     /**
@@ -46,9 +86,12 @@ public final class EncoderInit {
      * @param source the checkpoint
      * @param copied encoder tensors copied
      * @param reinitialised tensors left at their fresh initialisation (the first convolution), possibly empty
+     * @param inflated tensors inflated from the checkpoint's channels ({@link FirstConv#INFLATE}), possibly empty
+     * @param upsampling segmentation-decoder transposed convolutions copied from the pre-training decoder
      * @param templates whether templates were loaded
      */
-    public record Report(Path source, int copied, List<String> reinitialised, boolean templates) {
+    public record Report(Path source, int copied, List<String> reinitialised, List<String> inflated,
+            List<String> upsampling, boolean templates) {
     }
 
     /**
@@ -68,7 +111,8 @@ public final class EncoderInit {
     }
 
     /**
-     * Copies the checkpoint's encoder (and templates, when both have them) into {@code model}.
+     * Copies the checkpoint's encoder (and templates, when both have them) into {@code model}, re-initialising the
+     * first convolution when the channels differ (as the reference).
      *
      * @param model a freshly created model
      * @param checkpoint the checkpoint
@@ -78,10 +122,27 @@ public final class EncoderInit {
      * @throws MedvpException when it holds no encoder of the model's preset
      */
     public static Report apply(TaskModel model, Path checkpoint, Progress progress) throws IOException {
+        return apply(model, checkpoint, FirstConv.REINIT, progress);
+    }
+
+    /**
+     * Copies the checkpoint's encoder (and templates, when both have them) into {@code model}.
+     *
+     * @param model a freshly created model
+     * @param checkpoint the checkpoint
+     * @param firstConv what to do with the first convolution when the channels differ
+     * @param progress receives the log lines (re-initialised or inflated convolution, templates)
+     * @return what was copied
+     * @throws IOException when the checkpoint cannot be read
+     * @throws MedvpException when it holds no encoder of the model's preset
+     */
+    public static Report apply(TaskModel model, Path checkpoint, FirstConv firstConv, Progress progress)
+            throws IOException {
         UniFormer3d target = model.encoder();
         NDManager owner = target.getParameters().get(0).getValue().getArray().getManager();
         int copied = 0;
         List<String> reinit = new ArrayList<>();
+        List<String> inflated = new ArrayList<>();
         try (NDManager tmp = owner.newSubManager()) {
             UniFormer3d source = EncoderCheckpoint.load(checkpoint, tmp);
             if (!Arrays.equals(source.getWidths(), target.getWidths())
@@ -97,8 +158,15 @@ public final class EncoderInit {
                     throw new MedvpException("checkpoint " + checkpoint + " has no encoder tensor " + e.name());
                 }
                 if (!s.array().getShape().equals(e.array().getShape())) {
-                    if (e.name().contains(FIRST_CONV)) {
+                    if (e.name().contains(FIRST_CONV) && firstConv == FirstConv.REINIT) {
                         reinit.add(e.name());
+                        continue;
+                    }
+                    if (e.name().contains(FIRST_CONV) && inflatable(s.array(), e.array())) {
+                        NDArray k = s.array().sum(new int[] {1}, true).div(e.array().getShape().get(1));
+                        HostArrays.copyInto(e.array(), HostArrays.toHost(k.repeat(1, e.array().getShape().get(1))),
+                                e.name());
+                        inflated.add(e.name());
                         continue;
                     }
                     throw new MedvpException("checkpoint " + checkpoint + ": encoder tensor " + e.name() + " is "
@@ -107,11 +175,19 @@ public final class EncoderInit {
                 HostArrays.copyInto(e.array(), HostArrays.toHost(s.array()), e.name());
                 copied++;
             }
+            String channels = "the checkpoint's encoder takes " + source.getInChannels() + " channel(s), the model "
+                    + target.getInChannels() + " (" + model.spec().modalities() + ")";
             if (!reinit.isEmpty()) {
-                progress.log("the first convolution was re-initialised: the checkpoint's encoder takes "
-                        + source.getInChannels() + " channel(s), the model " + target.getInChannels() + " ("
-                        + model.spec().modalities() + ")");
+                progress.log("the first convolution was re-initialised: " + channels);
             }
+            if (!inflated.isEmpty()) {
+                progress.log("the first convolution was inflated from the pre-trained kernel: " + channels);
+            }
+        }
+        List<String> upsampling = copyUpsampling(model, checkpoint);
+        if (!upsampling.isEmpty()) {
+            progress.log("the segmentation decoder's " + upsampling.size() + " transposed convolutions taken from "
+                    + "the pre-training decoder");
         }
         boolean templates = false;
         if (model.hasTemplates()) {
@@ -119,7 +195,49 @@ public final class EncoderInit {
             progress.log(templates ? "modality templates of " + model.spec().modalities() + " taken from "
                     + checkpoint : checkpoint + " holds no modality templates");
         }
-        return new Report(checkpoint, copied, reinit, templates);
+        return new Report(checkpoint, copied, reinit, inflated, upsampling, templates);
+    }
+
+    /**
+     * Copies the pre-training decoder's transposed convolution of each level N (MedVP {@code decoder.01decoder5_weight},
+     * reference {@code decoder.decoderN.transp_conv.conv.weight}) into the segmentation decoder's up-block N; nothing
+     * for a classification model or a checkpoint without them (e.g. a fine-tuned model).
+     */
+    private static List<String> copyUpsampling(TaskModel model, Path checkpoint) throws IOException {
+        if (model.spec().task() != TaskSpec.Task.SEGMENTATION) {
+            return List.of();
+        }
+        Map<String, HostTensor> tensors = read(checkpoint);
+        StateDictImport names = StateDictImport.builder().optStrict(false).build();
+        Map<NamedParameters.Entry, HostTensor> pairs = new LinkedHashMap<>();
+        for (NamedParameters.Entry e : model.parameters().entries()) {
+            Matcher target = UP_TARGET.matcher(e.name());
+            if (!target.matches()) {
+                continue;
+            }
+            String level = target.group(1);
+            Pattern medvp = Pattern.compile(Pattern.quote(Checkpoint.MODEL) + "decoder\\.\\d+decoder" + level + "_weight");
+            String reference = "decoder.decoder" + level + ".transp_conv.conv.weight";
+            HostTensor source = tensors.entrySet().stream().filter(t -> medvp.matcher(t.getKey()).matches()
+                    || names.normalise(t.getKey()).equals(reference)).map(Map.Entry::getValue).findFirst().orElse(null);
+            if (source == null) {
+                return List.of(); // not a pre-training checkpoint (e.g. a fine-tuned model): the decoder stays fresh
+            }
+            pairs.put(e, source);
+        }
+        List<String> copied = new ArrayList<>();
+        pairs.forEach((e, source) -> {
+            HostArrays.copyInto(e.array(), source, checkpoint + ": " + e.name());
+            copied.add(e.name());
+        });
+        return copied;
+    }
+
+    /** Same kernel and output channels, only the input channels differ. */
+    private static boolean inflatable(NDArray source, NDArray target) {
+        long[] a = source.getShape().getShape();
+        long[] b = target.getShape().getShape();
+        return a.length == 5 && b.length == 5 && a[0] == b[0] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4];
     }
 
     private static boolean loadTemplates(TaskModel model, Path checkpoint) throws IOException {

@@ -35,11 +35,13 @@ public final class FineTuneSettings {
     int accumulation = 1;
     double lr = 3e-4;
     double encoderLr = 1;
+    EncoderInit.FirstConv firstConv = EncoderInit.FirstConv.INFLATE;
     double weightDecay = 1e-4;
     boolean adamw;
     double clip;
     long seed = 42;
     int crop = 96;
+    double labelCentred = 0;
     double fraction = 1;
     double validationFraction = 0.2;
     int validateEvery = 5;
@@ -226,6 +228,17 @@ public final class FineTuneSettings {
     }
 
     /**
+     * @param choice what becomes of {@link #init}'s first convolution when its input channels differ from the
+     *     model's (a BrainMVP checkpoint has 1): {@code INFLATE} (default) or {@code REINIT} (the reference, which
+     *     so never transfers it: spec §6 item 13; see {@link EncoderInit.FirstConv})
+     * @return this
+     */
+    public FineTuneSettings firstConv(EncoderInit.FirstConv choice) {
+        this.firstConv = choice;
+        return this;
+    }
+
+    /**
      * @param maxNorm global gradient-norm clipping before each update, 0 (default, as the reference) for none; with
      *     clipping a non-finite gradient also skips the update instead of writing NaN into the weights
      * @return this
@@ -244,6 +257,17 @@ public final class FineTuneSettings {
     /** @param crop training crop and inference window edge, a multiple of 32, default 96 @return this */
     public FineTuneSettings crop(int crop) {
         this.crop = crop;
+        return this;
+    }
+
+    /**
+     * @param share share of segmentation training crops centred on a labelled voxel (foreground oversampling as
+     *     nnU-Net and MONAI's {@code RandCropByPosNegLabel}), default 0 as the reference; meant for crops much
+     *     smaller than the brain around small lesions, which uniform crops mostly miss (segmentation only)
+     * @return this
+     */
+    public FineTuneSettings labelCentred(double share) {
+        this.labelCentred = share;
         return this;
     }
 
@@ -321,6 +345,10 @@ public final class FineTuneSettings {
         if (crop < 32 || crop % 32 != 0) {
             throw new MedvpException("crop must be a positive multiple of 32, got " + crop);
         }
+        if (!(labelCentred >= 0 && labelCentred <= 1)) {
+            throw new MedvpException("label_centred (share of crops centred on a labelled voxel) must be in [0, 1], "
+                    + "got " + labelCentred);
+        }
         if (!(encoderLr > 0) || encoderLr > 1) {
             throw new MedvpException("encoder_lr (factor of the pre-trained encoder's learning rate) must be in (0, 1], "
                     + "got " + encoderLr);
@@ -347,10 +375,12 @@ public final class FineTuneSettings {
         c.addProperty("accumulation", accumulation);
         c.addProperty("lr", lr);
         c.addProperty("encoder_lr", encoderLr);
+        c.addProperty("first_conv", firstConv.name().toLowerCase(java.util.Locale.ROOT));
         c.addProperty("weight_decay", weightDecay);
         c.addProperty("optimiser", adamw ? "adamw" : "adam");
         c.addProperty("seed", seed);
         c.addProperty("crop", crop);
+        c.addProperty("label_centred", labelCentred);
         c.addProperty("fraction", fraction);
         c.addProperty("validation_fraction", validationFraction);
         c.addProperty("validate_every", validateEvery);

@@ -11,9 +11,10 @@ import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.train.Adam;
-import io.github.medvp.train.ParamGroup;
 import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.ParamGroup;
 import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.StepContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,28 +94,32 @@ final class FineTuning {
      */
     static TaskModel model(TaskSpec spec, FineTuneSettings s, NDManager manager, Progress progress)
             throws IOException {
+        // The same seed gives the same head and first convolution, so runs that differ only in `init` differ only
+        // in the encoder weights they start from.
+        StepContext.seedInitialisation(s.seed);
         if (s.init == null) {
             progress.log("encoder initialised from scratch");
             return TaskModel.create(spec, manager);
         }
         int[] grid = s.templates ? EncoderInit.templateGrid(s.init) : null;
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
-        EncoderInit.Report r = EncoderInit.apply(model, s.init, progress);
+        EncoderInit.Report r = EncoderInit.apply(model, s.init, s.firstConv, progress);
         progress.log("encoder initialised from " + s.init + " (" + r.copied() + " tensors)");
         return model;
     }
 
     /**
      * Adam (coupled L2, the reference) or AdamW over the trainable parameters; with an initial checkpoint and
-     * {@code encoder_lr} below 1, the copied encoder tensors (all but the first convolution, which is re-initialised
-     * when the channels differ and needs to learn from scratch) train at that fraction of the rate.
+     * {@code encoder_lr} below 1, the copied encoder tensors (all but the first convolution unless it is inflated:
+     * re-initialised when the channels differ, it needs to learn from scratch) train at that fraction of the rate.
      */
     static Adam optimiser(NamedParameters params, FineTuneSettings s) {
         Adam.Builder b = Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
                 .optWeightDecay(s.weightDecay);
         if (s.init != null && s.encoderLr != 1) {
             b.addGroup(new ParamGroup("pretrained_encoder", n -> n.startsWith(TaskModel.ENCODER)
-                    && !n.contains(EncoderInit.FIRST_CONV), s.encoderLr, s.weightDecay));
+                    && (s.firstConv == EncoderInit.FirstConv.INFLATE || !n.contains(EncoderInit.FIRST_CONV)),
+                    s.encoderLr, s.weightDecay));
         }
         return b.build();
     }

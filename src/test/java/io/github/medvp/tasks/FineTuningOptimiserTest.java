@@ -31,15 +31,18 @@ class FineTuningOptimiserTest {
     }
 
     @Test
-    void copiedEncoderTensorsTrainSlowerButNotTheFirstConvolutionOrTheDecoder() {
-        Map<String, String> g = groups(new FineTuneSettings().init(Path.of("pretrained.safetensors"))
-                .encoderLr(0.1));
-        long slow = g.values().stream().filter("pretrained_encoder"::equals).count();
-        assertTrue(slow > 10, g.toString());
-        g.forEach((name, group) -> {
-            boolean copied = name.startsWith(TaskModel.ENCODER) && !name.contains("patch_embed1");
-            assertEquals(copied, group.equals("pretrained_encoder"), name + " -> " + group);
-        });
+    void copiedEncoderTensorsTrainSlowerButNotAReinitialisedFirstConvolutionOrTheDecoder() {
+        for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
+            Map<String, String> g = groups(new FineTuneSettings().init(Path.of("pretrained.safetensors"))
+                    .encoderLr(0.1).firstConv(stem));
+            long slow = g.values().stream().filter("pretrained_encoder"::equals).count();
+            assertTrue(slow > 10, g.toString());
+            g.forEach((name, group) -> {
+                boolean copied = name.startsWith(TaskModel.ENCODER)
+                        && (stem == EncoderInit.FirstConv.INFLATE || !name.contains("patch_embed1"));
+                assertEquals(copied, group.equals("pretrained_encoder"), stem + ": " + name + " -> " + group);
+            });
+        }
     }
 
     @Test

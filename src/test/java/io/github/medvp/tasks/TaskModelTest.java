@@ -19,6 +19,7 @@ import io.github.medvp.data.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
+import io.github.medvp.nn.ReconstructionDecoder;
 import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.train.Checkpoint;
 import io.github.medvp.train.Checkpoints;
@@ -201,6 +202,72 @@ class TaskModelTest {
                 assertEquals(i / (double) (n - 1), t2[i], 1e-5);
                 assertEquals(i / (double) (n - 1), flair[i], 1e-5);
             }
+        }
+    }
+
+    @Test
+    void inflatedFirstConvolutionSpreadsThePretrainedKernelOverTheChannels() throws IOException {
+        Path ck = dir.resolve("pre.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            pretrainingCheckpoint(ck, m, GRID);
+            List<Modality> mods = List.of(Modality.T2, Modality.FLAIR, Modality.T1);
+            TaskModel model = TaskModel.create(segSpec(mods, GRID), m);
+            NamedParameters params = model.parameters();
+            String conv = params.entries().stream().map(NamedParameters.Entry::name)
+                    .filter(n -> n.contains("patch_embed1") && params.get(n).array().getShape().dimension() == 5)
+                    .findFirst().orElseThrow();
+            Logged progress = new Logged();
+            EncoderInit.Report r = EncoderInit.apply(model, ck, EncoderInit.FirstConv.INFLATE, progress);
+            assertEquals(List.of(conv.substring(TaskModel.ENCODER.length())), r.inflated());
+            assertTrue(r.reinitialised().isEmpty(), r.toString());
+            assertTrue(progress.lines.stream().anyMatch(l -> l.contains("inflated")), progress.lines.toString());
+            // Pre-trained kernel (O, 1, k, k, k); the model's is (O, 3, k, k, k) with every channel = kernel / 3.
+            float[] pre = Checkpoints.read(ck).section(Checkpoint.MODEL).get(conv).toFloatArray();
+            float[] got = params.get(conv).array().toFloatArray();
+            long[] shape = params.get(conv).array().getShape().getShape();
+            int k = (int) (shape[2] * shape[3] * shape[4]);
+            assertEquals(pre.length * mods.size(), got.length);
+            for (int o = 0; o < shape[0]; o++) {
+                for (int c = 0; c < mods.size(); c++) {
+                    for (int i = 0; i < k; i++) {
+                        assertEquals(pre[o * k + i] / 3, got[(o * mods.size() + c) * k + i], 1e-7, conv);
+                    }
+                }
+            }
+        }
+        assertThrows(MedvpException.class, () -> EncoderInit.FirstConv.parse("copy"));
+        assertEquals(EncoderInit.FirstConv.INFLATE, EncoderInit.FirstConv.parse(" Inflate"));
+    }
+
+    @Test
+    void segmentationDecoderTakesThePretrainedTransposedConvolutions() throws IOException {
+        Path ck = dir.resolve("pre.safetensors");
+        Path encoderOnly = dir.resolve("encoder-only.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            pretrainingCheckpoint(encoderOnly, m, GRID);
+            Checkpoint base = Checkpoints.read(encoderOnly);
+            UniFormer3d enc = TaskModel.encoderPreset("tiny").build();
+            ReconstructionDecoder dec = ReconstructionDecoder.builder().optWidths(enc.getWidths()).build();
+            dec.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, enc.getWidths()[3], 2, 2, 2));
+            Map<String, HostTensor> tensors = new LinkedHashMap<>(base.tensors());
+            tensors.putAll(NamedParameters.builder().addBlock("decoder.", dec).build().toHost(Checkpoint.MODEL,
+                    Checkpoint.EXTRA));
+            Checkpoints.write(ck, new Checkpoint(base.header(), tensors));
+
+            TaskModel model = TaskModel.create(segSpec(List.of(Modality.T1, Modality.T2), GRID), m);
+            EncoderInit.Report r = EncoderInit.apply(model, ck, Progress.NONE);
+            assertEquals(4, r.upsampling().size(), r.toString());
+            Map<String, HostTensor> saved = Checkpoints.read(ck).section(Checkpoint.MODEL);
+            for (int level = 5; level >= 2; level--) {
+                String from = "decoder.0" + (6 - level) + "decoder" + level + "_weight";
+                String to = r.upsampling().get(5 - level);
+                assertTrue(to.contains("decoder" + level + "_"), to);
+                assertArrayEquals(saved.get(from).toFloatArray(), model.parameters().get(to).array().toFloatArray(),
+                        to);
+            }
+            // Without a pre-training decoder (or for a classifier) the decoder keeps its initialisation.
+            TaskModel plain = TaskModel.create(segSpec(List.of(Modality.T1, Modality.T2), GRID), m);
+            assertTrue(EncoderInit.apply(plain, encoderOnly, Progress.NONE).upsampling().isEmpty());
         }
     }
 
