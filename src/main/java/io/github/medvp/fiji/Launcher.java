@@ -176,9 +176,13 @@ public final class Launcher {
             outcome = CommandRunner.run(context, info, inputs, () -> false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            status.finish();
             err.println("medvp: interrupted");
             return CANCELLED;
         } catch (ExecutionException e) {
+            // Status events arrive on SciJava's event thread, possibly after the failure: closed first, the
+            // failure stays the last line.
+            status.finish();
             Throwable cause = CommandRunner.userError(e);
             if (cause instanceof Progress.CancelledException) {
                 err.println("medvp: " + info.getName() + " cancelled");
@@ -223,6 +227,7 @@ public final class Launcher {
     /** Prints status events as progress lines, at most once a second unless the stage changes. */
     static final class TerminalStatus {
         private final PrintStream err;
+        private boolean closed;
         private long last;
         private String lastStage = "";
 
@@ -246,7 +251,9 @@ public final class Launcher {
                 String count = e.getProgressMaximum() > 0
                         ? String.format("[%d/%d] ", e.getProgressValue(), e.getProgressMaximum()) : "";
                 synchronized (err) {
-                    err.println(count + msg);
+                    if (!closed) {
+                        err.println(count + msg);
+                    }
                 }
             }
         }
@@ -257,8 +264,12 @@ public final class Launcher {
             e.consume();
         }
 
+        /** Prints nothing more: a late event must not follow the command's outcome. */
         void finish() {
-            err.flush();
+            synchronized (err) {
+                closed = true;
+                err.flush();
+            }
         }
     }
 }

@@ -124,4 +124,16 @@ class LauncherTest {
         assertEquals(Launcher.USAGE, run("install-engine", "flavour=rocm"));
         assertTrue(err().contains("must be one of [auto, cpu, cuda]"), err());
     }
+
+    @Test
+    void progressPrintsStagesAndNothingAfterTheOutcome() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Launcher.TerminalStatus status = new Launcher.TerminalStatus(new PrintStream(bytes, true,
+                StandardCharsets.UTF_8));
+        status.onStatus(new org.scijava.app.event.StatusEvent(1, 3, "features: loading the model"));
+        status.finish();
+        // A late event, delivered after the failure line was printed, must not follow it.
+        status.onStatus(new org.scijava.app.event.StatusEvent(2, 3, "segment: window 2"));
+        assertEquals("[1/3] features: loading the model\n", bytes.toString(StandardCharsets.UTF_8));
+    }
 }
