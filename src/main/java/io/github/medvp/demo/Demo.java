@@ -57,11 +57,23 @@ public final class Demo {
     }
 
     /**
+     * One fine-tuning comparison: both arms fine-tuned with one seed (which draws the labelled subset, the decoder's
+     * initialisation and the data order) and their held-out evaluations.
+     *
+     * @param seed the fine-tuning seed
+     * @param tuned the two fine-tuning results by row ({@link #PRETRAINED}, {@link #SCRATCH})
+     * @param heldOut the held-out evaluations by row (the two arms and the missing-modality row)
+     */
+    record Repeat(long seed, Map<String, SegmentationFineTuning.Result> tuned, Map<String, MetricsReport> heldOut) {
+    }
+
+    /**
      * What the demo measured.
      *
      * @param table the printed summary
      * @param report the report folder
-     * @param dice mean held-out Dice over regions per row ({@link #PRETRAINED}, {@link #SCRATCH}, missing modality)
+     * @param dice mean held-out Dice over regions per row ({@link #PRETRAINED}, {@link #SCRATCH}, missing modality),
+     *     averaged over the repeats
      * @param seconds wall time per stage
      */
     public record Result(String table, Path report, Map<String, Double> dice, Map<String, Double> seconds) {
@@ -116,37 +128,44 @@ public final class Demo {
         DemoReport.copy(pretrainRun.resolve("curves.png"), report.resolve("pretraining.png"));
         t = lap(seconds, "export templates", t);
 
-        Map<String, SegmentationFineTuning.Result> tuned = new LinkedHashMap<>();
-        for (String row : List.of(PRETRAINED, SCRATCH)) {
-            boolean init = row.equals(PRETRAINED);
-            progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction)
-                    + "% of the training studies, " + s.finetuneEpochs + " epochs");
-            Path run = out.resolve("runs").resolve(init ? "finetune-pretrained" : "finetune-scratch");
-            FineTuneSettings ft = new FineTuneSettings().data(data.manifest()).run(run).preset(s.preset)
-                    .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
-                    .optimiser(s.finetuneLr, 1e-4, false).seed(s.seed).crop(s.crop).fraction(s.fraction)
-                    .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                    .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1)
-                    .labelCentred(s.labelCentred).firstConv(s.firstConv);
-            SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
-            progress.log(r.summary());
-            tuned.put(row, r);
-            DemoReport.copy(run.resolve("validation.png"), report.resolve((init ? "finetune-pretrained"
-                    : "finetune-scratch") + ".png"));
-            t = lap(seconds, "fine-tune " + row, t);
-        }
+        List<Repeat> repeats = new ArrayList<>();
+        for (int i = 0; i < s.repeats; i++) {
+            long seed = s.seed + i;
+            String suffix = i == 0 ? "" : "-seed" + seed;
+            String of = s.repeats > 1 ? " (repeat " + (i + 1) + " of " + s.repeats + ", seed " + seed + ")" : "";
+            Map<String, SegmentationFineTuning.Result> tuned = new LinkedHashMap<>();
+            for (String row : List.of(PRETRAINED, SCRATCH)) {
+                boolean init = row.equals(PRETRAINED);
+                String name = (init ? "finetune-pretrained" : "finetune-scratch") + suffix;
+                progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction)
+                        + "% of the training studies, " + s.finetuneEpochs + " epochs" + of);
+                Path run = out.resolve("runs").resolve(name);
+                FineTuneSettings ft = new FineTuneSettings().data(data.manifest()).run(run).preset(s.preset)
+                        .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
+                        .optimiser(s.finetuneLr, 1e-4, false).seed(seed).crop(s.crop).fraction(s.fraction)
+                        .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
+                        .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1)
+                        .labelCentred(s.labelCentred).firstConv(s.firstConv);
+                SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
+                progress.log(r.summary());
+                tuned.put(row, r);
+                DemoReport.copy(run.resolve("validation.png"), report.resolve(name + ".png"));
+                t = lap(seconds, "fine-tune " + row, t);
+            }
 
-        progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies");
-        Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
-        heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
-                s.device, report.resolve("heldout-pretrained"), progress));
-        heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, s.device,
-                report.resolve("heldout-scratch"), progress));
-        // The pre-trained model carries the BrainMVP templates of its modalities; they fill the removed one.
-        String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
-        heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), s.missing,
-                s.device, report.resolve("heldout-missing-" + s.missing.token()), progress));
-        t = lap(seconds, "segment held-out", t);
+            progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies" + of);
+            Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
+            heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
+                    s.device, report.resolve("heldout-pretrained" + suffix), progress));
+            heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, s.device,
+                    report.resolve("heldout-scratch" + suffix), progress));
+            // The pre-trained model carries the BrainMVP templates of its modalities; they fill the removed one.
+            String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
+            heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(),
+                    s.missing, s.device, report.resolve("heldout-missing-" + s.missing.token() + suffix), progress));
+            t = lap(seconds, "segment held-out", t);
+            repeats.add(new Repeat(seed, tuned, heldOut));
+        }
         DemoReport.segmentationImage(manifest.test().get(0), List.of(
                 report.resolve("heldout-pretrained"), report.resolve("heldout-scratch")), List.of(PRETRAINED,
                         SCRATCH), report.resolve("segmentation.png"));
@@ -170,15 +189,13 @@ public final class Demo {
             t = lap(seconds, "MG-3D", t);
         }
 
-        Map<String, Double> dice = new LinkedHashMap<>();
-        heldOut.forEach((k, v) -> dice.put(k, v.overall(MetricsReport.DICE).nanMean()));
-        String table = DemoReport.write(s, manifest, tuned, heldOut, retrieval, seconds, report);
-        return new Result(table, report, dice, seconds);
+        String table = DemoReport.write(s, manifest, repeats, retrieval, seconds, report);
+        return new Result(table, report, DemoReport.meanDice(repeats), seconds);
     }
 
     private static long lap(Map<String, Double> seconds, String stage, long since) {
         long now = System.nanoTime();
-        seconds.put(stage, (now - since) / 1e9);
+        seconds.merge(stage, (now - since) / 1e9, Double::sum);
         return now;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,23 +89,32 @@ final class DemoReport {
         SliceImages.write(panels, best, 4, png);
     }
 
-    /** Writes {@code summary.txt} and {@code results.csv}; returns the summary. */
-    static String write(DemoSettings s, StudyManifest manifest, Map<String, SegmentationFineTuning.Result> tuned,
-            Map<String, MetricsReport> heldOut, Retrieval.Result retrieval, Map<String, Double> seconds, Path report)
-            throws IOException {
-        MetricsReport first = heldOut.values().iterator().next();
-        List<String> regions = first.regions();
+    /**
+     * Writes {@code summary.txt} and {@code results.csv}; returns the summary. With several repeats the table shows
+     * each row's Dice averaged over them and the paired difference is taken on each held-out study's difference
+     * averaged over them; the CSV has one row per repeat (and, with several, their mean).
+     */
+    static String write(DemoSettings s, StudyManifest manifest, List<Demo.Repeat> repeats, Retrieval.Result retrieval,
+            Map<String, Double> seconds, Path report) throws IOException {
+        Demo.Repeat first = repeats.get(0);
+        List<String> regions = first.heldOut().values().iterator().next().regions();
         StringBuilder sb = new StringBuilder();
-        int used = tuned.values().iterator().next().trainingCases().size();
+        int used = first.tuned().values().iterator().next().trainingCases().size();
         sb.append(String.format(Locale.ROOT, "MedVP demo: BrainMVP pre-training vs training from scratch (preset %s, "
                 + "device %s, seed %d)%n", s.preset, s.device, s.seed));
         sb.append(String.format(Locale.ROOT, "data: %d generated studies (%d training, %d validation, %d held-out "
-                + "test); fine-tuning on %d of the %d training studies (fraction %.2f), %d epochs per model%n%n",
+                + "test); fine-tuning on %d of the %d training studies (fraction %.2f), %d epochs per model%n",
                 manifest.all().size(), manifest.training().size(), manifest.validation().size(),
                 manifest.test().size(), used, manifest.training().size(), s.fraction, s.finetuneEpochs));
-        sb.append(String.format(Locale.ROOT, "Held-out Dice (mean over %d test studies)%n", first.cases().size()));
+        if (repeats.size() > 1) {
+            sb.append(String.format(Locale.ROOT, "repeats: %d fine-tuning comparisons, seeds %d-%d (each draws its "
+                    + "labelled studies, decoder initialisation and data order); figures averaged over them%n",
+                    repeats.size(), first.seed(), repeats.get(repeats.size() - 1).seed()));
+        }
+        sb.append(String.format(Locale.ROOT, "%nHeld-out Dice (mean over %d test studies)%n",
+                manifest.test().size()));
         int w = 8;
-        for (String k : heldOut.keySet()) {
+        for (String k : first.heldOut().keySet()) {
             w = Math.max(w, k.length());
         }
         sb.append(String.format(Locale.ROOT, "%-" + w + "s", "model"));
@@ -112,32 +122,48 @@ final class DemoReport {
             sb.append(String.format(Locale.ROOT, "  %6s", r));
         }
         sb.append(String.format(Locale.ROOT, "  %6s%n", "mean"));
-        StringBuilder csv = new StringBuilder("model,region,cases,dice_mean,dice_std\n");
-        for (Map.Entry<String, MetricsReport> e : heldOut.entrySet()) {
-            sb.append(String.format(Locale.ROOT, "%-" + w + "s", e.getKey()));
-            for (String r : regions) {
-                MetricsReport.Stats st = e.getValue().stats(MetricsReport.DICE, r);
-                sb.append(String.format(Locale.ROOT, "  %6.3f", st.nanMean()));
-                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f%n", MetricsReport.cell(e.getKey()), r,
-                        st.cases(), st.nanMean(), st.std()));
+        StringBuilder csv = new StringBuilder("model,seed,region,cases,dice_mean,dice_std\n");
+        for (String row : first.heldOut().keySet()) {
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s", row));
+            List<String> columns = new ArrayList<>(regions);
+            columns.add("mean");
+            for (String r : columns) {
+                double[] means = new double[repeats.size()];
+                for (int i = 0; i < means.length; i++) {
+                    MetricsReport m = repeats.get(i).heldOut().get(row);
+                    MetricsReport.Stats st = r.equals("mean") ? m.overall(MetricsReport.DICE)
+                            : m.stats(MetricsReport.DICE, r);
+                    means[i] = st.nanMean();
+                    csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%.6f,%s%n", MetricsReport.cell(row),
+                            repeats.get(i).seed(), r, st.cases(), st.nanMean(), r.equals("mean") ? ""
+                                    : String.format(Locale.ROOT, "%.6f", st.std())));
+                }
+                double mean = java.util.Arrays.stream(means).average().orElse(Double.NaN);
+                if (repeats.size() > 1) {
+                    double var = java.util.Arrays.stream(means).map(x -> (x - mean) * (x - mean)).sum()
+                            / (means.length - 1);
+                    csv.append(String.format(Locale.ROOT, "%s,mean,%s,%d,%.6f,%.6f%n", MetricsReport.cell(row), r,
+                            manifest.test().size(), mean, Math.sqrt(var)));
+                }
+                sb.append(String.format(Locale.ROOT, "  %6.3f", mean));
             }
-            MetricsReport.Stats all = e.getValue().overall(MetricsReport.DICE);
-            sb.append(String.format(Locale.ROOT, "  %6.3f%n", all.nanMean()));
-            csv.append(String.format(Locale.ROOT, "%s,mean,%d,%.6f,%n", MetricsReport.cell(e.getKey()), all.cases(),
-                    all.nanMean()));
+            sb.append(String.format(Locale.ROOT, "%n"));
         }
-        PairedDifference gain = gain(heldOut);
-        sb.append(String.format(Locale.ROOT, "%npre-trained minus scratch, per held-out study: %s%n=> %s%n", gain,
-                switch (gain.verdict()) {
+        PairedDifference gain = gain(repeats);
+        sb.append(String.format(Locale.ROOT, "%npre-trained minus scratch, per held-out study%s: %s%n=> %s%n",
+                repeats.size() > 1 ? " (averaged over the repeats)" : "", gain, switch (gain.verdict()) {
                     case 1 -> "the pre-trained encoder is ahead (by more than " + PairedDifference.MARGIN
                             + " standard errors)";
                     case -1 -> "the pre-trained encoder is BEHIND on this run";
                     default -> "no clear difference on this run (within " + PairedDifference.MARGIN
                             + " standard errors)";
                 }));
-        for (Map.Entry<String, SegmentationFineTuning.Result> e : tuned.entrySet()) {
-            sb.append(String.format(Locale.ROOT, "validation: %s best mean Dice %.3f at epoch %d%n", e.getKey(),
-                    e.getValue().bestDice(), e.getValue().bestEpoch()));
+        for (Demo.Repeat rep : repeats) {
+            for (Map.Entry<String, SegmentationFineTuning.Result> e : rep.tuned().entrySet()) {
+                sb.append(String.format(Locale.ROOT, "validation: %s%s best mean Dice %.3f at epoch %d%n",
+                        e.getKey(), repeats.size() > 1 ? " (seed " + rep.seed() + ")" : "", e.getValue().bestDice(),
+                        e.getValue().bestEpoch()));
+            }
         }
         if (retrieval != null) {
             sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs (chance "
@@ -158,11 +184,33 @@ final class DemoReport {
         return sb.toString();
     }
 
-    /** Pre-trained minus scratch, paired by held-out study (per-study mean Dice over the regions). */
-    static PairedDifference gain(Map<String, MetricsReport> heldOut) {
-        MetricsReport pre = heldOut.get(Demo.PRETRAINED), scratch = heldOut.get(Demo.SCRATCH);
-        return PairedDifference.of(PairedDifference.perCase(pre, pre.cases(), MetricsReport.DICE),
-                PairedDifference.perCase(scratch, pre.cases(), MetricsReport.DICE));
+    /** Each row's held-out mean Dice over regions, averaged over the repeats. */
+    static Map<String, Double> meanDice(List<Demo.Repeat> repeats) {
+        Map<String, Double> dice = new LinkedHashMap<>();
+        for (String row : repeats.get(0).heldOut().keySet()) {
+            dice.put(row, repeats.stream().mapToDouble(r -> r.heldOut().get(row).overall(MetricsReport.DICE)
+                    .nanMean()).average().orElse(Double.NaN));
+        }
+        return dice;
+    }
+
+    /**
+     * Pre-trained minus scratch, paired by held-out study: per study, the mean Dice over the regions, averaged over
+     * the repeats (the studies are the independent units; the repeats of one study are not).
+     */
+    static PairedDifference gain(List<Demo.Repeat> repeats) {
+        List<String> cases = repeats.get(0).heldOut().get(Demo.PRETRAINED).cases();
+        double[] pre = new double[cases.size()];
+        double[] scratch = new double[cases.size()];
+        for (Demo.Repeat r : repeats) {
+            double[] a = PairedDifference.perCase(r.heldOut().get(Demo.PRETRAINED), cases, MetricsReport.DICE);
+            double[] b = PairedDifference.perCase(r.heldOut().get(Demo.SCRATCH), cases, MetricsReport.DICE);
+            for (int i = 0; i < cases.size(); i++) {
+                pre[i] += a[i] / repeats.size();
+                scratch[i] += b[i] / repeats.size();
+            }
+        }
+        return PairedDifference.of(pre, scratch);
     }
 
     private static Volume ras(Path file) throws IOException {

@@ -53,6 +53,7 @@ public final class DemoSettings {
     double pretrainLr = 1e-3;
     double finetuneLr = 1e-3;
     double fraction = 0.4;
+    int repeats = 1;
     double replaceProbability = 0;
     double encoderLr = 1;
     EncoderInit.FirstConv firstConv = FIRST_CONV;
@@ -286,6 +287,17 @@ public final class DemoSettings {
         return this;
     }
 
+    /**
+     * @param count fine-tuning comparisons (default 1), with seeds {@code seed}, {@code seed + 1}, ...: each draws
+     *     its labelled studies, decoder initialisation and data order; the table and the paired verdict average
+     *     them (one pre-training serves all)
+     * @return this
+     */
+    public DemoSettings repeats(int count) {
+        this.repeats = count;
+        return this;
+    }
+
     void check() {
         if (pretrainedRun != null && !java.nio.file.Files.isRegularFile(pretrainedRun.resolve("checkpoints")
                 .resolve("last.safetensors"))) {
@@ -300,6 +312,9 @@ public final class DemoSettings {
         }
         if (!(fraction > 0 && fraction <= 1)) {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
+        }
+        if (repeats < 1) {
+            throw new MedvpException("repeats must be at least 1, got " + repeats);
         }
         if (!(labelCentred >= 0 && labelCentred <= 1)) {
             throw new MedvpException("label_centred must be in [0, 1], got " + labelCentred);

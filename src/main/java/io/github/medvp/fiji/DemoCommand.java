@@ -81,6 +81,10 @@ public class DemoCommand extends ContextCommand {
             description = "generate the MRI studies as BraTS distributes them: 0 outside the brain")
     private boolean skull_stripped = DemoSettings.SKULL_STRIPPED;
 
+    @Parameter(label = "Repeats", min = "1", required = false,
+            description = "fine-tuning comparisons with seeds seed, seed+1, ...; the verdict averages them")
+    private int repeats = 1;
+
     @Parameter(label = "Label fraction", required = false,
             description = "share of the labelled training studies used for fine-tuning")
     private double fraction = 0.4;
@@ -110,7 +114,7 @@ public class DemoCommand extends ContextCommand {
     @Override
     public void run() {
         DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
-                .fraction(fraction).replaceProbability(replace_probability)
+                .fraction(fraction).repeats(repeats).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs).learningRates(pretrain_lr, finetune_lr)
                 .encoderLr(encoder_lr).firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred).skullStripped(skull_stripped)

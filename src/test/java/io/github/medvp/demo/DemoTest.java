@@ -80,6 +80,28 @@ class DemoTest {
     }
 
     @Test
+    void repeatsAverageTheComparisonsOverSeeds(@TempDir Path tmp) throws IOException {
+        DemoSettings s = new DemoSettings().output(tmp).studies(6).testStudies(2).size(32, 32, 32).epochs(1, 1)
+                .device("cpu").workers(1).repeats(2).pretrainedRun(dir.resolve("runs").resolve("pretrain"));
+        Demo.Result r = Demo.of(s).run(Progress.NONE);
+        assertTrue(r.table().contains("repeats: 2 fine-tuning comparisons, seeds 7-8"), r.table());
+        assertTrue(Files.isDirectory(r.report().resolve("heldout-scratch-seed8").resolve("predictions")));
+        assertTrue(Files.readString(tmp.resolve("runs").resolve("finetune-pretrained-seed8").resolve("config.json"))
+                .contains("\"seed\": 8"));
+        List<Map<String, String>> rows = DemoCsv.read(r.report().resolve("results.csv"));
+        for (Map.Entry<String, Double> e : r.dice().entrySet()) {
+            List<Double> perSeed = rows.stream().filter(row -> row.get("model").equals(e.getKey())
+                    && row.get("region").equals("mean") && !row.get("seed").equals("mean"))
+                    .map(row -> Double.parseDouble(row.get("dice_mean"))).toList();
+            assertEquals(2, perSeed.size(), e.getKey());
+            assertEquals((perSeed.get(0) + perSeed.get(1)) / 2, e.getValue(), 1e-6, e.getKey());
+            assertTrue(r.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), r.table());
+        }
+        assertTrue(assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).repeats(0)))
+                .getMessage().startsWith("repeats"));
+    }
+
+    @Test
     void badSettingsAreRefusedBeforeAnyWork(@TempDir Path tmp) {
         MedvpException e = assertThrows(MedvpException.class, () -> new DemoSettings().preset("large"));
         assertTrue(e.getMessage().contains("tiny or small"), e.getMessage());
