@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * encoder tensor is copied except the stage-1 patch-embedding convolution when its input channels differ (BrainMVP
  * pre-trains on one channel; spec §4.1): {@link FirstConv#REINIT} leaves that convolution at its fresh Kaiming
  * initialisation, as the reference does (it never transfers the stem, spec §6 item 13); {@link FirstConv#INFLATE}
- * spreads the pre-trained kernel over the model's channels. Either way the choice is logged. A checkpoint of another preset is refused.
+ * spreads the pre-trained kernel over the model's channels. Either way the choice is logged. A checkpoint of another
+ * preset is refused.
  * <p>
  * Segmentation decoder: as the reference (spec §4.1), the four k2/s2 transposed convolutions of a pre-training
  * checkpoint's linear reconstruction decoder (BrainMVP {@code decoder.decoderN}) initialise the transposed
@@ -184,14 +185,16 @@ public final class EncoderInit {
                 progress.log("the first convolution was inflated from the pre-trained kernel: " + channels);
             }
         }
-        List<String> upsampling = copyUpsampling(model, checkpoint);
+        // One read serves the decoder and the templates (the encoder loader reads its own formats).
+        Map<String, HostTensor> tensors = read(checkpoint);
+        List<String> upsampling = copyUpsampling(model, tensors, checkpoint);
         if (!upsampling.isEmpty()) {
             progress.log("the segmentation decoder's " + upsampling.size() + " transposed convolutions taken from "
                     + "the pre-training decoder");
         }
         boolean templates = false;
         if (model.hasTemplates()) {
-            templates = loadTemplates(model, checkpoint);
+            templates = loadTemplates(model, tensors, checkpoint);
             progress.log(templates ? "modality templates of " + model.spec().modalities() + " taken from "
                     + checkpoint : checkpoint + " holds no modality templates");
         }
@@ -203,11 +206,10 @@ public final class EncoderInit {
      * reference {@code decoder.decoderN.transp_conv.conv.weight}) into the segmentation decoder's up-block N; nothing
      * for a classification model or a checkpoint without them (e.g. a fine-tuned model).
      */
-    private static List<String> copyUpsampling(TaskModel model, Path checkpoint) throws IOException {
+    private static List<String> copyUpsampling(TaskModel model, Map<String, HostTensor> tensors, Path checkpoint) {
         if (model.spec().task() != TaskSpec.Task.SEGMENTATION) {
             return List.of();
         }
-        Map<String, HostTensor> tensors = read(checkpoint);
         StateDictImport names = StateDictImport.builder().optStrict(false).build();
         Map<NamedParameters.Entry, HostTensor> pairs = new LinkedHashMap<>();
         for (NamedParameters.Entry e : model.parameters().entries()) {
@@ -216,10 +218,12 @@ public final class EncoderInit {
                 continue;
             }
             String level = target.group(1);
-            Pattern medvp = Pattern.compile(Pattern.quote(Checkpoint.MODEL) + "decoder\\.\\d+decoder" + level + "_weight");
+            Pattern medvp = Pattern.compile(Pattern.quote(Checkpoint.MODEL) + "decoder\\.\\d+decoder" + level
+                    + "_weight");
             String reference = "decoder.decoder" + level + ".transp_conv.conv.weight";
             HostTensor source = tensors.entrySet().stream().filter(t -> medvp.matcher(t.getKey()).matches()
-                    || names.normalise(t.getKey()).equals(reference)).map(Map.Entry::getValue).findFirst().orElse(null);
+                    || names.normalise(t.getKey()).equals(reference)).map(Map.Entry::getValue).findFirst()
+                    .orElse(null);
             if (source == null) {
                 return List.of(); // not a pre-training checkpoint (e.g. a fine-tuned model): the decoder stays fresh
             }
@@ -240,8 +244,8 @@ public final class EncoderInit {
         return a.length == 5 && b.length == 5 && a[0] == b[0] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4];
     }
 
-    private static boolean loadTemplates(TaskModel model, Path checkpoint) throws IOException {
-        HostTensor t = findTemplates(read(checkpoint));
+    private static boolean loadTemplates(TaskModel model, Map<String, HostTensor> tensors, Path checkpoint) {
+        HostTensor t = findTemplates(tensors);
         if (t == null) {
             return false;
         }
