@@ -114,7 +114,8 @@ public final class Pipelines {
             LabelToRegions regions, int[] templateGrid) {
         return Compose.of(gridPrefix(modalities, true), TemplateOffset.recordFrame(), new CropForeground(1),
                 RandomCrop.towardsLabel(labelCentred, crop, crop, crop), new PadTo(crop, crop, crop),
-                TemplateOffset.repStart(templateGrid), new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
+                TemplateOffset.repStart(templateGrid), new RandomFlip(0.5), RandomIntensity.shift(0.1),
+                RandomIntensity.scale(0.1), regions);
     }
 
     /**

@@ -214,7 +214,8 @@ public final class DemoSettings {
 
     /**
      * @param choice what both arms do with the first convolution of the 1-channel checkpoint they start from
-     *     ({@code FineTuneSettings.firstConv}; the scratch arm inflates the initial kernel), default {@link #FIRST_CONV}
+     *     ({@code FineTuneSettings.firstConv}; the scratch arm inflates the initial kernel), default
+     *     {@link #FIRST_CONV}
      * @return this
      */
     public DemoSettings firstConv(EncoderInit.FirstConv choice) {

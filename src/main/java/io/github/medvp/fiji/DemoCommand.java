@@ -116,8 +116,10 @@ public class DemoCommand extends ContextCommand {
         DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
                 .fraction(fraction).repeats(repeats).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
-                .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs).learningRates(pretrain_lr, finetune_lr)
-                .encoderLr(encoder_lr).firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred).skullStripped(skull_stripped)
+                .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs)
+                .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr)
+                .firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred)
+                .skullStripped(skull_stripped)
                 .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null
                         : pretrained_run.toPath());
         try {
