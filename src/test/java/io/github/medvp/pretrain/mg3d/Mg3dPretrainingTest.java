@@ -3,6 +3,7 @@ package io.github.medvp.pretrain.mg3d;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
@@ -46,6 +47,9 @@ class Mg3dPretrainingTest {
             double[] x = a.get(name);
             double[] y = b.get(name);
             for (int i = 0; i < x.length; i++) {
+                // Checked first so a non-finite loss (seen once in a full build) names itself.
+                assertTrue(Double.isFinite(x[i]) && Double.isFinite(y[i]), name + " at step " + (i + 1) + ": "
+                        + x[i] + " uninterrupted, " + y[i] + " resumed");
                 assertEquals(x[i], y[i], 1e-3 * Math.abs(x[i]) + 1e-6, name + " at step " + (i + 1));
             }
         }
