@@ -2,6 +2,7 @@ package io.github.medvp.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,7 @@ class DemoTest {
             assertTrue(result.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), result.table());
         }
         assertTrue(result.table().contains("pre-trained minus scratch"), result.table());
+        assertTrue(result.table().contains(DemoReport.SINGLE_SEED_CAVEAT), result.table());
         // The baseline starts from the weights pre-training started from.
         Path initial = dir.resolve("runs").resolve("pretrain").resolve("checkpoints").resolve("initial.safetensors");
         assertTrue(Files.isRegularFile(initial));
@@ -85,6 +87,7 @@ class DemoTest {
                 .device("cpu").workers(1).repeats(2).pretrainedRun(dir.resolve("runs").resolve("pretrain"));
         Demo.Result r = Demo.of(s).run(Progress.NONE);
         assertTrue(r.table().contains("repeats: 2 fine-tuning comparisons, seeds 7-8"), r.table());
+        assertFalse(r.table().contains(DemoReport.SINGLE_SEED_CAVEAT), r.table());
         assertTrue(Files.isDirectory(r.report().resolve("heldout-scratch-seed8").resolve("predictions")));
         assertTrue(Files.readString(tmp.resolve("runs").resolve("finetune-pretrained-seed8").resolve("config.json"))
                 .contains("\"seed\": 8"));
