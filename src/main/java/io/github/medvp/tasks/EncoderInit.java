@@ -185,9 +185,11 @@ public final class EncoderInit {
                 progress.log("the first convolution was inflated from the pre-trained kernel: " + channels);
             }
         }
-        // One read serves the decoder and the templates (the encoder loader reads its own formats).
-        Map<String, HostTensor> tensors = read(checkpoint);
-        List<String> upsampling = copyUpsampling(model, tensors, checkpoint);
+        // One read serves the decoder and the templates (the encoder loader reads its own formats); a model that
+        // takes neither does not read the file again.
+        boolean segmentation = model.spec().task() == TaskSpec.Task.SEGMENTATION;
+        Map<String, HostTensor> tensors = segmentation || model.hasTemplates() ? read(checkpoint) : Map.of();
+        List<String> upsampling = segmentation ? copyUpsampling(model, tensors, checkpoint) : List.of();
         if (!upsampling.isEmpty()) {
             progress.log("the segmentation decoder's " + upsampling.size() + " transposed convolutions taken from "
                     + "the pre-training decoder");
@@ -204,12 +206,9 @@ public final class EncoderInit {
     /**
      * Copies the pre-training decoder's transposed convolution of each level N (MedVP {@code decoder.01decoder5_weight},
      * reference {@code decoder.decoderN.transp_conv.conv.weight}) into the segmentation decoder's up-block N; nothing
-     * for a classification model or a checkpoint without them (e.g. a fine-tuned model).
+     * for a checkpoint without them (e.g. a fine-tuned model).
      */
     private static List<String> copyUpsampling(TaskModel model, Map<String, HostTensor> tensors, Path checkpoint) {
-        if (model.spec().task() != TaskSpec.Task.SEGMENTATION) {
-            return List.of();
-        }
         StateDictImport names = StateDictImport.builder().optStrict(false).build();
         Map<NamedParameters.Entry, HostTensor> pairs = new LinkedHashMap<>();
         for (NamedParameters.Entry e : model.parameters().entries()) {
