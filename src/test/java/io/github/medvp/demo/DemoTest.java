@@ -20,6 +20,7 @@ import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.Volume;
+import io.github.medvp.tasks.PairedDifference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,12 +74,25 @@ class DemoTest {
         }
         assertTrue(result.table().contains("pre-trained minus scratch"), result.table());
         assertTrue(result.table().contains(DemoReport.SINGLE_SEED_CAVEAT), result.table());
+        assertEquals(dice.get(Demo.PRETRAINED) < DemoReport.LEARNT_TASK && dice.get(Demo.SCRATCH)
+                < DemoReport.LEARNT_TASK, result.table().contains(DemoReport.NEITHER_LEARNT), result.table());
         // The baseline starts from the weights pre-training started from.
         Path initial = dir.resolve("runs").resolve("pretrain").resolve("checkpoints").resolve("initial.safetensors");
         assertTrue(Files.isRegularFile(initial));
         String scratchConfig = Files.readString(dir.resolve("runs").resolve("finetune-scratch").resolve("config.json"));
         assertTrue(scratchConfig.contains("initial.safetensors"), scratchConfig);
         assertTrue(result.seconds().keySet().containsAll(List.of("generate data", "pre-train", "segment held-out")));
+    }
+
+    @Test
+    void twoModelsThatLearntNothingGetNoVerdict() {
+        PairedDifference consistent = PairedDifference.of(new double[] {0.11, 0.12, 0.10, 0.13},
+                new double[] {0.10, 0.11, 0.095, 0.12});
+        assertEquals(1, consistent.verdict(), "the difference alone would read as ahead");
+        assertEquals(DemoReport.NEITHER_LEARNT, DemoReport.verdict(consistent, 0.115, 0.106));
+        assertTrue(DemoReport.verdict(consistent, 0.45, 0.106).contains("ahead"), "one model learnt: it counts");
+        assertTrue(DemoReport.verdict(PairedDifference.of(new double[] {0.5, 0.6}, new double[] {0.5, 0.6}), 0.55,
+                0.55).startsWith("no clear difference"));
     }
 
     @Test
