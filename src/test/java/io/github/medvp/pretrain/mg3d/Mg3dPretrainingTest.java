@@ -47,12 +47,13 @@ class Mg3dPretrainingTest {
             double[] x = a.get(name);
             double[] y = b.get(name);
             for (int i = 0; i < x.length; i++) {
-                // Checked first so a non-finite loss names itself with both logs (seen in 2 of about 50 runs, each
-                // at step 2: once uninterrupted, once resumed with all six losses NaN; cause open).
-                assertTrue(Double.isFinite(x[i]) && Double.isFinite(y[i]), name + " at step " + (i + 1) + ": "
-                        + x[i] + " uninterrupted, " + y[i] + " resumed; uninterrupted " + rows(a) + "; resumed "
-                        + rows(b));
-                assertEquals(x[i], y[i], 1e-3 * Math.abs(x[i]) + 1e-6, name + " at step " + (i + 1));
+                // Both checks print both logs: about 1 run in 20 goes wrong at step 2, NaN or finite but different
+                // (uninterrupted 3.91 against 3.78), in either run; cause open. Non-finite is checked first so a
+                // NaN names itself.
+                String where = name + " at step " + (i + 1) + ": " + x[i] + " uninterrupted, " + y[i]
+                        + " resumed; uninterrupted " + rows(a) + "; resumed " + rows(b);
+                assertTrue(Double.isFinite(x[i]) && Double.isFinite(y[i]), where);
+                assertEquals(x[i], y[i], 1e-3 * Math.abs(x[i]) + 1e-6, where);
             }
         }
     }
