@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import io.github.medvp.engine.HostArrays;
 
 /**
  * Encoded reports collated into fixed-length host arrays (int64, row-major), MG-3D's text batch (spec §1.3):
@@ -192,7 +193,7 @@ public final class TextBatch {
     }
 
     private static NDArray named(NDManager manager, long[] data, Shape shape, String name) {
-        NDArray a = manager.create(data, shape);
+        NDArray a = HostArrays.copyOf(manager, data, shape);
         a.setName(name);
         return a;
     }

@@ -1,5 +1,6 @@
 package io.github.medvp.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -76,22 +77,69 @@ public final class HostArrays {
         if (t.numel() == 0) {
             return manager.create(shape, type);
         }
-        try (NDArray alias = manager.create(t.toDirectBuffer(), shape, type)) {
-            return alias.duplicate();
-        }
+        return own(manager.create(t.toDirectBuffer(), shape, type));
     }
 
     /**
-     * A new array on {@code manager}'s device holding a copy of the direct, native-order {@code bytes}. On the CPU,
-     * DJL's PyTorch engine would alias the buffer, and only the array created from it keeps the buffer alive: views
-     * of it and tensors autograd saves for the backward pass do not, so once that array became unreachable mid-step
-     * the garbage collector could free memory libtorch still reads (NaN losses, crashes in backward). The copy costs
-     * one memcpy per step.
+     * A new array on {@code manager}'s device holding a copy of the direct, native-order {@code bytes}; see
+     * {@link #own}.
      */
     public static NDArray copyOf(NDManager manager, ByteBuffer bytes, Shape shape, DataType type) {
-        NDArray created = manager.create(bytes, shape, type);
-        if (!manager.getDevice().equals(ai.djl.Device.cpu())) {
-            return created; // the transfer to the device already copied
+        return own(manager.create(bytes, shape, type));
+    }
+
+    /** A FLOAT32 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    public static NDArray copyOf(NDManager manager, float[] data, Shape shape) {
+        return copyOf(manager, data, shape, manager.getDevice());
+    }
+
+    /** A FLOAT32 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
+    public static NDArray copyOf(NDManager manager, float[] data, Shape shape, Device device) {
+        return own(manager.create(data, shape).toDevice(device, false));
+    }
+
+    /** An INT64 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    public static NDArray copyOf(NDManager manager, long[] data, Shape shape) {
+        return copyOf(manager, data, shape, manager.getDevice());
+    }
+
+    /** An INT64 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
+    public static NDArray copyOf(NDManager manager, long[] data, Shape shape, Device device) {
+        return own(manager.create(data, shape).toDevice(device, false));
+    }
+
+    /** An INT32 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    public static NDArray copyOf(NDManager manager, int[] data, Shape shape) {
+        return copyOf(manager, data, shape, manager.getDevice());
+    }
+
+    /** An INT32 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
+    public static NDArray copyOf(NDManager manager, int[] data, Shape shape, Device device) {
+        return own(manager.create(data, shape).toDevice(device, false));
+    }
+
+    /**
+     * A 0-d array on {@code manager}'s device holding {@code value}, typed as DJL types a Java number (Float as
+     * FLOAT32, Double as FLOAT64, Integer as INT32, Long as INT64); see {@link #own}.
+     */
+    public static NDArray scalar(NDManager manager, Number value) {
+        return own(manager.create(value));
+    }
+
+    /**
+     * {@code created}, an array just made from Java memory, as an array whose memory belongs to libtorch. On the CPU,
+     * DJL 0.35.1's PyTorch engine makes such an array alias a direct buffer that only the created array keeps alive:
+     * views of it and the tensors autograd saves for the backward pass do not, so once that array is closed (every
+     * {@code NDScope} closes its arrays) or unreachable, the garbage collector may free memory libtorch still reads
+     * (NaN losses, gradients scaled by garbage, crashes in backward). On the CPU the alias is copied and closed (one
+     * memcpy); on a GPU the transfer already copied.
+     *
+     * @param created the array returned by one of DJL's {@code NDManager.create} methods for Java data
+     * @return an array that owns its memory
+     */
+    public static NDArray own(NDArray created) {
+        if (created.getDevice().isGpu()) {
+            return created;
         }
         try (created) {
             return created.duplicate();

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * MG-3D's {@code SentAttnPool} (spec §2.5), CLIP's attention pool without positional embedding: the mean row is
@@ -55,11 +56,11 @@ public final class AttentionPool extends AbstractBlock {
         NDArray keys = Layers.apply(k, ps, seq, training, p).reshape(n, s + 1, heads, hd).transpose(0, 2, 3, 1);
         NDArray values = Layers.apply(v, ps, seq, training, p).reshape(n, s + 1, heads, hd).transpose(0, 2, 1, 3);
         // (N, h, 1, S+1) scores; PyTorch scales q by head_dim^-½ before the product.
-        NDArray scores = query.mul((float) (1 / Math.sqrt(hd))).matMul(keys);
+        NDArray scores = Scalars.mul(query, (float) (1 / Math.sqrt(hd))).matMul(keys);
         if (mask != null) {
             NDArray valid = x.getManager().ones(new Shape(n, 1), mask.getDataType(), mask.getDevice())
                     .concat(mask, 1).reshape(n, 1, 1, s + 1);
-            scores = scores.add(valid.toType(scores.getDataType(), false).sub(1f).mul(1e9f));
+            scores = scores.add(Scalars.mul(valid.toType(scores.getDataType(), false).sub(1f), 1e9f));
         }
         NDArray pooled = scores.softmax(3).matMul(values).reshape(n, dim);
         return new NDList(Layers.apply(out, ps, pooled, training, p));

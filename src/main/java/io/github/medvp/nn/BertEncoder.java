@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import io.github.medvp.engine.Scalars;
 
 /**
  * A BERT encoder (Hugging Face's {@code BertModel} without the pooler): {@link BertEmbeddings} followed by
@@ -90,8 +91,8 @@ public final class BertEncoder extends AbstractBlock {
      */
     public static NDArray additiveMask(NDArray attentionMask) {
         Shape s = attentionMask.getShape();
-        return attentionMask.toType(DataType.FLOAT32, false).neq(0).toType(DataType.FLOAT32, false)
-                .sub(1).mul(-MASKED_SCORE).reshape(s.get(0), 1, 1, s.get(1));
+        NDArray valid = attentionMask.toType(DataType.FLOAT32, false).neq(0).toType(DataType.FLOAT32, false);
+        return Scalars.mul(valid.sub(1), -MASKED_SCORE).reshape(s.get(0), 1, 1, s.get(1));
     }
 
     @Override

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * One post-LN BERT transformer layer, Hugging Face's {@code BertLayer}:
@@ -86,7 +87,7 @@ public final class BertLayer extends AbstractBlock {
         NDArray q = heads(Layers.apply(query, ps, x, training, p), b, len, heads, headDim);
         NDArray k = heads(Layers.apply(key, ps, x, training, p), b, len, heads, headDim);
         NDArray v = heads(Layers.apply(value, ps, x, training, p), b, len, heads, headDim);
-        NDArray scores = q.mul(1.0 / Math.sqrt(headDim)).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = Scalars.mul(q, 1.0 / Math.sqrt(headDim)).matMul(k.transpose(0, 1, 3, 2));
         if (mask != null) {
             scores = scores.add(mask.getDataType() == scores.getDataType() ? mask
                     : mask.toType(scores.getDataType(), false));

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * MG-3D's fusion layer ("CrossMultiHeadAttention" of the reference, Fig. 4 of the paper, spec §2.4): single head,
@@ -52,10 +53,10 @@ public final class CrossGate extends AbstractBlock {
         NDArray maskA = in.size() > 2 ? in.get(2) : null;
         NDArray maskB = in.size() > 3 ? in.get(3) : null;
         float scale = (float) (1 / Math.sqrt(dim));
-        NDArray gateA = Activation.sigmoid(Layers.apply(q1, ps, a, training, p)
-                .matMul(Layers.apply(k2, ps, b, training, p).transpose(0, 2, 1)).mul(scale));
-        NDArray gateB = Activation.sigmoid(Layers.apply(q2, ps, b, training, p)
-                .matMul(Layers.apply(k1, ps, a, training, p).transpose(0, 2, 1)).mul(scale));
+        NDArray gateA = Activation.sigmoid(Scalars.mul(Layers.apply(q1, ps, a, training, p)
+                .matMul(Layers.apply(k2, ps, b, training, p).transpose(0, 2, 1)), scale));
+        NDArray gateB = Activation.sigmoid(Scalars.mul(Layers.apply(q2, ps, b, training, p)
+                .matMul(Layers.apply(k1, ps, a, training, p).transpose(0, 2, 1)), scale));
         NDArray outA = rowMean(gateA, maskB).mul(Layers.apply(v1, ps, a, training, p));
         NDArray outB = rowMean(gateB, maskA).mul(Layers.apply(v2, ps, b, training, p));
         return new NDList(outA, outB);
@@ -67,7 +68,7 @@ public final class CrossGate extends AbstractBlock {
             return gates.mean(new int[] {2}, true);
         }
         NDArray m = mask.toType(gates.getDataType(), false).expandDims(1);
-        return gates.mul(m).sum(new int[] {2}, true).div(m.sum(new int[] {2}, true).maximum(1f));
+        return gates.mul(m).sum(new int[] {2}, true).div(Scalars.maximum(m.sum(new int[] {2}, true), 1f));
     }
 
     @Override

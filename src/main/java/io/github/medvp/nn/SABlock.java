@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * UniFormer's global block (spec §2.1), on (N, d, X, Y, Z):
@@ -87,7 +88,7 @@ public final class SABlock extends AbstractBlock {
         NDArray q = qkvT.get(0);
         NDArray k = qkvT.get(1);
         NDArray v = qkvT.get(2);
-        NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim)).softmax(-1);
+        NDArray weights = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim)).softmax(-1);
         return weights.matMul(v).transpose(0, 2, 1, 3).reshape(n, tokens, dim);
     }
 

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 
 /**
  * The constant index arithmetic of MONAI 0.9's 3D Swin (spec §2.1): window shrinking, the cyclic shift, padding to
@@ -173,15 +175,15 @@ final class SwinWindows {
             }
         }
         try (NDScope scope = new NDScope()) {
-            NDArray partitionArray = owner.create(partition).toDevice(device, false);
-            NDArray reverseArray = owner.create(reverse).toDevice(device, false);
+            NDArray partitionArray = HostArrays.copyOf(owner, partition, new Shape(partition.length), device);
+            NDArray reverseArray = HostArrays.copyOf(owner, reverse, new Shape(reverse.length), device);
             NDArray mask = null;
             if (shifted) {
-                NDArray l = owner.create(labels, new Shape(windows, tokens)).toDevice(device, false);
+                NDArray l = HostArrays.copyOf(owner, labels, new Shape(windows, tokens), device);
                 // The reference: mask_windows.unsqueeze(1) - mask_windows.unsqueeze(2), != 0 -> -100, == 0 -> 0
                 // (+0.0 exactly: −100·0 is −0.0, and −0.0 + 0 is +0.0).
                 NDArray differ = l.expandDims(1).sub(l.expandDims(2)).neq(0).toType(DataType.FLOAT32, false);
-                mask = differ.mul(MASK_VALUE).add(0f);
+                mask = Scalars.mul(differ, MASK_VALUE).add(0f);
             }
             NDScope.unregister(partitionArray, reverseArray);
             if (mask != null) {

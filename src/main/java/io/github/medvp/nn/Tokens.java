@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
+import io.github.medvp.engine.Scalars;
 
 /**
  * Batched token and sentence operations of MG-3D (spec §2.5), written for padded batches: the reference loops over
@@ -44,7 +45,7 @@ public final class Tokens {
      */
     public static NDArray gather(NDArray tokens, NDArray membership) {
         NDArray m = membership.toType(tokens.getDataType(), false);
-        NDArray counts = m.sum(new int[] {2}, true).maximum(1f);
+        NDArray counts = Scalars.maximum(m.sum(new int[] {2}, true), 1f);
         return m.matMul(tokens).div(counts);
     }
 
@@ -68,7 +69,7 @@ public final class Tokens {
             return x.mean(new int[] {1});
         }
         NDArray m = mask.toType(x.getDataType(), false).expandDims(2);
-        return x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1f));
+        return x.mul(m).sum(new int[] {1}).div(Scalars.maximum(m.sum(new int[] {1}), 1f));
     }
 
     /**

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.HostArrays;
 
 /**
  * Trilinear upsampling and resizing ({@code nn.Upsample(scale_factor=f, mode="trilinear", align_corners=…)},
@@ -98,8 +99,8 @@ public final class TrilinearUpsample extends AbstractBlock {
     }
 
     private static NDArray matrix(NDManager manager, long in, long out, boolean alignCorners, NDArray like) {
-        return manager.create(weights(in, out, alignCorners), new Shape(in, out)).toType(like.getDataType(), false).toDevice(like.getDevice(),
-                false);
+        return HostArrays.copyOf(manager, weights(in, out, alignCorners), new Shape(in, out))
+                .toType(like.getDataType(), false).toDevice(like.getDevice(), false);
     }
 
     @Override

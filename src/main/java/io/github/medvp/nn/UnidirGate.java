@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * The one-way gate of MG-3D's disentangled aggregation ({@code Unidir_LocalCrossAttention(in1, in2)}, spec §2.5):
@@ -36,7 +37,8 @@ public final class UnidirGate extends AbstractBlock {
         NDArray rows = in.get(0);
         NDArray query = Layers.apply(q, ps, in.get(1), training, p).expandDims(1);
         NDArray keys = Layers.apply(k, ps, rows, training, p);
-        NDArray gate = Activation.sigmoid(keys.mul(query).sum(new int[] {2}, true).mul((float) (1 / Math.sqrt(dim))));
+        NDArray gate = Activation.sigmoid(
+                Scalars.mul(keys.mul(query).sum(new int[] {2}, true), (float) (1 / Math.sqrt(dim))));
         return new NDList(gate.mul(Layers.apply(v, ps, rows, training, p)));
     }
 

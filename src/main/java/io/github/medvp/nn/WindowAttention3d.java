@@ -15,6 +15,8 @@ import ai.djl.util.PairList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 
 /**
  * Window multi-head self-attention with a learned relative-position bias, MONAI 0.9's {@code WindowAttention}
@@ -92,7 +94,8 @@ public final class WindowAttention3d extends AbstractBlock {
      */
     public NDArray relativePositionIndex(NDManager manager, int tokens) {
         checkTokens(tokens);
-        return manager.create(SwinWindows.slicedIndex(window, tokens), new Shape(tokens, tokens));
+        long[] index = SwinWindows.slicedIndex(window, tokens);
+        return HostArrays.copyOf(manager, index, new Shape(tokens, tokens));
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class WindowAttention3d extends AbstractBlock {
         // (B', n, 3C) -> (3, B', heads, n, headDim), the reference's split of the fused projection.
         NDArray qkvT = Layers.apply(qkv, ps, x, training, p).reshape(b, n, 3, heads, headDim)
                 .transpose(2, 0, 3, 1, 4);
-        NDArray q = qkvT.get(0).mul(1.0 / Math.sqrt(headDim));
+        NDArray q = Scalars.mul(qkvT.get(0), 1.0 / Math.sqrt(headDim));
         NDArray attn = q.matMul(qkvT.get(1).transpose(0, 1, 3, 2));
         NDArray bias = ps.getValue(table, x.getDevice(), training).get(index(n, x.getDevice()))
                 .reshape(n, n, heads).transpose(2, 0, 1);
@@ -132,7 +135,8 @@ public final class WindowAttention3d extends AbstractBlock {
             // Attached to the parameters' manager, which outlives every forward, and kept out of any open scope.
             NDManager owner = table.getArray().getManager();
             try (NDScope scope = new NDScope()) {
-                cached = owner.create(SwinWindows.slicedIndex(window, tokens)).toDevice(device, false);
+                long[] index = SwinWindows.slicedIndex(window, tokens);
+                cached = HostArrays.copyOf(owner, index, new Shape(index.length), device);
                 NDScope.unregister(cached);
             }
             indexCache.put(key, cached);

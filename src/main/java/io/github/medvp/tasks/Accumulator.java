@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.engine.HostArrays;
 
 /**
  * The weighted sum of window predictions over the padded grid, per output channel, in C order (Z fastest), in
@@ -55,7 +56,7 @@ abstract class Accumulator implements AutoCloseable {
             super(channels, padded, window, weights);
             manager = parent.newSubManager(device);
             sums = manager.zeros(new Shape(channels, padded[0], padded[1], padded[2]), DataType.FLOAT64);
-            weightArray = manager.create(weights, new Shape(window[0], window[1], window[2]))
+            weightArray = HostArrays.copyOf(manager, weights, new Shape(window[0], window[1], window[2]))
                     .toType(DataType.FLOAT64, false);
             // Created inside a window step: they must outlive its NDScope (the sub-manager frees them at close).
             NDScope.unregister(sums, weightArray);

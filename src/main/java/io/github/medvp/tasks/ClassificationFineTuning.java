@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
@@ -20,6 +19,8 @@ import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
 import io.github.medvp.data.Study;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.CurvesPlot;
 import io.github.medvp.train.Losses;
@@ -115,7 +116,7 @@ public final class ClassificationFineTuning {
                 for (int i = 0; i < k; i++) {
                     w[i] = (float) s.classWeights[i];
                 }
-                weights = manager.create(w);
+                weights = HostArrays.copyOf(manager, w, new Shape(k));
             }
             NDArray classWeights = weights;
             TemplateReplacement replacement = null;
@@ -189,14 +190,14 @@ public final class ClassificationFineTuning {
         }
         TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);
         NDArray logits = out.main();
-        NDArray ce = FineTuneLosses.crossEntropy(logits, m.create(y).toDevice(logits.getDevice(), false),
+        NDArray ce = FineTuneLosses.crossEntropy(logits, HostArrays.copyOf(m, y, new Shape(y.length), logits.getDevice()),
                 weights == null ? null : weights.toDevice(logits.getDevice(), false));
         NDArray total = ce;
         NDArray cons;
         if (paired) {
             NDArray f = out.features();
             cons = FineTuneLosses.consistency(f.get("0:{}", b), f.get("{}:", b));
-            total = ce.add(cons.mul((float) consistencyWeight));
+            total = ce.add(Scalars.mul(cons, (float) consistencyWeight));
         } else {
             cons = m.zeros(new Shape(), ce.getDataType(), ce.getDevice());
         }

@@ -6,6 +6,7 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Modality;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.TensorFiles;
 import io.github.medvp.nn.StateDictImport;
@@ -164,7 +165,7 @@ public final class EncoderInit {
                         continue;
                     }
                     if (e.name().contains(FIRST_CONV) && inflatable(s.array(), e.array())) {
-                        NDArray k = s.array().sum(new int[] {1}, true).div(e.array().getShape().get(1));
+                        NDArray k = Scalars.div(s.array().sum(new int[] {1}, true), e.array().getShape().get(1));
                         HostArrays.copyInto(e.array(), HostArrays.toHost(k.repeat(1, e.array().getShape().get(1))),
                                 e.name());
                         inflated.add(e.name());
@@ -258,7 +259,7 @@ public final class EncoderInit {
         try (NDManager tmp = model.templates().getManager().newSubManager()) {
             NDArray all = HostArrays.toNDArray(tmp, t).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
             long[] rows = model.spec().modalities().stream().mapToLong(Modality::templateIndex).toArray();
-            NDArray picked = all.get(tmp.create(rows));
+            NDArray picked = all.get(HostArrays.copyOf(tmp, rows, new ai.djl.ndarray.types.Shape(rows.length)));
             NDArray flat = picked.reshape(rows.length, -1);
             NDArray lo = flat.min(new int[] {1}, true);
             NDArray range = flat.max(new int[] {1}, true).sub(lo).add(EPS);

@@ -189,7 +189,7 @@ public final class FeatureExtraction {
             }
         }
         // X fastest per channel: (C, Z, Y, X) in C order, turned into (1, C, X, Y, Z).
-        return manager.create(values, new Shape(c, shape[2], shape[1], shape[0])).transpose(0, 3, 2, 1)
+        return HostArrays.copyOf(manager, values, new Shape(c, shape[2], shape[1], shape[0])).transpose(0, 3, 2, 1)
                 .expandDims(0);
     }
 

@@ -3,6 +3,7 @@ package io.github.medvp.tasks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import io.github.medvp.engine.Scalars;
 
 /**
  * The fine-tuning losses (spec §4.3), batched on the device, each a 0-dimensional mean.
@@ -37,8 +38,8 @@ public final class FineTuneLosses {
     public static NDArray regions(NDArray logits, NDArray target) {
         NDArray p = ai.djl.nn.Activation.sigmoid(logits);
         NDArray dice = softDice(p, target, 0);
-        NDArray bce = logits.maximum(0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
-        return dice.neg().add(1).mean().mul((float) DICE_WEIGHT).add(bce.mean().mul((float) CE_WEIGHT));
+        NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
+        return weighted(dice, bce.mean());
     }
 
     /**
@@ -52,7 +53,12 @@ public final class FineTuneLosses {
         NDArray logp = logits.logSoftmax(1);
         NDArray dice = softDice(logp.exp(), y, 1);
         NDArray ce = y.mul(logp).sum(new int[] {1}).mean().neg();
-        return dice.neg().add(1).mean().mul((float) DICE_WEIGHT).add(ce.mul((float) CE_WEIGHT));
+        return weighted(dice, ce);
+    }
+
+    /** {@code 0.7 (1 - mean Dice) + 0.3 ce}. */
+    private static NDArray weighted(NDArray dice, NDArray ce) {
+        return Scalars.mul(dice.neg().add(1).mean(), (float) DICE_WEIGHT).add(Scalars.mul(ce, (float) CE_WEIGHT));
     }
 
     /** Soft Dice of each channel from {@code first} on, sums over batch and voxels. */
@@ -66,7 +72,7 @@ public final class FineTuneLosses {
         }
         NDArray inter = pc.mul(yc).sum(new int[] {1});
         NDArray denominator = pc.square().sum(new int[] {1}).add(yc.square().sum(new int[] {1})).add(1);
-        return inter.mul(2).add(1).div(denominator);
+        return Scalars.mul(inter, 2).add(1).div(denominator);
     }
 
     /**
@@ -84,8 +90,8 @@ public final class FineTuneLosses {
         }
         NDArray total = null;
         for (int o = 0; o < heads.size(); o++) {
-            NDArray l = (exclusive ? classes(heads.get(o), target) : regions(heads.get(o), target))
-                    .mul((float) weights[o]);
+            NDArray l = Scalars.mul(exclusive ? classes(heads.get(o), target) : regions(heads.get(o), target),
+                    (float) weights[o]);
             total = total == null ? l : total.add(l);
         }
         return total;

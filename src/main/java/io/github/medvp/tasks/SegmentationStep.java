@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.StepContext;
 import io.github.medvp.train.TrainStep;
@@ -98,7 +99,7 @@ public final class SegmentationStep implements TrainStep<Batch> {
         if (isPaired()) {
             NDArray f = out.features();
             cons = FineTuneLosses.consistency(f.get("0:{}", b), f.get("{}:", b));
-            total = seg.add(cons.mul((float) consistencyWeight));
+            total = seg.add(Scalars.mul(cons, (float) consistencyWeight));
         } else {
             cons = m.zeros(new Shape(), seg.getDataType(), seg.getDevice());
         }

@@ -15,6 +15,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Sample;
+import io.github.medvp.engine.HostArrays;
 
 /**
  * Whole-volume inference with a network trained on fixed-size crops, as MONAI's {@code sliding_window_inference}:
@@ -135,10 +136,9 @@ public final class SlidingWindow {
                 fill(buffer.asFloatBuffer(), channels, grid, starts, scratch);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    // On the CPU the array aliases the buffer; it is refilled only after this scope freed the array.
                     ByteBuffer bytes = buffer.duplicate().order(ByteOrder.nativeOrder());
                     bytes.limit(n * c * windowVoxels * Float.BYTES);
-                    NDArray x = sub.create(bytes.slice().order(ByteOrder.nativeOrder()),
+                    NDArray x = HostArrays.copyOf(sub, bytes.slice().order(ByteOrder.nativeOrder()),
                             new Shape(n, c, window[0], window[1], window[2]), DataType.FLOAT32);
                     NDArray y = predictor.predict(x);
                     int k = checkOutput(y, n);

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
 import io.github.medvp.data.Sample;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import java.util.random.RandomGenerator;
 
 /**
@@ -124,7 +126,7 @@ public final class TemplateReplacement {
                 m[i * c + j] = replace[i][j] ? 1f : 0f;
             }
         }
-        return manager.create(m, new Shape(b, c, 1, 1, 1));
+        return HostArrays.copyOf(manager, m, new Shape(b, c, 1, 1, 1));
     }
 
     /**
@@ -173,13 +175,13 @@ public final class TemplateReplacement {
             }
             long[] shape = {b, 1, 1, 1, 1};
             shape[2 + a] = size[a];
-            NDArray ia = manager.create(idx, new Shape(shape)).toDevice(templates.getDevice(), false);
-            NDArray va = manager.create(ok, new Shape(shape)).toDevice(templates.getDevice(), false);
+            NDArray ia = HostArrays.copyOf(manager, idx, new Shape(shape), templates.getDevice());
+            NDArray va = HostArrays.copyOf(manager, ok, new Shape(shape), templates.getDevice());
             index = index == null ? ia : index.add(ia);
             valid = valid == null ? va : valid.mul(va);
         }
         long voxels = grid[0] * grid[1] * grid[2];
-        NDArray channel = manager.arange(0, (int) c, 1, DataType.INT64, templates.getDevice()).mul(voxels)
+        NDArray channel = Scalars.mul(manager.arange(0, (int) c, 1, DataType.INT64, templates.getDevice()), voxels)
                 .reshape(1, c, 1, 1, 1);
         NDArray all = index.add(channel);
         NDArray values = templates.reshape(-1).take(manager, all);

@@ -1,6 +1,5 @@
 package io.github.medvp.train;
 
-import io.github.medvp.engine.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.medvp.MedvpException;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.HostTensor;
 
 import java.util.ArrayList;
@@ -115,25 +116,26 @@ public final class Adam implements Optimizer {
         JniUtils.setGradMode(false);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray ok = finite == null ? manager.create(true) : finite.toDevice(manager.getDevice(), false);
+            NDArray ok = finite == null ? manager.ones(new Shape(), DataType.BOOLEAN)
+                    : finite.toDevice(manager.getDevice(), false);
             NDArray okD = ok.toType(DataType.FLOAT64, false);
             t.addi(okD);
             // max(t, 1): a skipped first step must not divide by 1 - b^0 = 0 (its step size is 0 anyway).
-            NDArray tEff = t.maximum(1.0);
-            NDArray bc1 = manager.create(beta1).pow(tEff).neg().add(1.0);
-            NDArray bc2Sqrt = manager.create(beta2).pow(tEff).neg().add(1.0).sqrt().toType(DataType.FLOAT32, false);
+            NDArray tEff = Scalars.maximum(t, 1.0);
+            NDArray bc1 = HostArrays.scalar(manager, beta1).pow(tEff).neg().add(1.0);
+            NDArray bc2Sqrt = HostArrays.scalar(manager, beta2).pow(tEff).neg().add(1.0).sqrt().toType(DataType.FLOAT32, false);
             NDArray w1 = select(ok, (float) (1 - beta1), 0f);
             NDArray b2 = select(ok, (float) beta2, 1f);
             NDArray w2 = select(ok, (float) (1 - beta2), 0f);
-            NDArray zero = manager.create(0f);
-            NDArray eps32 = manager.create((float) eps);
+            NDArray zero = HostArrays.scalar(manager, 0f);
+            NDArray eps32 = HostArrays.scalar(manager, (float) eps);
             NDArray[] stepSize = new NDArray[groups.size()];
             NDArray[] decay = new NDArray[groups.size()];
             for (int g = 0; g < groups.size(); g++) {
                 double glr = lr * groups.get(g).lrMultiplier();
-                stepSize[g] = okD.mul(glr).div(bc1).toType(DataType.FLOAT32, false);
+                stepSize[g] = Scalars.mul(okD, glr).div(bc1).toType(DataType.FLOAT32, false);
                 // PyTorch: p.mul_(1 - lr * wd), the factor computed in double.
-                decay[g] = okD.mul(-glr * groups.get(g).weightDecay()).add(1.0).toType(DataType.FLOAT32, false);
+                decay[g] = Scalars.mul(okD, -glr * groups.get(g).weightDecay()).add(1.0).toType(DataType.FLOAT32, false);
             }
             for (int i = 0; i < params.size(); i++) {
                 NamedParameters.Entry e = params.get(i);
@@ -144,7 +146,7 @@ public final class Adam implements Optimizer {
                 NDArray p = e.array();
                 ParamGroup group = groups.get(groupOf[i]);
                 if (mode == Mode.ADAM && group.weightDecay() != 0) {
-                    grad = grad.add(p.mul((float) group.weightDecay()));
+                    grad = grad.add(Scalars.mul(p, (float) group.weightDecay()));
                 } else if (mode == Mode.ADAMW && group.weightDecay() != 0) {
                     p.muli(decay[groupOf[i]]);
                 }
@@ -165,7 +167,7 @@ public final class Adam implements Optimizer {
     }
 
     private NDArray select(NDArray ok, float yes, float no) {
-        return NDArrays.where(ok, manager.create(yes), manager.create(no));
+        return NDArrays.where(ok, HostArrays.scalar(manager, yes), HostArrays.scalar(manager, no));
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import io.github.medvp.engine.HostArrays;
 
 /**
  * The block mask of masked-image pre-training (BrainMVP spec §3 step 2; MG-3D uses it with 16³ blocks and ratio
@@ -88,7 +89,7 @@ public final class BlockMask {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = (float) rng.nextDouble();
         }
-        return fromScores(manager.create(scores, new Shape(count, perMask)), spatial, dataType);
+        return fromScores(HostArrays.copyOf(manager, scores, new Shape(count, perMask)), spatial, dataType);
     }
 
     /**

@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.medvp.MedvpException;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.HostTensor;
 
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class NamedParameters {
                 throw new IllegalStateException("no gradients to clip: call after backward");
             }
             NDArray norm = sumSq.sqrt();
-            NDArray coef = norm.onesLike().mul((float) maxNorm).div(norm.add(1e-6f)).minimum(1f);
+            NDArray coef = Scalars.minimum(Scalars.mul(norm.onesLike(), (float) maxNorm).div(norm.add(1e-6f)), 1f);
             for (NDArray g : grads) {
                 g.muli(coef.toType(g.getDataType(), false));
             }

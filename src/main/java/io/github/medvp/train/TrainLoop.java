@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.Scalars;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -203,7 +204,7 @@ public final class TrainLoop<B> {
                     Losses losses;
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         losses = c.step.forward(batch, ctx);
-                        gc.backward(c.accumulation == 1 ? losses.total() : losses.total().div(c.accumulation));
+                        gc.backward(c.accumulation == 1 ? losses.total() : Scalars.div(losses.total(), c.accumulation));
                     }
                     NDArray totalLoss = losses.total().stopGradient();
                     stepLoss.addi(totalLoss);

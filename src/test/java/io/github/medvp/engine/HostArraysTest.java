@@ -95,4 +95,42 @@ class HostArraysTest {
             assertEquals(0f, mapped.toFloatArray()[0]);
         }
     }
+
+    @Test
+    void copiesOfJavaDataSurviveACollectionBeforeTheBackwardPass() throws InterruptedException {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            NDArray x = m.ones(new Shape(2, 3));
+            x.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray y;
+                // Autograd keeps w (the gradient of x·w is w); the scope closes the array itself, as Layers.forward does.
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    NDArray w = HostArrays.copyOf(m, new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new Shape(2, 3));
+                    NDArray picked = x.get(HostArrays.copyOf(m, new long[] {1, 0}, new Shape(2)));
+                    y = picked.mul(w.get(HostArrays.copyOf(m, new int[] {0, 1}, new Shape(2))));
+                    ai.djl.ndarray.NDScope.unregister(y);
+                }
+                FreedMemory.reuse(7.5f);
+                gc.backward(y.sum());
+            }
+            // Row 1 of x met row 0 of w, row 0 of x row 1 of w.
+            assertArrayEquals(new float[] {4f, 5f, 6f, 1f, 2f, 3f}, x.getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void ownCopiesOnTheCpuAndTheCopyIsIndependentOfTheSource() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(Engines.device("cpu"))) {
+            ByteBuffer b = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            b.putFloat(0, 1f).putFloat(4, 2f);
+            NDArray a = HostArrays.copyOf(m, b, new Shape(2), DataType.FLOAT32);
+            b.putFloat(0, 9f);
+            assertArrayEquals(new float[] {1f, 2f}, a.toFloatArray());
+            NDArray s = HostArrays.scalar(m, 0.5);
+            assertEquals(DataType.FLOAT64, s.getDataType());
+            assertTrue(s.getShape().isScalar());
+        }
+    }
 }

@@ -10,9 +10,11 @@ import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.train.Gradients;
 import io.github.medvp.train.Losses;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,5 +146,24 @@ class TemplateReplacementTest {
         float parts = different.parts().get(SegmentationStep.SEG).getFloat()
                 + 0.1f * different.parts().get(SegmentationStep.CONS).getFloat();
         assertEquals(parts, total, 1e-5);
+    }
+
+    @Test
+    void segmentationGradientsDoNotDependOnAGarbageCollectionBetweenForwardAndBackward() throws InterruptedException {
+        // The step's index and mask arrays and its loss weights used to alias buffers a collection could free.
+        int[] grid = {40, 40, 40};
+        TaskModel model = TaskModel.create(TaskModelTest.segSpec(List.of(Modality.T1, Modality.FLAIR), grid), m);
+        model.setTemplates(HostArrays.toHost(m.randomUniform(0, 1, new Shape(2, 40, 40, 40))));
+        NDArray x = m.randomUniform(0, 1, new Shape(1, 2, 32, 32, 32));
+        NDArray y = m.randomUniform(0, 1, new Shape(1, 3, 32, 32, 32)).gt(0.9).toType(x.getDataType(), false);
+        TemplateReplacement.Placement at = new TemplateReplacement.Placement(new int[][] {{0, 2, 4}},
+                new boolean[1][3]);
+        SegmentationStep step = step(model, 1);
+        Supplier<Losses> loss = () -> {
+            m.getEngine().setRandomSeed(5); // the same dropout draws in both passes
+            return step.forward(x, y, at, new SplittableRandom(1), m);
+        };
+        Gradients.assertClose(Gradients.of(model.parameters(), loss, false),
+                Gradients.of(model.parameters(), loss, true));
     }
 }

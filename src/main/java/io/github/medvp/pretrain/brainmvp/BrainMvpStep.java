@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.BlockMask;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.StepContext;
@@ -154,12 +155,12 @@ public final class BrainMvpStep implements TrainStep<Batch> {
         NDArray y = views.target();
         NDArray md = BrainMvpLosses.mse(reconstruction.get("0:{}", b), y);
         NDArray cmr = BrainMvpLosses.mse(reconstruction.get("{}:", b), y);
-        NDArray total = md.mul((float) weightMd).add(cmr.mul((float) weightCmr));
+        NDArray total = Scalars.mul(md, (float) weightMd).add(Scalars.mul(cmr, (float) weightCmr));
         NDArray cl;
         if (isContrastive(epoch)) {
             NDArray z = x4.reshape(2L * b, -1);
             cl = BrainMvpLosses.infoNce(z.get("{}:", b), z.get("0:{}", b), temperature);
-            total = total.add(cl.mul((float) weightCl));
+            total = total.add(Scalars.mul(cl, (float) weightCl));
         } else {
             cl = manager.zeros(md.getShape(), md.getDataType(), md.getDevice());
         }

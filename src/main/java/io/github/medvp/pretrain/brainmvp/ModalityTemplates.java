@@ -13,6 +13,8 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import java.util.Arrays;
 import java.util.List;
 
@@ -111,9 +113,9 @@ public final class ModalityTemplates extends AbstractBlock {
         long[] used = Arrays.stream(rows).distinct().sorted().asLongStream().toArray();
         long[] which = Arrays.stream(rows).mapToLong(r -> Arrays.binarySearch(used, r)).toArray();
         long[] s = Arrays.stream(starts).flatMapToInt(Arrays::stream).asLongStream().toArray();
-        return crops(ps.getValue(templates, device, training), manager.create(used).toDevice(device, false),
-                manager.create(which).toDevice(device, false),
-                manager.create(s, new Shape(rows.length, 3)).toDevice(device, false),
+        return crops(ps.getValue(templates, device, training), HostArrays.copyOf(manager, used, new Shape(used.length), device),
+                HostArrays.copyOf(manager, which, new Shape(which.length), device),
+                HostArrays.copyOf(manager, s, new Shape(rows.length, 3), device),
                 new Shape(size[0], size[1], size[2]));
     }
 
@@ -160,12 +162,12 @@ public final class ModalityTemplates extends AbstractBlock {
         NDArray[] minMax = extrema(used);
 
         // Flat index of voxel (x, y, z) of sample b in `used`: which_b·V + (start_b + (x, y, z))·(GY·GZ, GZ, 1).
-        NDArray strides = manager.create(new long[] {gy * gz, gz, 1}).toDevice(device, false);
-        NDArray base = which.mul(voxels).add(starts.mul(strides).sum(new int[] {1}));
+        NDArray strides = HostArrays.copyOf(manager, new long[] {gy * gz, gz, 1}, new Shape(3), device);
+        NDArray base = Scalars.mul(which, voxels).add(starts.mul(strides).sum(new int[] {1}));
         NDArray ax = manager.arange(0, (int) size.get(0), 1, DataType.INT64, device);
         NDArray ay = manager.arange(0, (int) size.get(1), 1, DataType.INT64, device);
         NDArray az = manager.arange(0, (int) size.get(2), 1, DataType.INT64, device);
-        NDArray offsets = ax.mul(gy * gz).reshape(-1, 1, 1).add(ay.mul(gz).reshape(1, -1, 1))
+        NDArray offsets = Scalars.mul(ax, gy * gz).reshape(-1, 1, 1).add(Scalars.mul(ay, gz).reshape(1, -1, 1))
                 .add(az.reshape(1, 1, -1));
         NDArray index = base.reshape(n, 1, 1, 1).add(offsets.expandDims(0));
         NDArray raw = used.reshape(-1).take(manager, index);

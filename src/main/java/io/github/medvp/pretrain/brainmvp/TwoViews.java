@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.Modality;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.train.BlockMask;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,10 +63,10 @@ public record TwoViews(NDArray target, NDArray views, NDArray masks, int channel
                 useTemplate[s] = sources[s] < 0 ? 1f : 0f;
                 anyTemplate |= sources[s] < 0;
             }
-            NDArray index = manager.create(flat).toDevice(x.getDevice(), false);
+            NDArray index = HostArrays.copyOf(manager, flat, new Shape(b), x.getDevice());
             second = x.reshape(new Shape((long) b * c).addAll(spatial)).get(index).expandDims(1);
             if (anyTemplate) {
-                NDArray f = manager.create(useTemplate, new Shape(b, 1, 1, 1, 1)).toDevice(x.getDevice(), false)
+                NDArray f = HostArrays.copyOf(manager, useTemplate, new Shape(b, 1, 1, 1, 1), x.getDevice())
                         .toType(x.getDataType(), false);
                 second = second.mul(f.neg().add(1)).add(templateCrops.mul(f));
             }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.HostArrays;
 import io.github.medvp.nn.BertConfig;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.Losses;
@@ -117,10 +118,11 @@ public final class Mg3dBenchmark {
             }
         }
         Shape text = new Shape(batch, length);
-        NDArray idArray = m.create(ids, text);
+        NDArray idArray = HostArrays.copyOf(m, ids, text);
         return new Mg3dInput(m.randomUniform(0f, 1f, new Shape(batch, 1, size[0], size[1], size[2])), idArray,
-                idArray, m.create(labels, text), m.ones(text, DataType.INT32), m.create(sentenceIndex, text),
-                m.create(sentIds, new Shape(batch, sentences, ls)),
+                idArray, HostArrays.copyOf(m, labels, text), m.ones(text, DataType.INT32),
+                HostArrays.copyOf(m, sentenceIndex, text),
+                HostArrays.copyOf(m, sentIds, new Shape(batch, sentences, ls)),
                 m.ones(new Shape(batch, sentences, ls), DataType.INT32), sentences);
     }
 

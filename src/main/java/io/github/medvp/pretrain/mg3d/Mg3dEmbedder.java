@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.github.medvp.Progress;
 import io.github.medvp.data.EncodedReport;
 import io.github.medvp.data.TextBatch;
+import io.github.medvp.engine.HostArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -48,7 +49,7 @@ public final class Mg3dEmbedder {
             Mg3dBatch batch = data.batch(idx, 0);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray v = manager.create(batch.volumes(), new ai.djl.ndarray.types.Shape(batch.volumeShape()));
+                NDArray v = HostArrays.copyOf(manager, batch.volumes(), new ai.djl.ndarray.types.Shape(batch.volumeShape()));
                 split(checkpoint.model().volumeEmbedding(new ParameterStore(manager, false), v, false), out, from);
             }
             progress.update("volumes", Math.min(n, from + batchSize), n, "embedding volumes");

@@ -3,6 +3,8 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Contrastive;
 
 /**
@@ -34,9 +36,9 @@ public final class Mg3dLosses {
      */
     public static NDArray mlm(NDArray logits, NDArray labels) {
         NDArray valid = labels.neq(IGNORE).toType(logits.getDataType(), false);
-        NDArray index = labels.maximum(0).toType(DataType.INT64, false).expandDims(2);
+        NDArray index = Scalars.maximum(labels, 0).toType(DataType.INT64, false).expandDims(2);
         NDArray picked = logits.logSoftmax(2).gather(index, 2).squeeze(2);
-        return picked.mul(valid).sum().neg().div(valid.sum().maximum(1f));
+        return picked.mul(valid).sum().neg().div(Scalars.maximum(valid.sum(), 1f));
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Mg3dLosses {
     public static NDArray sfr(NDArray reconstructed, NDArray target, NDArray mask) {
         long b = reconstructed.getShape().get(0);
         NDArray cos = cosine(reconstructed, target);
-        return mask.toType(cos.getDataType(), false).mul(cos.neg().add(1f)).sum().div((float) b);
+        return Scalars.div(mask.toType(cos.getDataType(), false).mul(cos.neg().add(1f)).sum(), (float) b);
     }
 
     /** {@code F.cosine_similarity(x, y, dim=-1, eps)}: {@code x·y / sqrt(max(‖x‖²‖y‖², ε²))}. */
@@ -60,7 +62,7 @@ public final class Mg3dLosses {
         int last = x.getShape().dimension() - 1;
         NDArray dot = x.mul(y).sum(new int[] {last});
         NDArray norms = x.square().sum(new int[] {last}).mul(y.square().sum(new int[] {last}));
-        return dot.div(norms.maximum((float) (COS_EPS * COS_EPS)).sqrt());
+        return dot.div(Scalars.maximum(norms, (float) (COS_EPS * COS_EPS)).sqrt());
     }
 
     /**
@@ -72,7 +74,7 @@ public final class Mg3dLosses {
      * @return the loss (0-d)
      */
     public static NDArray mim(NDArray prediction, NDArray target, NDArray mask) {
-        return prediction.sub(target).mul(mask).square().mean().div((float) MIM_DIVISOR);
+        return Scalars.div(prediction.sub(target).mul(mask).square().mean(), (float) MIM_DIVISOR);
     }
 
     /**
@@ -113,7 +115,7 @@ public final class Mg3dLosses {
         NDArray cols = m.reshape(1, 1, b, s);
         NDArray perPair = diff.mul(rows.mul(cols)).sum(new int[] {1, 3});
         NDArray counts = m.sum(new int[] {1});
-        NDArray sizes = counts.reshape(b, 1).mul(counts.reshape(1, b)).maximum(1f);
+        NDArray sizes = Scalars.maximum(counts.reshape(b, 1).mul(counts.reshape(1, b)), 1f);
         float[] upper = new float[Math.toIntExact(b * b)];
         for (int i = 0; i < b; i++) {
             for (int j = i + 1; j < b; j++) {
@@ -121,9 +123,9 @@ public final class Mg3dLosses {
             }
         }
         // A (B, B) selector built from sizes only (no device read).
-        NDArray pairs = pooled.getManager().create(upper, new Shape(b, b)).toDevice(pooled.getDevice(), false)
+        NDArray pairs = HostArrays.copyOf(pooled.getManager(), upper, new Shape(b, b), pooled.getDevice())
                 .toType(pooled.getDataType(), false);
-        return perPair.div(sizes).mul(pairs).sum().div((float) (b * (b - 1) / 2.0 + 1e-6));
+        return Scalars.div(perPair.div(sizes).mul(pairs).sum(), (float) (b * (b - 1) / 2.0 + 1e-6));
     }
 
     /** (B, S, C) → (B, S, B, S) cosine of every row with every row. */
@@ -132,7 +134,7 @@ public final class Mg3dLosses {
         long s = x.getShape().get(1);
         NDArray flat = x.reshape(b * s, -1);
         NDArray sq = flat.square().sum(new int[] {1});
-        NDArray norms = sq.reshape(-1, 1).mul(sq.reshape(1, -1)).maximum((float) (COS_EPS * COS_EPS)).sqrt();
+        NDArray norms = Scalars.maximum(sq.reshape(-1, 1).mul(sq.reshape(1, -1)), (float) (COS_EPS * COS_EPS)).sqrt();
         return flat.matMul(flat.transpose()).div(norms).reshape(b, s, b, s);
     }
 }

@@ -3,6 +3,7 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.nn.CrossGate;
 import java.util.List;
 import ai.djl.training.ParameterStore;
@@ -145,7 +146,7 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         Map<String, NDArray> named = new LinkedHashMap<>();
         for (int i = 0; i < terms.length; i++) {
             named.put(NAMES[i], terms[i]);
-            NDArray w = terms[i].mul((float) weights[i]);
+            NDArray w = Scalars.mul(terms[i], (float) weights[i]);
             total = total == null ? w : total.add(w);
         }
         return new Losses(total, named);
