@@ -1,6 +1,5 @@
 package io.github.medvp.tasks;
 
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -159,7 +158,6 @@ public final class SlidingWindow {
                 acc.close();
             }
             JniUtils.setGradMode(gradMode);
-            Reference.reachabilityFence(buffer);
         }
     }
 

@@ -47,9 +47,10 @@ class Mg3dPretrainingTest {
             double[] x = a.get(name);
             double[] y = b.get(name);
             for (int i = 0; i < x.length; i++) {
-                // Both checks print both logs: about 1 run in 20 goes wrong at step 2, NaN or finite but different
-                // (uninterrupted 3.91 against 3.78), in either run; cause open. Non-finite is checked first so a
-                // NaN names itself.
+                // Both checks print both logs. About 1 run in 20 used to go wrong at step 2, NaN or finite but
+                // different, in either run: a garbage collection during step 1 (the loader filling the next batch)
+                // freed scalars autograd still read (Mg3dStepTest has the deterministic case). Non-finite is
+                // checked first so a NaN names itself.
                 String where = name + " at step " + (i + 1) + ": " + x[i] + " uninterrupted, " + y[i]
                         + " resumed; uninterrupted " + rows(a) + "; resumed " + rows(b);
                 assertTrue(Double.isFinite(x[i]) && Double.isFinite(y[i]), where);
