@@ -180,6 +180,44 @@ public final class HostTensor {
     }
 
     /**
+     * Whether every element is finite: always for integer and BOOL tensors; for floating-point ones, no NaN and no
+     * infinity (read in place, no copy).
+     */
+    public boolean allFinite() {
+        ByteBuffer b = data();
+        long n = numel;
+        switch (dtype) {
+            case F64 -> {
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isFinite(b.getDouble(i * 8))) {
+                        return false;
+                    }
+                }
+            }
+            case F32 -> {
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(b.getFloat(i * 4))) {
+                        return false;
+                    }
+                }
+            }
+            case F16, BF16 -> {
+                // NaN and infinity are the values whose exponent bits are all ones.
+                int exponent = dtype == DType.F16 ? 0x7c00 : 0x7f80;
+                for (int i = 0; i < n; i++) {
+                    if ((b.getShort(i * 2) & exponent) == exponent) {
+                        return false;
+                    }
+                }
+            }
+            default -> {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The elements of an integer or BOOL tensor as longs (U8 unsigned, BOOL 0 or 1).
      *
      * @throws IllegalStateException for floating-point tensors, where a silent truncation would hide a mistake

@@ -73,8 +73,18 @@ public final class Checkpoints {
     /**
      * Writes {@code c} atomically (a crash leaves either the old file or the new one), adding {@code format} and
      * {@code project_version} to the stored header.
+     *
+     * @throws MedvpException when a tensor holds NaN or infinite values: nothing is written, so the previous
+     *     checkpoint (the last good state, to resume from with other settings) is not replaced by a broken one
      */
     public static void write(Path file, Checkpoint c) throws IOException {
+        for (Map.Entry<String, HostTensor> e : c.tensors().entrySet()) {
+            if (!e.getValue().allFinite()) {
+                throw new MedvpException("not writing checkpoint " + file + ": tensor " + e.getKey()
+                        + " holds NaN or infinite values, so training diverged (any earlier checkpoint is kept); "
+                        + "resume from it with a lower learning rate or gradient clipping");
+            }
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         JsonObject h = c.header().deepCopy();
         h.addProperty("format", FORMAT_VERSION);

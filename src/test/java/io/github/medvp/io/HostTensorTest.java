@@ -2,6 +2,7 @@ package io.github.medvp.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,22 @@ class HostTensorTest {
                 () -> HostTensor.of(DType.F32, new long[] {3}, ByteBuffer.allocate(8)));
         assertThrows(IllegalArgumentException.class,
                 () -> HostTensor.of(DType.F32, new long[] {-1}, ByteBuffer.allocate(0)));
+    }
+
+    @Test
+    void allFiniteFindsNaNAndInfinityInEveryFloatingType() {
+        assertTrue(HostTensor.ofFloats(new long[] {3}, 1f, -Float.MAX_VALUE, 0f).allFinite());
+        assertFalse(HostTensor.ofFloats(new long[] {3}, 1f, Float.NaN, 0f).allFinite());
+        assertFalse(HostTensor.ofDoubles(new long[] {2}, 1, Double.NEGATIVE_INFINITY).allFinite());
+        assertTrue(HostTensor.ofDoubles(new long[] {2}, 1, Double.MAX_VALUE).allFinite());
+        // 0x7bff = 65504 (largest finite half), 0x7c00 = +inf, 0xfe00 = NaN; bf16 0x7f7f finite, 0xff80 -inf,
+        // 0x7fc0 NaN.
+        assertTrue(shorts(DType.F16, 0x3c00, 0x7bff, 0xfbff).allFinite());
+        assertFalse(shorts(DType.F16, 0x3c00, 0x7c00).allFinite());
+        assertFalse(shorts(DType.F16, 0xfe00).allFinite());
+        assertTrue(shorts(DType.BF16, 0x3f80, 0x7f7f).allFinite());
+        assertFalse(shorts(DType.BF16, 0xff80).allFinite());
+        assertFalse(shorts(DType.BF16, 0x3f80, 0x7fc0).allFinite());
+        assertTrue(HostTensor.ofLongs(new long[] {2}, Long.MIN_VALUE, Long.MAX_VALUE).allFinite());
     }
 }

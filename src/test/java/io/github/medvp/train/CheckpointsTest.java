@@ -115,4 +115,22 @@ class CheckpointsTest {
         e = assertThrows(MedvpException.class, () -> Checkpoints.read(f));
         assertTrue(e.getMessage().contains("'w'"), e.getMessage());
     }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsRefusedAndTheOldOneKept() throws Exception {
+        Path f = dir.resolve("last.safetensors");
+        JsonObject header = new JsonObject();
+        header.addProperty("step", 3);
+        Checkpoints.write(f, new Checkpoint(header, Map.of("model.w", HostTensor.ofFloats(new long[] {2}, 1f, 2f))));
+        header.addProperty("step", 4);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            Checkpoint diverged = new Checkpoint(header,
+                    Map.of("model.w", HostTensor.ofFloats(new long[] {2}, 1f, bad)));
+            MedvpException e = assertThrows(MedvpException.class, () -> Checkpoints.write(f, diverged));
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("model.w"), e.getMessage());
+        }
+        Checkpoint kept = Checkpoints.read(f);
+        assertEquals(3, kept.step());
+        assertArrayEquals(new float[] {1f, 2f}, kept.tensors().get("model.w").toFloatArray());
+    }
 }
