@@ -95,7 +95,7 @@ public final class HostArrays {
 
     /** A FLOAT32 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
     public static NDArray copyOf(NDManager manager, float[] data, Shape shape, Device device) {
-        return own(manager.create(data, shape).toDevice(device, false));
+        return own(manager.create(data, shape), device);
     }
 
     /** An INT64 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
@@ -105,7 +105,7 @@ public final class HostArrays {
 
     /** An INT64 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
     public static NDArray copyOf(NDManager manager, long[] data, Shape shape, Device device) {
-        return own(manager.create(data, shape).toDevice(device, false));
+        return own(manager.create(data, shape), device);
     }
 
     /** An INT32 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
@@ -115,7 +115,7 @@ public final class HostArrays {
 
     /** An INT32 array on {@code device}, attached to {@code manager}, holding a copy of {@code data}. */
     public static NDArray copyOf(NDManager manager, int[] data, Shape shape, Device device) {
-        return own(manager.create(data, shape).toDevice(device, false));
+        return own(manager.create(data, shape), device);
     }
 
     /**
@@ -143,6 +143,16 @@ public final class HostArrays {
         }
         try (created) {
             return created.duplicate();
+        }
+    }
+
+    /** {@link #own}, on {@code device}: a transfer to another device is the copy, and the alias is closed at once. */
+    private static NDArray own(NDArray created, Device device) {
+        if (created.getDevice().equals(device)) {
+            return own(created);
+        }
+        try (created) {
+            return created.toDevice(device, false);
         }
     }
 
