@@ -190,7 +190,8 @@ public final class ClassificationFineTuning {
         }
         TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);
         NDArray logits = out.main();
-        NDArray ce = FineTuneLosses.crossEntropy(logits, HostArrays.copyOf(m, y, new Shape(y.length), logits.getDevice()),
+        NDArray labels = HostArrays.copyOf(m, y, new Shape(y.length), logits.getDevice());
+        NDArray ce = FineTuneLosses.crossEntropy(logits, labels,
                 weights == null ? null : weights.toDevice(logits.getDevice(), false));
         NDArray total = ce;
         NDArray cons;

@@ -123,7 +123,8 @@ public final class Adam implements Optimizer {
             // max(t, 1): a skipped first step must not divide by 1 - b^0 = 0 (its step size is 0 anyway).
             NDArray tEff = Scalars.maximum(t, 1.0);
             NDArray bc1 = HostArrays.scalar(manager, beta1).pow(tEff).neg().add(1.0);
-            NDArray bc2Sqrt = HostArrays.scalar(manager, beta2).pow(tEff).neg().add(1.0).sqrt().toType(DataType.FLOAT32, false);
+            NDArray bc2Sqrt = HostArrays.scalar(manager, beta2).pow(tEff).neg().add(1.0).sqrt()
+                    .toType(DataType.FLOAT32, false);
             NDArray w1 = select(ok, (float) (1 - beta1), 0f);
             NDArray b2 = select(ok, (float) beta2, 1f);
             NDArray w2 = select(ok, (float) (1 - beta2), 0f);
@@ -135,7 +136,8 @@ public final class Adam implements Optimizer {
                 double glr = lr * groups.get(g).lrMultiplier();
                 stepSize[g] = Scalars.mul(okD, glr).div(bc1).toType(DataType.FLOAT32, false);
                 // PyTorch: p.mul_(1 - lr * wd), the factor computed in double.
-                decay[g] = Scalars.mul(okD, -glr * groups.get(g).weightDecay()).add(1.0).toType(DataType.FLOAT32, false);
+                decay[g] = Scalars.mul(okD, -glr * groups.get(g).weightDecay()).add(1.0)
+                        .toType(DataType.FLOAT32, false);
             }
             for (int i = 0; i < params.size(); i++) {
                 NamedParameters.Entry e = params.get(i);

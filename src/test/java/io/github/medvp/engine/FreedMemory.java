@@ -22,7 +22,8 @@ public final class FreedMemory {
             System.gc();
             Thread.sleep(30);
             for (int k = 0; k < 20_000; k++) {
-                keep.add(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putFloat(0, fill).putFloat(4, fill));
+                ByteBuffer b = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+                keep.add(b.putFloat(0, fill).putFloat(4, fill));
             }
         }
         keep.clear();

@@ -104,7 +104,8 @@ class HostArraysTest {
             x.setRequiresGradient(true);
             try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
                 NDArray y;
-                // Autograd keeps w (the gradient of x·w is w); the scope closes the array itself, as Layers.forward does.
+                // Autograd keeps w (the gradient of x·w is w); the scope closes the array itself, as Layers.forward
+                // does.
                 try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                     NDArray w = HostArrays.copyOf(m, new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new Shape(2, 3));
                     NDArray picked = x.get(HostArrays.copyOf(m, new long[] {1, 0}, new Shape(2)));

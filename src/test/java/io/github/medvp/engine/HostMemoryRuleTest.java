@@ -60,7 +60,7 @@ class HostMemoryRuleTest {
 
     @Test
     void theRuleSeesTheCallsItForbids() throws IOException, BadBytecode {
-        // The class below makes each kind of call, and one allowed one; the scanner must report exactly the forbidden ones.
+        // The class below makes each kind of call and one allowed one: the scanner must report exactly the others.
         List<String> found = new ArrayList<>();
         try (InputStream in = HostMemoryRuleTest.class.getResourceAsStream("HostMemoryRuleTest$Offender.class")) {
             scan(new ClassFile(new java.io.DataInputStream(in)), found);

@@ -113,7 +113,8 @@ public final class ModalityTemplates extends AbstractBlock {
         long[] used = Arrays.stream(rows).distinct().sorted().asLongStream().toArray();
         long[] which = Arrays.stream(rows).mapToLong(r -> Arrays.binarySearch(used, r)).toArray();
         long[] s = Arrays.stream(starts).flatMapToInt(Arrays::stream).asLongStream().toArray();
-        return crops(ps.getValue(templates, device, training), HostArrays.copyOf(manager, used, new Shape(used.length), device),
+        return crops(ps.getValue(templates, device, training),
+                HostArrays.copyOf(manager, used, new Shape(used.length), device),
                 HostArrays.copyOf(manager, which, new Shape(which.length), device),
                 HostArrays.copyOf(manager, s, new Shape(rows.length, 3), device),
                 new Shape(size[0], size[1], size[2]));

@@ -49,7 +49,8 @@ public final class Mg3dEmbedder {
             Mg3dBatch batch = data.batch(idx, 0);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray v = HostArrays.copyOf(manager, batch.volumes(), new ai.djl.ndarray.types.Shape(batch.volumeShape()));
+                NDArray v = HostArrays.copyOf(manager, batch.volumes(),
+                        new ai.djl.ndarray.types.Shape(batch.volumeShape()));
                 split(checkpoint.model().volumeEmbedding(new ParameterStore(manager, false), v, false), out, from);
             }
             progress.update("volumes", Math.min(n, from + batchSize), n, "embedding volumes");
