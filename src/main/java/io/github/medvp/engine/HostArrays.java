@@ -25,6 +25,13 @@ import java.util.Arrays;
  * {@code NDArray.set(Buffer)}: on the CPU, DJL 0.35.1 implements it by pointing the tensor's storage at the buffer
  * (no copy, and the buffer may even be garbage-collected while the tensor still uses it).
  * <p>
+ * Every array made from Java data ({@code copyOf}, {@link #scalar}) owns its memory. On the CPU, DJL 0.35.1's
+ * {@code NDManager.create} makes such an array alias a direct buffer that only the created array keeps alive: views
+ * of it and the tensors autograd saves for the backward pass do not, so once that array is closed (every
+ * {@code NDScope} closes its arrays) or unreachable, the garbage collector may free memory libtorch still reads (NaN
+ * losses, gradients scaled by garbage, crashes in backward). So on the CPU the alias is copied and closed at once
+ * (one memcpy); on a GPU the transfer is the copy.
+ * <p>
  * Device to host always copies: a checkpoint must be a snapshot, not a view that the next step changes.
  */
 public final class HostArrays {
@@ -81,14 +88,14 @@ public final class HostArrays {
     }
 
     /**
-     * A new array on {@code manager}'s device holding a copy of the direct, native-order {@code bytes}; see
-     * {@link #own}.
+     * A new array on {@code manager}'s device holding a copy of the direct, native-order {@code bytes}; see the class
+     * comment.
      */
     public static NDArray copyOf(NDManager manager, ByteBuffer bytes, Shape shape, DataType type) {
         return own(manager.create(bytes, shape, type));
     }
 
-    /** A FLOAT32 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    /** A FLOAT32 array on {@code manager}'s device holding a copy of {@code data}; see the class comment. */
     public static NDArray copyOf(NDManager manager, float[] data, Shape shape) {
         return copyOf(manager, data, shape, manager.getDevice());
     }
@@ -98,7 +105,7 @@ public final class HostArrays {
         return own(manager.create(data, shape), device);
     }
 
-    /** An INT64 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    /** An INT64 array on {@code manager}'s device holding a copy of {@code data}; see the class comment. */
     public static NDArray copyOf(NDManager manager, long[] data, Shape shape) {
         return copyOf(manager, data, shape, manager.getDevice());
     }
@@ -108,7 +115,7 @@ public final class HostArrays {
         return own(manager.create(data, shape), device);
     }
 
-    /** An INT32 array on {@code manager}'s device holding a copy of {@code data}; see {@link #own}. */
+    /** An INT32 array on {@code manager}'s device holding a copy of {@code data}; see the class comment. */
     public static NDArray copyOf(NDManager manager, int[] data, Shape shape) {
         return copyOf(manager, data, shape, manager.getDevice());
     }
@@ -120,24 +127,14 @@ public final class HostArrays {
 
     /**
      * A 0-d array on {@code manager}'s device holding {@code value}, typed as DJL types a Java number (Float as
-     * FLOAT32, Double as FLOAT64, Integer as INT32, Long as INT64); see {@link #own}.
+     * FLOAT32, Double as FLOAT64, Integer as INT32, Long as INT64); see the class comment.
      */
     public static NDArray scalar(NDManager manager, Number value) {
         return own(manager.create(value));
     }
 
-    /**
-     * {@code created}, an array just made from Java memory, as an array whose memory belongs to libtorch. On the CPU,
-     * DJL 0.35.1's PyTorch engine makes such an array alias a direct buffer that only the created array keeps alive:
-     * views of it and the tensors autograd saves for the backward pass do not, so once that array is closed (every
-     * {@code NDScope} closes its arrays) or unreachable, the garbage collector may free memory libtorch still reads
-     * (NaN losses, gradients scaled by garbage, crashes in backward). On the CPU the alias is copied and closed (one
-     * memcpy); on a GPU the transfer already copied.
-     *
-     * @param created the array returned by one of DJL's {@code NDManager.create} methods for Java data
-     * @return an array that owns its memory
-     */
-    public static NDArray own(NDArray created) {
+    /** {@code created}, an array just made from Java data, as an array that owns its memory. */
+    private static NDArray own(NDArray created) {
         if (created.getDevice().isGpu()) {
             return created;
         }

@@ -12,7 +12,7 @@ import java.util.function.BinaryOperator;
  * let the garbage collector free its buffer: a collection between forward and backward (frequent while a loader
  * thread prepares the next batch) made the backward pass multiply by whatever the memory then held, so a loss term's
  * gradient came out scaled by garbage or NaN. Here the scalar lives in libtorch's memory (see
- * {@link HostArrays#own}), which autograd's own reference keeps alive. Same types and results as DJL's methods.
+ * {@link HostArrays}), which autograd's own reference keeps alive. Same types and results as DJL's methods.
  * Addition, subtraction and comparisons with a number keep nothing for the backward pass and stay as DJL has them.
  */
 public final class Scalars {

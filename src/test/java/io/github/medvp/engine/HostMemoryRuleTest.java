@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No MedVP class makes an array that aliases Java memory: every {@code NDManager.create} from Java data and every
  * {@code NDArray} op with a number whose scalar autograd keeps goes through {@link HostArrays} or {@link Scalars}
- * (see {@link HostArrays#own} for the defect, which turned MG-3D weights into NaN after one step). Read from the
+ * (see {@link HostArrays} for the defect, which turned MG-3D weights into NaN after one step). Read from the
  * compiled classes, so lambdas and every overload count.
  */
 class HostMemoryRuleTest {
