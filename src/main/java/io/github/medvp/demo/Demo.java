@@ -145,7 +145,7 @@ public final class Demo {
                         .optimiser(s.finetuneLr, 1e-4, false).seed(seed).crop(s.crop).fraction(s.fraction)
                         .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
                         .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1)
-                        .labelCentred(s.labelCentred).firstConv(s.firstConv);
+                        .labelCentred(s.labelCentred).firstConv(s.firstConv).freezeEncoder(s.freezeEncoder);
                 SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
                 progress.log(r.summary());
                 tuned.put(row, r);

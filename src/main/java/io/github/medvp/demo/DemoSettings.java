@@ -56,6 +56,7 @@ public final class DemoSettings {
     int repeats = 1;
     double replaceProbability = 0;
     double encoderLr = 1;
+    boolean freezeEncoder;
     EncoderInit.FirstConv firstConv = FIRST_CONV;
     double labelCentred = LABEL_CENTRED;
     boolean skullStripped = SKULL_STRIPPED;
@@ -213,6 +214,16 @@ public final class DemoSettings {
     }
 
     /**
+     * @param freeze train only the decoder in both arms ({@code FineTuneSettings.freezeEncoder}): the pre-trained
+     *     encoder's features against the random ones pre-training started from, default false
+     * @return this
+     */
+    public DemoSettings freezeEncoder(boolean freeze) {
+        this.freezeEncoder = freeze;
+        return this;
+    }
+
+    /**
      * @param choice what both arms do with the first convolution of the 1-channel checkpoint they start from
      *     ({@code FineTuneSettings.firstConv}; the scratch arm inflates the initial kernel), default
      *     {@link #FIRST_CONV}
@@ -313,6 +324,13 @@ public final class DemoSettings {
         }
         if (!(fraction > 0 && fraction <= 1)) {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
+        }
+        // Checked here, not only by fine-tuning, so that a wrong value fails before minutes of pre-training.
+        if (!(encoderLr > 0) || encoderLr > 1) {
+            throw new MedvpException("encoder_lr must be in (0, 1], got " + encoderLr);
+        }
+        if (freezeEncoder && encoderLr != 1) {
+            throw new MedvpException("encoder_lr " + encoderLr + " has no effect with freeze_encoder: leave it at 1");
         }
         if (repeats < 1) {
             throw new MedvpException("repeats must be at least 1, got " + repeats);

@@ -69,6 +69,10 @@ public class DemoCommand extends ContextCommand {
             description = "the pre-trained encoder's share of the fine-tuning learning rate")
     private double encoder_lr = 1;
 
+    @Parameter(label = "Freeze encoder", required = false,
+            description = "both arms train only the decoder: pre-trained features against random ones")
+    private boolean freeze_encoder = false;
+
     @Parameter(label = "First convolution", choices = {"inflate", "reinit"}, required = false,
             description = "both arms: re-initialise the 1-channel checkpoint's first convolution or inflate it")
     private String first_conv = DemoSettings.FIRST_CONV.name().toLowerCase(java.util.Locale.ROOT);
@@ -117,7 +121,7 @@ public class DemoCommand extends ContextCommand {
                 .fraction(fraction).repeats(repeats).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs)
-                .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr)
+                .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr).freezeEncoder(freeze_encoder)
                 .firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred)
                 .skullStripped(skull_stripped)
                 .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null

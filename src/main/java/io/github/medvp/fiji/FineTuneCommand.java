@@ -106,6 +106,11 @@ abstract class FineTuneCommand extends ContextCommand {
             description = "pre-trained encoder's share of the learning rate (1: same as the new parts, the reference)")
     private double encoder_lr = 1;
 
+    @Parameter(label = "Freeze encoder", required = false,
+            description = "train only the decoder or head on a fixed encoder (linear probing): what its features "
+                    + "are worth")
+    private boolean freeze_encoder = false;
+
     @Parameter(label = "First convolution", choices = {"inflate", "reinit"}, required = false,
             description = "when init has other input channels (BrainMVP: 1): inflate (the pre-trained kernel spread "
                     + "over the channels) or reinit (the reference: not transferred)")
@@ -141,6 +146,7 @@ abstract class FineTuneCommand extends ContextCommand {
                 .run(output.toPath()).resume(resume).init(init == null || init.getPath().isEmpty() ? null
                         : init.toPath()).preset(preset).epochs(epochs).batch(batch, accumulation)
                 .optimiser(lr, weight_decay, "adamw".equals(optimiser)).clip(clip).encoderLr(encoder_lr)
+                .freezeEncoder(freeze_encoder)
                 .firstConv(EncoderInit.FirstConv.parse(first_conv))
                 .seed(seed).crop(crop).fraction(fraction).validation(validation_fraction, validate_every)
                 .templates(templates, replace_probability, replace_count, consistency_weight).workers(workers)

@@ -35,6 +35,7 @@ public final class FineTuneSettings {
     int accumulation = 1;
     double lr = 3e-4;
     double encoderLr = 1;
+    boolean freezeEncoder;
     EncoderInit.FirstConv firstConv = EncoderInit.FirstConv.INFLATE;
     double weightDecay = 1e-4;
     boolean adamw;
@@ -228,6 +229,18 @@ public final class FineTuneSettings {
     }
 
     /**
+     * @param freeze train only the decoder or head on a fixed encoder (linear probing for classification), the usual
+     *     test of what pre-trained features are worth: every encoder tensor stops training except a first convolution
+     *     re-initialised by {@code first_conv=reinit}; without {@link #init} the encoder stays random (the baseline).
+     *     BatchNorm statistics still follow the data. Default false (the reference fine-tunes everything)
+     * @return this
+     */
+    public FineTuneSettings freezeEncoder(boolean freeze) {
+        this.freezeEncoder = freeze;
+        return this;
+    }
+
+    /**
      * @param choice what becomes of {@link #init}'s first convolution when its input channels differ from the
      *     model's (a BrainMVP checkpoint has 1): {@code INFLATE} (default) or {@code REINIT} (the reference, which
      *     so never transfers it: spec §6 item 13; see {@link EncoderInit.FirstConv})
@@ -353,6 +366,10 @@ public final class FineTuneSettings {
             throw new MedvpException("encoder_lr (factor of the pre-trained encoder's learning rate) must be in (0, 1], "
                     + "got " + encoderLr);
         }
+        if (freezeEncoder && encoderLr != 1) {
+            throw new MedvpException("encoder_lr " + encoderLr + " has no effect with freeze_encoder (a frozen "
+                    + "encoder does not train): leave it at 1");
+        }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new MedvpException("clip (maximum gradient norm) must be 0 for none or a positive number, got " + clip);
         }
@@ -375,6 +392,10 @@ public final class FineTuneSettings {
         c.addProperty("accumulation", accumulation);
         c.addProperty("lr", lr);
         c.addProperty("encoder_lr", encoderLr);
+        if (freezeEncoder) {
+            // Only when on: run folders written before the setting existed lack it and must still resume.
+            c.addProperty("freeze_encoder", true);
+        }
         c.addProperty("first_conv", firstConv.name().toLowerCase(java.util.Locale.ROOT));
         c.addProperty("weight_decay", weightDecay);
         c.addProperty("optimiser", adamw ? "adamw" : "adam");

@@ -32,7 +32,7 @@ final class FineTuning {
     static final String SPLIT = "split.json";
     /** Core settings that must match to resume a run. */
     static final List<String> CORE = List.of("method", "task", "preset", "crop", "modalities", "batch_size",
-            "accumulation", "fraction", "seed", "init");
+            "accumulation", "fraction", "seed", "init", "freeze_encoder");
 
     private FineTuning() {
     }
@@ -99,13 +99,35 @@ final class FineTuning {
         StepContext.seedInitialisation(s.seed);
         if (s.init == null) {
             progress.log("encoder initialised from scratch");
-            return TaskModel.create(spec, manager);
+            return frozen(TaskModel.create(spec, manager), s, progress);
         }
         int[] grid = s.templates ? EncoderInit.templateGrid(s.init) : null;
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
         EncoderInit.Report r = EncoderInit.apply(model, s.init, s.firstConv, progress);
         progress.log("encoder initialised from " + s.init + " (" + r.copied() + " tensors)");
+        return frozen(model, s, progress);
+    }
+
+    /** With {@code freeze_encoder}, the encoder tensors {@link #coveredByEncoderSettings} picks stop training. */
+    private static TaskModel frozen(TaskModel model, FineTuneSettings s, Progress progress) {
+        if (s.freezeEncoder) {
+            int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv));
+            progress.log("encoder frozen (" + n + " tensors" + (s.init == null ? ", at its random initialisation" : "")
+                    + (s.firstConv == EncoderInit.FirstConv.REINIT ? "; the first convolution trains" : "")
+                    + "): only the " + (model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head")
+                    + " learns");
+        }
         return model;
+    }
+
+    /**
+     * The encoder tensors {@code encoder_lr} and {@code freeze_encoder} act on: all of them but a first convolution
+     * re-initialised ({@code first_conv=reinit}), which carries nothing over and has to learn its 4-channel kernel.
+     * The same tensors in both arms of a comparison, so a scratch arm freezes what a pre-trained one does.
+     */
+    static boolean coveredByEncoderSettings(String name, EncoderInit.FirstConv firstConv) {
+        return name.startsWith(TaskModel.ENCODER)
+                && (firstConv == EncoderInit.FirstConv.INFLATE || !name.contains(EncoderInit.FIRST_CONV));
     }
 
     /**
@@ -117,8 +139,7 @@ final class FineTuning {
         Adam.Builder b = Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
                 .optWeightDecay(s.weightDecay);
         if (s.init != null && s.encoderLr != 1) {
-            b.addGroup(new ParamGroup("pretrained_encoder", n -> n.startsWith(TaskModel.ENCODER)
-                    && (s.firstConv == EncoderInit.FirstConv.INFLATE || !n.contains(EncoderInit.FIRST_CONV)),
+            b.addGroup(new ParamGroup("pretrained_encoder", n -> coveredByEncoderSettings(n, s.firstConv),
                     s.encoderLr, s.weightDecay));
         }
         return b.build();

@@ -20,6 +20,7 @@ import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * A fine-tuned model: an encoder, a task head and optionally the modality templates of its inputs, described by a
@@ -162,6 +163,26 @@ public final class TaskModel {
             b.addBlock(TEMPLATES, templates);
         }
         return b.build();
+    }
+
+    /**
+     * Freezes encoder tensors: they get no gradient, so no optimiser moves them and autograd records nothing for a
+     * wholly frozen encoder. BatchNorm running statistics are not parameters and still follow the data in training
+     * mode (the statistics a checkpoint's stem produced change anyway when its input channels do). Call before
+     * {@link #parameters()} is taken for the optimiser.
+     *
+     * @param which the tensors to freeze, by their {@link #parameters()} name (with the {@link #ENCODER} prefix)
+     * @return how many tensors were frozen
+     */
+    public int freezeEncoder(Predicate<String> which) {
+        int n = 0;
+        for (var p : encoder.getParameters()) {
+            if (p.getValue().requiresGradient() && which.test(ENCODER + p.getKey())) {
+                p.getValue().freeze(true);
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -38,6 +38,12 @@ class DemoCommandTest {
         err.reset();
         assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "missing=xyz"));
         assertTrue(err.toString().contains("unknown modality 'xyz'"), err.toString());
+        err.reset();
+        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0"));
+        assertTrue(err.toString().contains("encoder_lr must be in (0, 1]"), err.toString());
+        err.reset();
+        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0.5", "freeze_encoder=true"));
+        assertTrue(err.toString().contains("no effect with freeze_encoder"), err.toString());
         assertFalse(Files.exists(output.resolve("data")), "nothing generated");
     }
 }
