@@ -83,12 +83,40 @@ public record PairedDifference(int cases, double mean, double standardError, int
         return v;
     }
 
+    /** Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom. */
+    private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
+        2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
+        2.048, 2.045, 2.042};
+
+    /**
+     * The two-sided 95 % quantile of Student's t: how many standard errors a mean of {@code df + 1} values must
+     * exceed to differ from zero at that level. For a few values far more than 2 (4.30 for three), since their
+     * standard deviation is itself poorly known.
+     *
+     * @param df degrees of freedom, at least 1
+     * @return the quantile (1.96 + 2.4 / df beyond 30, within 0.002 of the exact value)
+     */
+    public static double t95(int df) {
+        if (df < 1) {
+            throw new IllegalArgumentException("degrees of freedom must be at least 1, got " + df);
+        }
+        return df <= T95.length ? T95[df - 1] : 1.96 + 2.4 / df;
+    }
+
     /** @return +1 when {@code a} is clearly ahead, −1 when clearly behind, 0 when the difference is within noise */
     public int verdict() {
+        return verdict(MARGIN);
+    }
+
+    /**
+     * @param margin standard errors the mean must exceed, e.g. {@link #t95}{@code (cases − 1)} for few cases
+     * @return +1 when {@code a} is ahead by more than that, −1 when behind by more, 0 otherwise (also for one case)
+     */
+    public int verdict(double margin) {
         if (!(standardError >= 0)) {
             return 0;
         }
-        return mean > MARGIN * standardError ? 1 : mean < -MARGIN * standardError ? -1 : 0;
+        return mean > margin * standardError ? 1 : mean < -margin * standardError ? -1 : 0;
     }
 
     @Override

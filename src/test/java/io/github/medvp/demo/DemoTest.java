@@ -89,10 +89,30 @@ class DemoTest {
         PairedDifference consistent = PairedDifference.of(new double[] {0.11, 0.12, 0.10, 0.13},
                 new double[] {0.10, 0.11, 0.095, 0.12});
         assertEquals(1, consistent.verdict(), "the difference alone would read as ahead");
-        assertEquals(DemoReport.NEITHER_LEARNT, DemoReport.verdict(consistent, 0.115, 0.106));
-        assertTrue(DemoReport.verdict(consistent, 0.45, 0.106).contains("ahead"), "one model learnt: it counts");
-        assertTrue(DemoReport.verdict(PairedDifference.of(new double[] {0.5, 0.6}, new double[] {0.5, 0.6}), 0.55,
-                0.55).startsWith("no clear difference"));
+        assertEquals(DemoReport.NEITHER_LEARNT, DemoReport.verdict(consistent, null, 0.115, 0.106));
+        assertTrue(DemoReport.verdict(consistent, null, 0.45, 0.106).contains("ahead"), "one model learnt: it counts");
+        assertTrue(DemoReport.verdict(PairedDifference.of(new double[] {0.5, 0.6}, new double[] {0.5, 0.6}), null,
+                0.55, 0.55).startsWith("no clear difference"));
+    }
+
+    @Test
+    void withRepeatsADifferenceMustAlsoHoldOverTheSeeds() {
+        PairedDifference studies = PairedDifference.of(new double[] {0.61, 0.72, 0.50, 0.83},
+                new double[] {0.60, 0.71, 0.495, 0.82});
+        assertEquals(1, studies.verdict(), "clear over the studies");
+        // Seeds +0.05, -0.02, +0.03: mean 0.02, SE 0.021, far within 4.30 SE of zero.
+        PairedDifference disagree = PairedDifference.of(new double[] {0.05, -0.02, 0.03}, new double[3]);
+        String v = DemoReport.verdict(studies, disagree, 0.66, 0.65);
+        assertTrue(v.startsWith("no clear difference: ahead over the held-out studies, but not consistently over the "
+                + "3 fine-tuning seeds (within 4.30"), v);
+        // Seeds +0.010, +0.012, +0.011: SE 0.00058, 19 SE: clear both ways.
+        PairedDifference agree = PairedDifference.of(new double[] {0.010, 0.012, 0.011}, new double[3]);
+        assertEquals("the pre-trained encoder is ahead (by more than 2.0 standard errors over the studies and 4.30 "
+                + "over the seeds)", DemoReport.verdict(studies, agree, 0.66, 0.65));
+        // Behind over the studies but ahead over the seeds is no verdict either.
+        PairedDifference behind = PairedDifference.of(new double[] {0.60, 0.71, 0.495, 0.82},
+                new double[] {0.61, 0.72, 0.50, 0.83});
+        assertTrue(DemoReport.verdict(behind, agree, 0.65, 0.66).startsWith("no clear difference: behind"));
     }
 
     @Test
@@ -101,6 +121,12 @@ class DemoTest {
                 .device("cpu").workers(1).repeats(2).pretrainedRun(dir.resolve("runs").resolve("pretrain"));
         Demo.Result r = Demo.of(s).run(Progress.NONE);
         assertTrue(r.table().contains("repeats: 2 fine-tuning comparisons, seeds 7-8"), r.table());
+        java.util.regex.Matcher seeds = java.util.regex.Pattern.compile("per fine-tuning seed: ([-+]\\d\\.\\d{3}) "
+                + "\\(seed 7\\) ([-+]\\d\\.\\d{3}) \\(seed 8\\); ([-+]\\d\\.\\d{3}) ± \\d\\.\\d{3} \\(standard "
+                + "error over 2 seeds").matcher(r.table());
+        assertTrue(seeds.find(), r.table());
+        assertEquals((Double.parseDouble(seeds.group(1)) + Double.parseDouble(seeds.group(2))) / 2,
+                Double.parseDouble(seeds.group(3)), 0.0011, "the seeds' mean is their average");
         assertFalse(r.table().contains(DemoReport.SINGLE_SEED_CAVEAT), r.table());
         assertTrue(Files.isDirectory(r.report().resolve("heldout-scratch-seed8").resolve("predictions")));
         assertTrue(Files.readString(tmp.resolve("runs").resolve("finetune-pretrained-seed8").resolve("config.json"))

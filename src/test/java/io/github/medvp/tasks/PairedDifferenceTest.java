@@ -38,6 +38,25 @@ class PairedDifferenceTest {
     }
 
     @Test
+    void studentQuantilesAndAMarginOfOnesChoice() {
+        // Tables of the t distribution (two-sided 95 %).
+        assertEquals(12.706, PairedDifference.t95(1), 1e-3);
+        assertEquals(4.303, PairedDifference.t95(2), 1e-3);
+        assertEquals(2.201, PairedDifference.t95(11), 1e-3);
+        assertEquals(2.0003, PairedDifference.t95(60), 2e-3);
+        assertEquals(1.9799, PairedDifference.t95(120), 2e-3);
+        assertThrows(IllegalArgumentException.class, () -> PairedDifference.t95(0));
+        // Differences 0.14, 0.08, 0.08: mean 0.1, sd 0.0346, SE 0.02, 5 SE: clear at 2 and at t(2) = 4.30.
+        PairedDifference d = PairedDifference.of(new double[] {0.14, 0.08, 0.08}, new double[3]);
+        assertEquals(0.02, d.standardError(), 1e-12);
+        assertEquals(1, d.verdict(PairedDifference.t95(2)));
+        // Differences 0.16, 0.02, 0.12: mean 0.1, sd 0.072, SE 0.0416, 2.4 SE: clear at 2, not at 4.30.
+        PairedDifference e = PairedDifference.of(new double[] {0.16, 0.02, 0.12}, new double[3]);
+        assertEquals(1, e.verdict());
+        assertEquals(0, e.verdict(PairedDifference.t95(2)));
+    }
+
+    @Test
     void perCaseMeansOverDefinedRegions() {
         MetricsReport r = MetricsReport.builder().setRegions("TC", "WT").optMetrics(MetricsReport.DICE).build();
         r.add("a", new double[][] {{0.5}, {0.7}});
