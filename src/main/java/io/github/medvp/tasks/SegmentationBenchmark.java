@@ -71,7 +71,7 @@ public final class SegmentationBenchmark {
      *     the synthetic head), or run all 48 windows of the full grid (the memory worst case)
      * @param scratch folder for the study files and the output
      * @param progress window progress; cancel is honoured
-     * @return two lines: inference and fine-tuning step
+     * @return three lines: inference, fine-tuning step, and fine-tuning step with the encoder frozen
      * @throws IOException when the scratch files cannot be written
      */
     public static String run(String preset, int windows, int batch, int steps, Device device, boolean crop,
@@ -91,7 +91,10 @@ public final class SegmentationBenchmark {
             TaskModel model = TaskModel.create(spec, m);
             report.append(inference(model, m, study, dims, windows, crop, device, scratch, progress)).append('\n');
             if (steps > 0) {
-                report.append(step(model, batch, steps, m, device)).append('\n');
+                report.append(step(model, batch, steps, m, device, "")).append('\n');
+                // freeze_encoder: no encoder backward, no encoder Adam state; last, as it changes the model.
+                model.freezeEncoder(name -> true);
+                report.append(step(model, batch, steps, m, device, ", encoder frozen")).append('\n');
             }
         }
         return report.toString();
@@ -130,7 +133,7 @@ public final class SegmentationBenchmark {
     }
 
     /** Fine-tuning steps on random crops: forward with deep supervision, the reference's loss, backward, Adam. */
-    private static String step(TaskModel model, int batch, int steps, NDManager m, Device device) {
+    private static String step(TaskModel model, int batch, int steps, NDManager m, Device device, String variant) {
         MemoryProbe.resetPeaks();
         int w = model.spec().crop();
         NDArray x = m.randomUniform(0f, 1f, new Shape(batch, MODALITIES.size(), w, w, w));
@@ -168,9 +171,9 @@ public final class SegmentationBenchmark {
                 }
             }
         }
-        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3 with deep supervision on %s: %.3f s "
+        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3 with deep supervision%s on %s: %.3f s "
                 + "(forward %.3f, backward %.3f, Adam %.3f; median of %d), %.2f crops/s; peak heap %.1f MiB; %s",
-                model.spec().preset(), batch, w, device, whole.medianMs() / 1e3, forward.medianMs() / 1e3,
+                model.spec().preset(), batch, w, variant, device, whole.medianMs() / 1e3, forward.medianMs() / 1e3,
                 backward.medianMs() / 1e3, update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
                 MemoryProbe.peakHeap() / 1048576.0, MemoryProbe.sample(device).report());
     }
