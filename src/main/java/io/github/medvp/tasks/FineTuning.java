@@ -110,12 +110,18 @@ final class FineTuning {
 
     /** With {@code freeze_encoder}, the encoder tensors {@link #coveredByEncoderSettings} picks stop training. */
     private static TaskModel frozen(TaskModel model, FineTuneSettings s, Progress progress) {
-        if (s.freezeEncoder) {
-            int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv));
-            progress.log("encoder frozen (" + n + " tensors" + (s.init == null ? ", at its random initialisation" : "")
-                    + (s.firstConv == EncoderInit.FirstConv.REINIT ? "; the first convolution trains" : "")
-                    + "): only the " + (model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head")
-                    + " learns");
+        if (!s.freezeEncoder) {
+            return model;
+        }
+        int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv));
+        String learner = model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head";
+        progress.log("encoder frozen (" + n + " tensors" + (s.init == null ? ", at its random initialisation" : "")
+                + "): only the " + learner + (s.firstConv == EncoderInit.FirstConv.REINIT
+                        ? " and the re-initialised first convolution learn" : " learns"));
+        if (model.hasTemplates() && s.templates && s.replaceProbability > 0 && s.consistencyWeight > 0
+                && s.firstConv == EncoderInit.FirstConv.INFLATE) {
+            progress.log("note: the consistency term compares encoder features, which a frozen encoder fixes, so it "
+                    + "trains nothing; the template-replaced inputs still train the " + learner);
         }
         return model;
     }

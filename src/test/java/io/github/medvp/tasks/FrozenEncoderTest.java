@@ -84,7 +84,7 @@ class FrozenEncoderTest {
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
         SegmentationFineTuning.Result r = SegmentationFineTuning.run(s, progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("encoder frozen (")
-                && l.contains("the first convolution trains")), progress.lines.toString());
+                && l.endsWith("only the decoder and the re-initialised first convolution learn")), progress.lines.toString());
         Map<String, HostTensor> after = Checkpoints.read(r.last()).tensors();
         int frozen = 0;
         int moved = 0;
@@ -139,6 +139,22 @@ class FrozenEncoderTest {
                 }
             }
             assertTrue(headMoved, "the linear head must learn");
+        }
+    }
+
+    @Test
+    void theLogSaysWhenTheConsistencyTermCannotTrainAnything() throws Exception {
+        Path ck = dir.resolve("pre.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
+            for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
+                TaskModelTest.Logged progress = new TaskModelTest.Logged();
+                FineTuning.model(SEG, new FineTuneSettings().init(ck).templates(true, 0.5, 1, 0.1).firstConv(stem)
+                        .freezeEncoder(true), m, progress);
+                // With a re-initialised first convolution the term still reaches a trainable tensor.
+                assertEquals(stem == EncoderInit.FirstConv.INFLATE, progress.lines.stream()
+                        .anyMatch(l -> l.startsWith("note: the consistency term")), stem + ": " + progress.lines);
+            }
         }
     }
 
