@@ -109,6 +109,16 @@ class FrozenEncoderTest {
                 SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(3).init(ck).templates(false, 0, 1, 0)
                         .firstConv(EncoderInit.FirstConv.REINIT).validation(0.34, 2).resume(true), Progress.NONE));
         assertTrue(e.getMessage().contains("freeze_encoder"), e.getMessage());
+        // Resumed frozen, one more epoch: the optimiser state fits and the encoder still has not moved.
+        SegmentationFineTuning.Result more = SegmentationFineTuning.run(s.epochs(3).resume(true), Progress.NONE);
+        assertEquals(3 * r.training().steps() / 2, more.training().steps());
+        Map<String, HostTensor> resumed = Checkpoints.read(more.last()).tensors();
+        for (Map.Entry<String, float[]> b : before.entrySet()) {
+            if (b.getKey().startsWith(TaskModel.ENCODER) && !trainable.contains(b.getKey())
+                    && !b.getKey().contains("running")) {
+                assertArrayEquals(b.getValue(), resumed.get(Checkpoint.MODEL + b.getKey()).toFloatArray(), b.getKey());
+            }
+        }
     }
 
     @Test
