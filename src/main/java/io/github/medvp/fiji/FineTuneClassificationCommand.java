@@ -38,9 +38,12 @@ public class FineTuneClassificationCommand extends FineTuneCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Best balanced accuracy")
     private double bestBalancedAccuracy;
 
-    /** 100 epochs (the reference released no classification recipe). */
+    /**
+     * 100 epochs and batch 4 (the reference released no classification recipe; with fewer studies per batch the
+     * pooled head barely learns: {@link ClassificationFineTuning#MIN_NORMALISED_BATCH}).
+     */
     public FineTuneClassificationCommand() {
-        super(100);
+        super(100, ClassificationFineTuning.MIN_NORMALISED_BATCH);
     }
 
     @Override

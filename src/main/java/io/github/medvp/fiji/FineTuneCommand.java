@@ -54,8 +54,9 @@ abstract class FineTuneCommand extends ContextCommand {
     @Parameter(label = "Epochs", min = "1", required = false, description = "training epochs")
     private int epochs;
 
-    @Parameter(label = "Batch size", min = "1", required = false, description = "studies per micro-batch")
-    private int batch = 2;
+    @Parameter(label = "Batch size", min = "1", required = false,
+            description = "studies per micro-batch (segmentation 2, as the reference; classification 4)")
+    private int batch;
 
     @Parameter(label = "Accumulation", min = "1", required = false, description = "micro-batches per step")
     private int accumulation = 1;
@@ -135,9 +136,13 @@ abstract class FineTuneCommand extends ContextCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Summary")
     String summary;
 
-    /** @param defaultEpochs the task's default number of epochs */
-    FineTuneCommand(int defaultEpochs) {
+    /**
+     * @param defaultEpochs the task's default number of epochs
+     * @param defaultBatch the task's default batch size
+     */
+    FineTuneCommand(int defaultEpochs, int defaultBatch) {
         this.epochs = defaultEpochs;
+        this.batch = defaultBatch;
     }
 
     /** @return the shared settings; the subclass adds its labels */

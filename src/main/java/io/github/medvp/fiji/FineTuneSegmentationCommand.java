@@ -33,9 +33,9 @@ public class FineTuneSegmentationCommand extends FineTuneCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Best mean Dice")
     private double bestDice;
 
-    /** The reference's 300 epochs. */
+    /** The reference's 300 epochs and batch 2. */
     public FineTuneSegmentationCommand() {
-        super(300);
+        super(300, 2);
     }
 
     @Override

@@ -177,11 +177,13 @@ class FineTuneCommandsTest {
         in.put("classes", "a,b");
         in.put("class_weights", "1,2");
         in.put("init", new File(""));
+        in.remove("batch"); // classification's own default
         try (Context context = new Context(CommandService.class)) {
             CommandService cs = context.service(CommandService.class);
             String summary = (String) cs.run(FineTuneClassificationCommand.class, true, in).get()
                     .getOutput("summary");
             assertTrue(summary.contains("classes: [a, b]"), summary);
+            assertTrue(Files.readString(run.resolve("config.json")).contains("\"batch_size\": 4"));
             Path out = dir.resolve("classes-out.csv");
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("model", run.resolve("checkpoints").resolve("best.safetensors").toFile());

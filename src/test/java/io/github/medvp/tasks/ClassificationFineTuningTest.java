@@ -40,8 +40,11 @@ class ClassificationFineTuningTest {
         FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
                 .classCsv(csv(8)).classes(List.of("healthy", "lesion")).classWeights(new double[] {1, 1})
                 .validation(0.25, 1).logEvery(3);
-        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, Progress.NONE);
+        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
         System.out.println(r.summary());
+        assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("warning: batch 2 gives the encoder's final "
+                + "BatchNorm 2 studies")), progress.lines.toString());
         assertEquals(List.of("healthy", "lesion"), r.classes());
         Map<String, double[]> log = MetricsLog.read(r.runFolder().resolve("metrics.csv"));
         double[] loss = log.get("loss");
@@ -55,6 +58,19 @@ class ClassificationFineTuningTest {
             assertEquals(TaskSpec.Task.CLASSIFICATION, model.spec().task());
             assertEquals(List.of(Modality.T1, Modality.FLAIR), model.spec().modalities());
         }
+    }
+
+    @Test
+    void learnsLesionVersusHealthy() throws Exception {
+        // Half the studies have a bright lesion. 40 epochs of 4 studies: on data seeds 5-7 validation balanced
+        // accuracy reached 1.0 by epoch 30 (with batch 2 it stayed at 0.5: see MIN_NORMALISED_BATCH).
+        Path data = Blobs.write(dir.resolve("data"), 16, 32, 5, true);
+        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(40).batch(4, 1)
+                .classCsv(csv(16)).validation(0.25, 10).logEvery(10);
+        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        assertTrue(r.bestBalancedAccuracy() >= 0.75, r.summary());
+        assertTrue(progress.lines.stream().noneMatch(l -> l.startsWith("warning: batch")), progress.lines.toString());
     }
 
     @Test
