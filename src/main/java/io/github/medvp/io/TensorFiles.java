@@ -25,11 +25,14 @@ public final class TensorFiles {
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(9);
         }
-        if (head.length >= 2 && head[0] == 'P' && head[1] == 'K' || head.length >= 1 && (head[0] & 0xff) == 0x80) {
-            return TorchCheckpoint.readStateDict(file); // zip archive, or a legacy pickle it explains
-        }
+        // Safetensors first: its first 8 bytes are the header length, which can start with the bytes of a zip
+        // ("PK") or of a legacy pickle (0x80): a 0x019c80-byte header did. Neither of those has '{' at byte 8 (a zip
+        // has its compression method there, a legacy pickle its magic number).
         if (head.length == 9 && head[8] == '{') {
             return Safetensors.read(file).tensors();
+        }
+        if (head.length >= 2 && head[0] == 'P' && head[1] == 'K' || head.length >= 1 && (head[0] & 0xff) == 0x80) {
+            return TorchCheckpoint.readStateDict(file); // zip archive, or a legacy pickle it explains
         }
         throw new IOException(file + ": is neither a safetensors file nor a PyTorch checkpoint");
     }
