@@ -30,7 +30,9 @@ import java.util.concurrent.ExecutionException;
  * </pre>
  * The second is Fiji's own ({@code ImageJ-linux64 --headless --run ...}, parsed by SciJava's ParseService as Fiji
  * does), so a batch script moves between the two unchanged. Exit status: 0 on success, 1 on failure, 2 on a usage
- * error, 3 when the command was cancelled; the reason goes to stderr in one line.
+ * error, 3 when the command was cancelled; the reason goes to stderr in one line. SIGTERM or Ctrl-C (a scheduler's
+ * time limit or preemption) cancels the command like Fiji's cancel button: it stops at its next step and training
+ * saves {@code last}, to resume with {@code resume=true} ({@link Termination}).
  */
 public final class Launcher {
 
@@ -171,9 +173,10 @@ public final class Launcher {
     private int execute(Context context, CommandInfo info, Map<String, Object> inputs) {
         TerminalStatus status = new TerminalStatus(err);
         context.service(EventService.class).subscribe(status);
+        Termination termination = Termination.install(err);
         CommandRunner.Outcome outcome;
         try {
-            outcome = CommandRunner.run(context, info, inputs, () -> false);
+            outcome = CommandRunner.run(context, info, inputs, termination::requested);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status.finish();
@@ -197,6 +200,7 @@ public final class Launcher {
             return FAILED;
         } finally {
             status.finish();
+            termination.commandEnded();
         }
         if (outcome.cancelled()) {
             err.println("medvp: " + info.getName() + " cancelled"
