@@ -84,7 +84,8 @@ class FrozenEncoderTest {
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
         SegmentationFineTuning.Result r = SegmentationFineTuning.run(s, progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("encoder frozen (")
-                && l.endsWith("only the decoder and the re-initialised first convolution learn")), progress.lines.toString());
+                && l.endsWith("only the decoder and the re-initialised first convolution learn")),
+                progress.lines.toString());
         Map<String, HostTensor> after = Checkpoints.read(r.last()).tensors();
         int frozen = 0;
         int moved = 0;
