@@ -199,14 +199,16 @@ final class DemoReport {
             sb.append(String.format(Locale.ROOT, "%n"));
         }
         PairedDifference gain = gain(repeats);
-        PairedDifference perRepeat = repeats.size() > 1 ? perRepeat(repeats) : null;
+        List<PairedDifference> differences = repeats.stream().map(DemoReport::difference).toList();
+        PairedDifference perRepeat = repeats.size() > 1 ? perRepeat(differences) : null;
         Map<String, Double> dice = meanDice(repeats);
         sb.append(String.format(Locale.ROOT, "%npre-trained minus scratch, per held-out study%s: %s%n",
                 repeats.size() > 1 ? " (averaged over the repeats)" : "", gain));
         if (perRepeat != null) {
             sb.append("per fine-tuning seed:");
-            for (Demo.Repeat r : repeats) {
-                sb.append(String.format(Locale.ROOT, " %+.3f (seed %d)", difference(r).mean(), r.seed()));
+            for (int i = 0; i < repeats.size(); i++) {
+                sb.append(String.format(Locale.ROOT, " %+.3f (seed %d)", differences.get(i).mean(),
+                        repeats.get(i).seed()));
             }
             sb.append(String.format(Locale.ROOT, "; %+.3f ± %.3f (standard error over %d seeds; ahead on %d, behind "
                     + "on %d)%n", perRepeat.mean(), perRepeat.standardError(), perRepeat.cases(),
@@ -285,8 +287,8 @@ final class DemoReport {
      * The repeats' mean differences ({@link #difference}) against zero: their mean, the standard error over the
      * repeats and how many are ahead or behind. The repeats are the independent units of the training noise.
      */
-    static PairedDifference perRepeat(List<Demo.Repeat> repeats) {
-        double[] d = repeats.stream().mapToDouble(r -> difference(r).mean()).toArray();
+    static PairedDifference perRepeat(List<PairedDifference> differences) {
+        double[] d = differences.stream().mapToDouble(PairedDifference::mean).toArray();
         return PairedDifference.of(d, new double[d.length]);
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
 import io.github.medvp.tasks.EncoderInit;
+import io.github.medvp.tasks.FineTuneSettings;
 
 /**
  * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
@@ -326,12 +327,7 @@ public final class DemoSettings {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
         }
         // Checked here, not only by fine-tuning, so that a wrong value fails before minutes of pre-training.
-        if (!(encoderLr > 0) || encoderLr > 1) {
-            throw new MedvpException("encoder_lr must be in (0, 1], got " + encoderLr);
-        }
-        if (freezeEncoder && encoderLr != 1) {
-            throw new MedvpException("encoder_lr " + encoderLr + " has no effect with freeze_encoder: leave it at 1");
-        }
+        FineTuneSettings.checkEncoder(encoderLr, freezeEncoder);
         if (repeats < 1) {
             throw new MedvpException("repeats must be at least 1, got " + repeats);
         }

@@ -119,14 +119,8 @@ public final class ClassificationFineTuning {
                 weights = HostArrays.copyOf(manager, w, new Shape(k));
             }
             NDArray classWeights = weights;
-            TemplateReplacement replacement = null;
-            if (model.hasTemplates() && s.templates && s.replaceProbability > 0) {
-                replacement = new TemplateReplacement(s.replaceProbability, s.replaceCount);
-                progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), "
-                        + "consistency weight %.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
-            }
-            TemplateReplacement replace = replacement;
-            int normalised = s.batchSize * (replace != null && s.consistencyWeight > 0 ? 2 : 1);
+            TemplateReplacement replace = FineTuning.replacement(model, s, progress);
+            int normalised = s.batchSize * (paired(replace, s.consistencyWeight) ? 2 : 1);
             if (normalised < MIN_NORMALISED_BATCH) {
                 progress.log("warning: batch " + s.batchSize + " gives the encoder's final BatchNorm " + normalised
                         + " studies per pass, too few for a pooled head to learn from (their features are normalised "
@@ -166,6 +160,11 @@ public final class ClassificationFineTuning {
         }
     }
 
+    /** Whether each step runs two replaced copies of the batch (as {@link SegmentationStep#isPaired}). */
+    private static boolean paired(TemplateReplacement replacement, double consistencyWeight) {
+        return replacement != null && consistencyWeight > 0;
+    }
+
     /** Name of the cross-entropy part. */
     public static final String CE = "loss_ce";
 
@@ -185,7 +184,7 @@ public final class ClassificationFineTuning {
             double consistencyWeight, StepContext ctx) {
         NDManager m = ctx.manager();
         int b = batch.size();
-        boolean paired = replacement != null && consistencyWeight > 0;
+        boolean paired = paired(replacement, consistencyWeight);
         long[] y = new long[paired ? 2 * b : b];
         for (int i = 0; i < b; i++) {
             Integer c = batch.classLabels().get(i);

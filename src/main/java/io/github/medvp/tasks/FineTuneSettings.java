@@ -362,6 +362,22 @@ public final class FineTuneSettings {
             throw new MedvpException("label_centred (share of crops centred on a labelled voxel) must be in [0, 1], "
                     + "got " + labelCentred);
         }
+        checkEncoder(encoderLr, freezeEncoder);
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new MedvpException("clip (maximum gradient norm) must be 0 for none or a positive number, got " + clip);
+        }
+        new TemplateReplacement(replaceProbability, replaceCount);
+    }
+
+    /**
+     * Checks {@link #encoderLr} and {@link #freezeEncoder} together (also for callers that must fail before the run,
+     * such as the demo before its pre-training).
+     *
+     * @param encoderLr the learning-rate factor
+     * @param freezeEncoder whether the encoder is frozen
+     * @throws MedvpException naming the setting
+     */
+    public static void checkEncoder(double encoderLr, boolean freezeEncoder) {
         if (!(encoderLr > 0) || encoderLr > 1) {
             throw new MedvpException("encoder_lr (factor of the pre-trained encoder's learning rate) must be in (0, 1], "
                     + "got " + encoderLr);
@@ -370,10 +386,6 @@ public final class FineTuneSettings {
             throw new MedvpException("encoder_lr " + encoderLr + " has no effect with freeze_encoder (a frozen "
                     + "encoder does not train): leave it at 1");
         }
-        if (!(clip >= 0) || Double.isInfinite(clip)) {
-            throw new MedvpException("clip (maximum gradient norm) must be 0 for none or a positive number, got " + clip);
-        }
-        new TemplateReplacement(replaceProbability, replaceCount);
     }
 
     /** @return every setting, as written to {@code config.json} */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -118,12 +119,26 @@ final class FineTuning {
         progress.log("encoder frozen (" + n + " tensors" + (s.init == null ? ", at its random initialisation" : "")
                 + "): only the " + learner + (s.firstConv == EncoderInit.FirstConv.REINIT
                         ? " and the re-initialised first convolution learn" : " learns"));
-        if (model.hasTemplates() && s.templates && s.replaceProbability > 0 && s.consistencyWeight > 0
-                && s.firstConv == EncoderInit.FirstConv.INFLATE) {
-            progress.log("note: the consistency term compares encoder features, which a frozen encoder fixes, so it "
-                    + "trains nothing; the template-replaced inputs still train the " + learner);
-        }
         return model;
+    }
+
+    /**
+     * The run's template replacement, or null: only when the model carries templates and the settings ask for it.
+     * Logged, with a note when the paired consistency term, which compares encoder features, meets a wholly frozen
+     * encoder and so trains nothing.
+     */
+    static TemplateReplacement replacement(TaskModel model, FineTuneSettings s, Progress progress) {
+        if (!model.hasTemplates() || !s.templates || !(s.replaceProbability > 0)) {
+            return null;
+        }
+        progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), consistency weight "
+                + "%.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
+        if (s.freezeEncoder && s.consistencyWeight > 0 && s.firstConv == EncoderInit.FirstConv.INFLATE) {
+            progress.log("note: the consistency term compares encoder features, which a frozen encoder fixes, so it "
+                    + "trains nothing; the template-replaced inputs still train the "
+                    + (model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head"));
+        }
+        return new TemplateReplacement(s.replaceProbability, s.replaceCount);
     }
 
     /**

@@ -106,12 +106,7 @@ public final class SegmentationFineTuning {
                 null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
-            TemplateReplacement replacement = null;
-            if (model.hasTemplates() && s.templates && s.replaceProbability > 0) {
-                replacement = new TemplateReplacement(s.replaceProbability, s.replaceCount);
-                progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), "
-                        + "consistency weight %.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
-            }
+            TemplateReplacement replacement = FineTuning.replacement(model, s, progress);
             Compose train = replacement != null
                     ? Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform(),
                             model.spec().templateGrid())

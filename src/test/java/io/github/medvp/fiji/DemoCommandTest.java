@@ -40,7 +40,8 @@ class DemoCommandTest {
         assertTrue(err.toString().contains("unknown modality 'xyz'"), err.toString());
         err.reset();
         assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0"));
-        assertTrue(err.toString().contains("encoder_lr must be in (0, 1]"), err.toString());
+        assertTrue(err.toString().contains("encoder_lr (factor of the pre-trained encoder's learning rate) must be "
+                + "in (0, 1]"), err.toString());
         err.reset();
         assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0.5", "freeze_encoder=true"));
         assertTrue(err.toString().contains("no effect with freeze_encoder"), err.toString());

@@ -160,8 +160,9 @@ class FrozenEncoderTest {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
             for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
                 TaskModelTest.Logged progress = new TaskModelTest.Logged();
-                FineTuning.model(SEG, new FineTuneSettings().init(ck).templates(true, 0.5, 1, 0.1).firstConv(stem)
-                        .freezeEncoder(true), m, progress);
+                FineTuneSettings s = new FineTuneSettings().init(ck).templates(true, 0.5, 1, 0.1).firstConv(stem)
+                        .freezeEncoder(true);
+                assertTrue(FineTuning.replacement(FineTuning.model(SEG, s, m, progress), s, progress) != null);
                 // With a re-initialised first convolution the term still reaches a trainable tensor.
                 assertEquals(stem == EncoderInit.FirstConv.INFLATE, progress.lines.stream()
                         .anyMatch(l -> l.startsWith("note: the consistency term")), stem + ": " + progress.lines);
