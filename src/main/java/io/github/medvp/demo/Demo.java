@@ -97,7 +97,8 @@ public final class Demo {
                 + " held out for testing) into " + out.resolve("data"));
         PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies + s.testStudies)
                 .optSplit(s.validationShare(), s.testShare()).optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed)
-                .optCt(s.mg3d ? s.ctStudies : 0).optSkullStripped(s.skullStripped).build()
+                .optCt(s.mg3d ? s.ctStudies : 0).optSkullStripped(s.skullStripped).optMimics(s.mimics)
+                .build()
                 .generate(out.resolve("data"), progress);
         t = lap(seconds, "generate data", t);
         StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
@@ -179,8 +180,8 @@ public final class Demo {
                     .resolve(PhantomGenerator.TRAIN_REPORTS)).setRunFolder(mgRun).optPreset(s.preset.equals("tiny")
                             ? "tiny" : "b").optEpochs(s.mg3dEpochs).optBatchSize(s.batch * 2)
                     .optOptimiser(s.pretrainLr, 5, 1e-8, 10).optSeed(s.seed)
-                    .optVolumes("ct", s.mg3dSize, Pipelines.mg3dCtSpacing(), HounsfieldWindow.DEFAULT).optDevice(s.device)
-                    .optLogEvery(s.logEvery).build();
+                    .optVolumes("ct", s.mg3dSize, Pipelines.mg3dCtSpacing(), HounsfieldWindow.DEFAULT)
+                    .optDevice(s.device).optLogEvery(s.logEvery).build();
             progress.log(mg.summary(mg.run(progress)));
             retrieval = Retrieval.run(mgRun.resolve("checkpoints").resolve("last.safetensors"),
                     data.ctFolder().resolve(PhantomGenerator.VALIDATION_REPORTS), report.resolve("retrieval"),

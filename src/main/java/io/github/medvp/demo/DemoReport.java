@@ -150,11 +150,11 @@ final class DemoReport {
         int used = first.tuned().values().iterator().next().trainingCases().size();
         sb.append(String.format(Locale.ROOT, "MedVP demo: BrainMVP pre-training vs training from scratch (preset %s, "
                 + "device %s, seed %d)%n", s.preset, s.device, s.seed));
-        sb.append(String.format(Locale.ROOT, "data: %d generated studies (%d training, %d validation, %d held-out "
+        sb.append(String.format(Locale.ROOT, "data: %d generated studies%s (%d training, %d validation, %d held-out "
                 + "test); fine-tuning on %d of the %d training studies (fraction %.2f), %d epochs per model%s%n",
-                manifest.all().size(), manifest.training().size(), manifest.validation().size(),
-                manifest.test().size(), used, manifest.training().size(), s.fraction, s.finetuneEpochs,
-                s.freezeEncoder ? ", encoder frozen (only the decoder trains)" : ""));
+                manifest.all().size(), s.mimics ? " with tumour mimics" : "", manifest.training().size(),
+                manifest.validation().size(), manifest.test().size(), used, manifest.training().size(), s.fraction,
+                s.finetuneEpochs, s.freezeEncoder ? ", encoder frozen (only the decoder trains)" : ""));
         if (repeats.size() > 1) {
             sb.append(String.format(Locale.ROOT, "repeats: %d fine-tuning comparisons, seeds %d-%d (each draws its "
                     + "labelled studies, decoder initialisation and data order); figures averaged over them%n",

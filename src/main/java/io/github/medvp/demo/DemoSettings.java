@@ -61,6 +61,7 @@ public final class DemoSettings {
     EncoderInit.FirstConv firstConv = FIRST_CONV;
     double labelCentred = LABEL_CENTRED;
     boolean skullStripped = SKULL_STRIPPED;
+    boolean mimics;
     Modality missing = Modality.T2;
     boolean mg3d;
     int workers;
@@ -252,6 +253,16 @@ public final class DemoSettings {
      */
     public DemoSettings skullStripped(boolean stripped) {
         this.skullStripped = stripped;
+        return this;
+    }
+
+    /**
+     * @param mimics generate the MRI studies with healthy look-alikes of tumour
+     *     ({@link PhantomGenerator.Builder#optMimics})
+     * @return this
+     */
+    public DemoSettings mimics(boolean mimics) {
+        this.mimics = mimics;
         return this;
     }
 

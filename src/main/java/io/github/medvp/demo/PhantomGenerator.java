@@ -148,11 +148,14 @@ public final class PhantomGenerator {
         Split[] splits = splits(o.studies, new SplittableRandom(o.seed ^ 0x5EED5EEDL), o.validationFraction,
                 o.testFraction);
         SplittableRandom master = new SplittableRandom(o.seed);
+        // Mimics from a stream of their own, so a data set with them differs from one without only by them.
+        SplittableRandom mimicMaster = new SplittableRandom(o.seed ^ 0x6D696D6963L);
         List<Generated> studies = new ArrayList<>();
         for (int i = 0; i < o.studies; i++) {
             progress.checkCancelled();
             String id = String.format(Locale.ROOT, "%s_%03d", o.prefix, i);
-            studies.add(mriStudy(mri.resolve(id), id, splits[i], master.split()));
+            SplittableRandom mimics = mimicMaster.split();
+            studies.add(mriStudy(mri.resolve(id), id, splits[i], master.split(), o.mimics ? mimics : null));
             progress.update("Generating MRI studies", i + 1, o.studies, id + ": " + studies.get(i).findings());
         }
         Path manifest = out.resolve("manifest.json");
@@ -188,12 +191,13 @@ public final class PhantomGenerator {
         return new Result(mri, manifest, labels, studies, ct, reports, volumes);
     }
 
-    private Generated mriStudy(Path dir, String id, Split split, SplittableRandom rng) throws IOException {
+    private Generated mriStudy(Path dir, String id, Split split, SplittableRandom rng, SplittableRandom mimics)
+            throws IOException {
         boolean lesion = rng.nextDouble() >= o.healthyFraction;
         boolean high = rng.nextBoolean();
         Acquisition a = Acquisition.draw(rng, o.fov, o.inPlane, o.slice, rng.nextDouble() < o.nonRasFraction,
                 o.maxRotationDeg);
-        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a));
+        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), mimics);
         double gain = 800 * (0.85 + 0.3 * rng.nextDouble());
         double[][] signals = new double[o.modalities.size()][];
         SmoothNoise[] bias = new SmoothNoise[signals.length];
@@ -244,7 +248,7 @@ public final class PhantomGenerator {
         boolean high = rng.nextBoolean();
         Acquisition a = Acquisition.draw(rng, o.fov, o.inPlane, o.slice, rng.nextDouble() < o.nonRasFraction,
                 o.maxRotationDeg);
-        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a));
+        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), null);
         byte[] label = new byte[a.voxels()];
         byte et = o.etLabel();
         float[] hu = Renderer.render(s, a, new double[][] { Tissue.hounsfield() }, null, 0, et, label)[0];
@@ -306,6 +310,7 @@ public final class PhantomGenerator {
         private double healthyFraction;
         private boolean brats2023;
         private boolean skullStripped;
+        private boolean mimics;
         private double noise = 0.03;
         private double biasAmplitude = 0.15;
         private double validationFraction = 0.125;
@@ -406,6 +411,18 @@ public final class PhantomGenerator {
          */
         public Builder optSkullStripped(boolean skullStripped) {
             this.skullStripped = skullStripped;
+            return this;
+        }
+
+        /**
+         * @param mimics MRI studies also show healthy structures that look like tumour on their own: white-matter
+         *     hyperintensities around the ventricles (bright on T2 and FLAIR, like oedema) and the choroid plexus
+         *     (enhancing on T1c, like the tumour rim); label 0. Default false. The rest of each study (anatomy,
+         *     tumour, acquisition, noise) is the same with and without them.
+         * @return this
+         */
+        public Builder optMimics(boolean mimics) {
+            this.mimics = mimics;
             return this;
         }
 

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
  * subcutaneous fat, skull, the CSF rim, cortex and white matter (an ellipsoid deformed by low-frequency noise,
  * cortical thickness varying at a higher frequency so the grey/white boundary folds), lateral ventricles, deep grey
  * nuclei, the interhemispheric fissure, and optionally a {@link Lesion} whose mass effect shifts the midline
- * structures away from it.
+ * structures away from it. Optionally it has tumour mimics ({@link Tissue#HYPERINTENSITY} blobs around the ventricles,
+ * {@link Tissue#PLEXUS} in each ventricle), which look like oedema or enhancing tumour on their own and are told
+ * apart only by where they are and what surrounds them.
  * <p>
  * {@link #fractions} gives the tissue mix at a point with partial volume at every boundary; it allocates nothing,
  * so it runs per voxel. Sizes scale with the head: the same subject can be drawn at any field of view.
@@ -30,6 +32,10 @@ final class Subject {
     private final double[] ventricle, nucleus;
     private final double fissureHalfWidth, fissureBottom;
     private final double shiftSigma;
+    /** Hyperintensity blobs: centre x, y, z and radius (mm); empty without mimics. */
+    private final double[][] blobs;
+    /** Choroid plexus, relative to each ventricle: centre x offset (mirrored), y, z, semi-axes; null without mimics. */
+    private final double[] plexus;
 
     /**
      * A tumour: an irregular ellipsoidal core (necrotic centre, enhancing or non-enhancing solid part) inside a
@@ -45,7 +51,8 @@ final class Subject {
             SmoothNoise noise) {
     }
 
-    private Subject(double[] head, Lesion lesion, SplittableRandom rng, double midlineShiftScale) {
+    private Subject(double[] head, Lesion lesion, SplittableRandom rng, double midlineShiftScale,
+            SplittableRandom mimics) {
         this.head = head;
         this.lesion = lesion;
         meanHead = (head[0] + head[1] + head[2]) / 3;
@@ -71,6 +78,26 @@ final class Subject {
         shiftSigma = 0.45 * brain[1];
         midlineShift = lesion == null ? 0 : midlineShiftScale * shiftWeight(lesion.centre[1], lesion.centre[2])
                 * -Math.signum(lesion.centre[0]);
+        if (mimics == null) {
+            blobs = new double[0][];
+            plexus = null;
+            return;
+        }
+        // In the atrium, towards the back of each lateral ventricle, where the plexus is largest.
+        plexus = new double[] { ventricle[0], ventricle[1] - 0.45 * ventricle[4], ventricle[2] - 0.2 * ventricle[5],
+                0.7 * ventricle[3], 0.3 * ventricle[4], 0.6 * ventricle[5] };
+        double meanBrain = (brain[0] + brain[1] + brain[2]) / 3;
+        blobs = new double[2 + mimics.nextInt(7)][];
+        for (int i = 0; i < blobs.length; i++) {
+            // Periventricular: on a shell 1.2-1.8 times the ventricle, in the deep white matter.
+            double u = mimics.nextGaussian(), v = mimics.nextGaussian(), w = mimics.nextGaussian();
+            double norm = Math.sqrt(u * u + v * v + w * w) + 1e-9;
+            double k = 1.2 + 0.6 * mimics.nextDouble();
+            double side = mimics.nextBoolean() ? 1 : -1;
+            blobs[i] = new double[] { side * (ventricle[0] + k * ventricle[3] * Math.abs(u) / norm),
+                    ventricle[1] + k * ventricle[4] * v / norm, ventricle[2] + k * ventricle[5] * w / norm,
+                    meanBrain * (0.08 + 0.08 * mimics.nextDouble()) };
+        }
     }
 
     /**
@@ -80,15 +107,17 @@ final class Subject {
      * @param lesion draw a tumour
      * @param highGrade draw it large, enhancing and usually necrotic (else small and mostly non-enhancing)
      * @param minRim thinnest enhancing rim (mm), so the rim survives sampling at the coarsest spacing
+     * @param mimics draws the tumour mimics; {@code null} for none (the rest of the subject does not depend on it)
      */
-    static Subject draw(SplittableRandom rng, double[] fov, boolean lesion, boolean highGrade, double minRim) {
+    static Subject draw(SplittableRandom rng, double[] fov, boolean lesion, boolean highGrade, double minRim,
+            SplittableRandom mimics) {
         double[] head = new double[3];
         double s = 0.93 + 0.1 * rng.nextDouble();
         head[0] = 0.40 * fov[0] * s * (0.96 + 0.06 * rng.nextDouble());
         head[1] = 0.43 * fov[1] * s;
         head[2] = 0.41 * fov[2] * s * (0.96 + 0.06 * rng.nextDouble());
         if (!lesion) {
-            return new Subject(head, null, rng, 0);
+            return new Subject(head, null, rng, 0, mimics);
         }
         double meanHead = (head[0] + head[1] + head[2]) / 3;
         double rimAll = meanHead * (0.025 + 0.04 + 0.075 + 0.035);
@@ -121,7 +150,7 @@ final class Subject {
         Lesion l = new Lesion(centre, radii, necrosis, enhancing, oedema, new SmoothNoise(rng, 16, extent));
         // Mass effect grows with the lesion's total extent beyond a small size; mm at the lesion's level.
         double shift = 0.6 * Math.max(0, r * oedema - 0.15 * meanBrain);
-        return new Subject(head, l, rng, shift);
+        return new Subject(head, l, rng, shift, mimics);
     }
 
     /** Weight of the midline displacement at (y, z): 1 at the centre of the brain, 0 at its surface. */
@@ -179,10 +208,33 @@ final class Subject {
         f[Tissue.CORE.ordinal()] = 0;
         f[Tissue.ENHANCING.ordinal()] = 0;
         f[Tissue.NECROSIS.ordinal()] = 0;
+        f[Tissue.HYPERINTENSITY.ordinal()] = 0;
+        f[Tissue.PLEXUS.ordinal()] = 0;
+        if (plexus != null) {
+            addMimics(qx, y, z, pv, mVentricle, f);
+        }
         if (lesion != null) {
             addLesion(x, y, z, pv, mBrain, f);
         }
         return 1 + 0.04 * texture.at(x, y, z);
+    }
+
+    /** Plexus takes ventricular CSF, hyperintensities take white matter; a tumour drawn later overrides both. */
+    private void addMimics(double qx, double y, double z, double pv, double mVentricle, double[] f) {
+        double mPlexus = Math.max(ellipsoid(qx - plexus[0], y, z, plexus, pv),
+                ellipsoid(qx + plexus[0], y, z, plexus, pv)) * mVentricle;
+        int csf = Tissue.CSF.ordinal(), white = Tissue.WHITE.ordinal();
+        double p = Math.min(f[csf], mPlexus);
+        f[csf] -= p;
+        f[Tissue.PLEXUS.ordinal()] = p;
+        double mBlob = 0;
+        for (double[] b : blobs) {
+            double d = Math.sqrt(sq(qx - b[0]) + sq(y - b[1]) + sq(z - b[2]));
+            mBlob = Math.max(mBlob, ramp(b[3] - d, pv));
+        }
+        double h = f[white] * mBlob;
+        f[white] -= h;
+        f[Tissue.HYPERINTENSITY.ordinal()] = h;
     }
 
     private void addLesion(double x, double y, double z, double pv, double mBrain, double[] f) {
@@ -201,10 +253,11 @@ final class Subject {
         for (int t = 0; t < Tissue.COUNT; t++) {
             f[t] *= keep;
         }
-        int g = Tissue.GREY.ordinal(), w = Tissue.WHITE.ordinal();
-        f[Tissue.OEDEMA.ordinal()] = (f[g] + f[w]) * oedema;
+        int g = Tissue.GREY.ordinal(), w = Tissue.WHITE.ordinal(), h = Tissue.HYPERINTENSITY.ordinal();
+        f[Tissue.OEDEMA.ordinal()] = (f[g] + f[w] + f[h]) * oedema;
         f[g] *= 1 - oedema;
         f[w] *= 1 - oedema;
+        f[h] *= 1 - oedema;
         f[Tissue.NECROSIS.ordinal()] = necrotic;
         f[(l.enhancing ? Tissue.ENHANCING : Tissue.CORE).ordinal()] = tumour - necrotic;
     }

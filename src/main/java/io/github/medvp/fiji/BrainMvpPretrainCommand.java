@@ -118,8 +118,8 @@ public class BrainMvpPretrainCommand extends ContextCommand {
                 .optSeed(seed).optGeometry(crop, MedvpCommands.ints("grid", grid, 3))
                 .optPhases(warmup_epochs, contrastive_epoch).optTemperature(temperature).optWorkers(workers)
                 .optDevice(device).optLogEvery(log_every).build();
-        try {
-            TrainLoop.Result result = training.run(new CommandProgress(status, log, this));
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            TrainLoop.Result result = training.run(progress);
             runFolder = output.getPath();
             summary = training.summary(result);
         } catch (IOException e) {

@@ -54,9 +54,10 @@ public class ClassifyCommand extends ContextCommand {
 
     @Override
     public void run() {
-        try (Classification cls = new Classification(model.toPath(), device)) {
+        try (CommandProgress progress = new CommandProgress(status, log, this);
+                Classification cls = new Classification(model.toPath(), device)) {
             List<io.github.medvp.data.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
-            summary = cls.run(input.toPath(), mods, aliases, output.toPath(), new CommandProgress(status, log, this))
+            summary = cls.run(input.toPath(), mods, aliases, output.toPath(), progress)
                     .stream().map(p -> p.id() + ": " + p.className()).collect(Collectors.joining("\n", "", "\n"))
                     + "written " + output + "\n";
         } catch (IOException e) {

@@ -27,8 +27,12 @@ import java.util.function.LongSupplier;
  * every status event repaints Fiji's status bar. The ETA of a stage extrapolates the time per unit since the
  * stage's first report. When the command has a context with a {@link TaskService}, the work also appears as one
  * task (progress, message, a cancel button in Fiji); it is finished when the command's module ends.
+ * <p>
+ * From its first report until {@link #close()}, a JVM shutdown (SIGTERM to headless Fiji, Fiji quitting) cancels the
+ * command and waits for it to stop at its next step ({@link Termination}), so a training run saves {@code last}
+ * instead of dying inside libtorch. Commands open one in try-with-resources around their pipeline call.
  */
-public final class CommandProgress implements Progress {
+public final class CommandProgress implements Progress, AutoCloseable {
 
     private static final long MIN_INTERVAL_NANOS = 100_000_000L;
 
@@ -43,6 +47,8 @@ public final class CommandProgress implements Progress {
     private Task task;
     private boolean taskLookedUp;
     private TaskEnder ender;
+    private Termination termination;
+    private boolean closed;
 
     /**
      * @param status may be null (then nothing is shown)
@@ -114,6 +120,26 @@ public final class CommandProgress implements Progress {
         return String.format("%dh %02dm", seconds / 3600, (seconds % 3600) / 60);
     }
 
+    /**
+     * The pipeline has returned or failed: a JVM shutdown no longer waits for it. Idempotent; the task itself is
+     * finished by the module's end.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (termination != null) {
+            termination.commandEnded();
+        }
+    }
+
+    private void warn(String line) {
+        if (log != null) {
+            log.warn(line);
+        } else {
+            System.err.println("medvp: " + line);
+        }
+    }
+
     @Override
     public void log(String line) {
         if (log != null) {
@@ -137,6 +163,9 @@ public final class CommandProgress implements Progress {
             return task;
         }
         taskLookedUp = true;
+        if (command != null && !closed) {
+            termination = Termination.forCommand(command, this::warn);
+        }
         Context context = command instanceof Contextual c ? c.getContext() : null;
         TaskService tasks = context == null ? null : context.getService(TaskService.class);
         if (tasks == null) {

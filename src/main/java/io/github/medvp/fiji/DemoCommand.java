@@ -85,6 +85,10 @@ public class DemoCommand extends ContextCommand {
             description = "generate the MRI studies as BraTS distributes them: 0 outside the brain")
     private boolean skull_stripped = DemoSettings.SKULL_STRIPPED;
 
+    @Parameter(label = "Tumour mimics", required = false, description = "generate the MRI studies with healthy "
+            + "look-alikes of tumour (white-matter hyperintensities, enhancing choroid plexus)")
+    private boolean mimics = false;
+
     @Parameter(label = "Repeats", min = "1", required = false,
             description = "fine-tuning comparisons with seeds seed, seed+1, ...; the verdict averages them")
     private int repeats = 1;
@@ -123,11 +127,11 @@ public class DemoCommand extends ContextCommand {
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs)
                 .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr).freezeEncoder(freeze_encoder)
                 .firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred)
-                .skullStripped(skull_stripped)
+                .skullStripped(skull_stripped).mimics(mimics)
                 .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null
                         : pretrained_run.toPath());
-        try {
-            summary = Demo.of(s).run(new CommandProgress(status, log, this)).table();
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            summary = Demo.of(s).run(progress).table();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -57,7 +57,7 @@ public class EvaluateCommand extends ContextCommand {
 
     @Override
     public void run() {
-        try {
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
             if ("classification".equals(task)) {
                 report = Evaluation.classification(predictions.toPath(), output.toPath());
                 return;
@@ -67,7 +67,7 @@ public class EvaluateCommand extends ContextCommand {
                         + "for a segmentation evaluation");
             }
             report = Evaluation.segmentation(predictions.toPath(), truth.toPath(), LabelSpec.parse(labels),
-                    output.toPath(), new CommandProgress(status, log, this)).table()
+                    output.toPath(), progress).table()
                     + "written: " + output.toPath().resolve(Evaluation.CASES_CSV) + ", "
                     + output.toPath().resolve(Evaluation.SUMMARY_CSV) + "\n";
         } catch (IOException e) {

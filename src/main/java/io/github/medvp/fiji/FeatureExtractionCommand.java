@@ -60,9 +60,9 @@ public class FeatureExtractionCommand extends ContextCommand {
 
     @Override
     public void run() {
-        try {
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
             report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare)
-                    .run(new CommandProgress(status, log, this));
+                    .run(progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -50,10 +50,10 @@ public class FineTuneClassificationCommand extends FineTuneCommand {
     public void run() {
         List<String> names = classes == null || classes.isBlank() ? List.of()
                 : Arrays.stream(classes.split(",")).map(String::trim).toList();
-        try {
+        try (CommandProgress progress = progress()) {
             ClassificationFineTuning.Result r = ClassificationFineTuning.run(settings()
                     .classCsv(labels == null || labels.getPath().isEmpty() ? null : labels.toPath()).classes(names)
-                    .classWeights(FineTuneSettings.parseDoubles(class_weights, "class_weights")), progress());
+                    .classWeights(FineTuneSettings.parseDoubles(class_weights, "class_weights")), progress);
             runFolder = r.runFolder().toString();
             bestBalancedAccuracy = r.bestBalancedAccuracy();
             summary = r.summary();

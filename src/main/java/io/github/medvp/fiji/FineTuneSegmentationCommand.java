@@ -40,10 +40,10 @@ public class FineTuneSegmentationCommand extends FineTuneCommand {
 
     @Override
     public void run() {
-        try {
+        try (CommandProgress progress = progress()) {
             SegmentationFineTuning.Result r = SegmentationFineTuning.run(settings().labels(LabelSpec.parse(labels))
                     .labelCentred(label_centred),
-                    progress());
+                    progress);
             runFolder = r.runFolder().toString();
             bestDice = r.bestDice();
             summary = r.summary();

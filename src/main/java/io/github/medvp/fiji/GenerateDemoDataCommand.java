@@ -64,6 +64,10 @@ public class GenerateDemoDataCommand extends ContextCommand {
             description = "MRI as BraTS distributes it: 0 outside the brain (no scalp, skull or noise in the air)")
     private boolean skull_stripped = false;
 
+    @Parameter(label = "Tumour mimics", required = false, description = "also draw healthy look-alikes of tumour: "
+            + "white-matter hyperintensities (bright on T2/FLAIR) and the choroid plexus (enhancing on T1c)")
+    private boolean mimics = false;
+
     @Parameter(label = "CT with reports", required = false,
             description = "also write head CT volumes with radiology reports (CT-RATE layout, for MG-3D)")
     private boolean ct = false;
@@ -82,10 +86,10 @@ public class GenerateDemoDataCommand extends ContextCommand {
         PhantomGenerator generator = PhantomGenerator.builder().optStudies(studies).optSize(fov[0], fov[1], fov[2])
                 .optSpacing(spacing[0], spacing[1]).optSeed(seed).optModalities(modalities)
                 .optNonRasFraction(non_ras).optHealthyFraction(healthy).optBrats2023(brats2023)
-                .optSkullStripped(skull_stripped)
+                .optSkullStripped(skull_stripped).optMimics(mimics)
                 .optCt(ct ? (ct_studies > 0 ? ct_studies : studies) : 0).build();
-        try {
-            summary = generator.generate(output.toPath(), new CommandProgress(status, log, this)).summary();
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            summary = generator.generate(output.toPath(), progress).summary();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -32,6 +32,8 @@ public class InstallEngineCommand extends ContextCommand {
 
     @Override
     public void run() {
-        report = EngineInstall.install(flavour, new CommandProgress(status, log, this));
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            report = EngineInstall.install(flavour, progress);
+        }
     }
 }

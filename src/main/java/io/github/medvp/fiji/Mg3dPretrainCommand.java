@@ -126,8 +126,8 @@ public class Mg3dPretrainCommand extends ContextCommand {
                 .optVariant(Mg3dConfig.mimFusion(mim_fusion), Mg3dConfig.cml(cml), double_projection)
                 .optWeights(MedvpCommands.doubles("weights", weights, 6)).optDevice(device).optLogEvery(log_every)
                 .build();
-        try {
-            TrainLoop.Result result = training.run(new CommandProgress(status, log, this));
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            TrainLoop.Result result = training.run(progress);
             runFolder = output.getPath();
             summary = training.summary(result);
         } catch (IOException e) {

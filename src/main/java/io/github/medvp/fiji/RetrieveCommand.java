@@ -48,9 +48,9 @@ public class RetrieveCommand extends ContextCommand {
 
     @Override
     public void run() {
-        try {
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
             Retrieval.Result r = Retrieval.run(model.toPath(), data.toPath(), output.toPath(), device, batch,
-                    new CommandProgress(status, log, this));
+                    progress);
             summary = Retrieval.summary(r) + "tables: " + output.toPath().resolve("retrieval_summary.csv") + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

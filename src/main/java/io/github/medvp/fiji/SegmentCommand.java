@@ -83,8 +83,8 @@ public class SegmentCommand extends ContextCommand {
 
     @Override
     public void run() {
-        CommandProgress progress = new CommandProgress(status, log, this);
-        try (Segmentation seg = new Segmentation(model.toPath(), device, overlap,
+        try (CommandProgress progress = new CommandProgress(status, log, this);
+                Segmentation seg = new Segmentation(model.toPath(), device, overlap,
                 Blending.valueOf(blending.toUpperCase(Locale.ROOT)), window_batch, probabilities)) {
             List<io.github.medvp.data.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             if (input != null && !input.getPath().isEmpty()) {

@@ -3,13 +3,22 @@ package io.github.medvp.fiji;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.scijava.Cancelable;
 
 /**
- * What the launcher does on SIGTERM or Ctrl-C: the JVM runs its shutdown hooks and then exits, and without this hook
- * it exited under a training step still running in libtorch, whose static destructors then crashed it (SIGSEGV, an
- * {@code hs_err} file) and the step's work since the last checkpoint was lost. The hook instead asks the running
- * command to stop, as Fiji's cancel button does (it stops at its next step and a training run saves {@code last}),
- * and holds the exit until the command has ended, for at most {@link #GRACE_SECONDS}.
+ * What happens on SIGTERM or Ctrl-C while a command runs: the JVM runs its shutdown hooks and then exits, and without
+ * this hook it exited under a training step still running in libtorch, whose static destructors then crashed it
+ * (SIGSEGV, an {@code hs_err} file) and the step's work since the last checkpoint was lost. The hook instead asks the
+ * running command to stop, as Fiji's cancel button does (it stops at its next step and a training run saves
+ * {@code last}), and holds the exit until the command has ended, for at most {@link #GRACE_SECONDS}.
+ * <p>
+ * Two owners: the {@code medvp} launcher installs one around each command it runs ({@link #install}); a command run
+ * by Fiji itself ({@code --headless --run}, a macro, the menu, and Fiji quitting while it trains) gets one from its
+ * {@link CommandProgress} ({@link #forCommand}), unless the launcher's is already there.
  */
 final class Termination {
 
@@ -20,18 +29,43 @@ final class Termination {
      */
     static final long GRACE_SECONDS = 120;
 
+    /** Launcher hooks in place; a command's own hook would only repeat theirs. */
+    private static final AtomicInteger LAUNCHER_HOOKS = new AtomicInteger();
+
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final PrintStream err;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Consumer<String> say;
+    private final Runnable stop;
+    private final boolean launcher;
     private volatile boolean requested;
     private Thread hook;
 
-    private Termination(PrintStream err) {
-        this.err = err;
+    private Termination(Consumer<String> say, Runnable stop, boolean launcher) {
+        this.say = say;
+        this.stop = stop == null ? () -> { } : stop;
+        this.launcher = launcher;
     }
 
-    /** Registers the hook for the run of one command. */
+    /** Registers the launcher's hook for the run of one command; the launcher polls {@link #requested()}. */
     static Termination install(PrintStream err) {
-        Termination t = new Termination(err);
+        LAUNCHER_HOOKS.incrementAndGet();
+        return register(new Termination(line -> err.println("medvp: " + line), null, true));
+    }
+
+    /**
+     * Registers a hook that cancels {@code command} itself, for a command Fiji runs.
+     *
+     * @param say where the two messages go (Fiji's log)
+     * @return the hook, or {@code null} when the launcher already has one for this run
+     */
+    static Termination forCommand(Cancelable command, Consumer<String> say) {
+        if (LAUNCHER_HOOKS.get() > 0) {
+            return null;
+        }
+        return register(new Termination(say, () -> command.cancel("the process is shutting down"), false));
+    }
+
+    private static Termination register(Termination t) {
         t.hook = new Thread(t::onTerminate, "medvp-termination");
         Runtime.getRuntime().addShutdownHook(t.hook);
         return t;
@@ -42,9 +76,15 @@ final class Termination {
         return requested;
     }
 
-    /** The command has ended: the process may exit, and a later exit no longer waits. */
+    /** The command has ended: the process may exit, and a later exit no longer waits. Idempotent. */
     void commandEnded() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         ended.countDown();
+        if (launcher) {
+            LAUNCHER_HOOKS.decrementAndGet();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -56,12 +96,13 @@ final class Termination {
         if (ended.getCount() == 0) {
             return;
         }
-        err.println("medvp: terminating: stopping the command at its next step (a training run saves its last "
+        say.accept("terminating: stopping the command at its next step (a training run saves its last "
                 + "checkpoint; resume=true continues it)");
         requested = true;
+        stop.run();
         try {
             if (!ended.await(GRACE_SECONDS, TimeUnit.SECONDS)) {
-                err.println("medvp: the command did not stop within " + GRACE_SECONDS + " s; exiting anyway");
+                say.accept("the command did not stop within " + GRACE_SECONDS + " s; exiting anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -52,9 +52,9 @@ public class ZeroShotCommand extends ContextCommand {
 
     @Override
     public void run() {
-        try {
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
             ZeroShot.Result r = ZeroShot.run(model.toPath(), data.toPath(), labels == null ? null : labels.toPath(),
-                    output.toPath(), device, batch, new CommandProgress(status, log, this));
+                    output.toPath(), device, batch, progress);
             StringBuilder sb = new StringBuilder();
             for (ZeroShot.ClassResult c : r.classes()) {
                 sb.append(String.format(Locale.ROOT, "%s: accuracy %.3f, AUC %.3f (n=%d, %d positive)%n", c.label(),

@@ -174,6 +174,58 @@ class PhantomGeneratorTest {
     }
 
     @Test
+    void mimicsLookLikeTumourOutsideTheLabelsAndChangeNothingElse(@TempDir Path tmp) throws IOException {
+        PhantomGenerator.Builder b = PhantomGenerator.builder().optStudies(3).optSeed(3).optSkullStripped(true);
+        List<PhantomGenerator.Generated> plain = b.build().generate(tmp.resolve("plain"), Progress.NONE).studies();
+        List<PhantomGenerator.Generated> mimic = b.optMimics(true).build().generate(tmp.resolve("mimics"),
+                Progress.NONE).studies();
+        for (int s = 0; s < plain.size(); s++) {
+            PhantomGenerator.Generated p = plain.get(s), m = mimic.get(s);
+            assertArrayEquals(Files.readAllBytes(p.label()), Files.readAllBytes(m.label()), p.id() + ": labels");
+            assertEquals(p.findings().toString(), m.findings().toString());
+            float[] label = voxels(p.label());
+            float[] flair0 = voxels(p.images().get(0)), flair = voxels(m.images().get(0));
+            float[] t1c0 = voxels(p.images().get(2)), t1c = voxels(m.images().get(2));
+            int hyperintense = 0, plexus = 0, changed = 0, brain = 0;
+            double hyperFlair = 0, oedemaFlair = 0, plexusT1c = 0, enhancingT1c = 0;
+            int oedema = 0, enhancing = 0;
+            for (int i = 0; i < label.length; i++) {
+                brain += flair0[i] > 0 ? 1 : 0;
+                changed += flair[i] != flair0[i] || t1c[i] != t1c0[i] ? 1 : 0;
+                if (label[i] == 2) {
+                    oedema++;
+                    oedemaFlair += flair0[i];
+                } else if (label[i] == 4) {
+                    enhancing++;
+                    enhancingT1c += t1c0[i];
+                } else if (label[i] == 0 && flair[i] > 1.6 * flair0[i] && t1c[i] < t1c0[i]) {
+                    hyperintense++; // white matter turned bright on FLAIR, not enhancing
+                    hyperFlair += flair[i];
+                } else if (label[i] == 0 && t1c[i] > 2 * t1c0[i]) {
+                    plexus++; // ventricular CSF turned enhancing
+                    plexusT1c += t1c[i];
+                }
+            }
+            String id = p.id() + ": ";
+            assertTrue(hyperintense >= 10, id + hyperintense + " hyperintense voxels");
+            assertTrue(plexus >= 10, id + plexus + " plexus voxels");
+            assertTrue(changed < brain / 10, id + changed + " of " + brain + " brain voxels changed");
+            // As bright as what they mimic (bias fields and noise aside).
+            if (oedema > 0) {
+                assertTrue(hyperFlair / hyperintense > 0.8 * oedemaFlair / oedema, id + "hyperintensities too dark");
+            }
+            if (enhancing > 0) {
+                // Small, so mostly partial volume with CSF at these spacings.
+                assertTrue(plexusT1c / plexus > 0.6 * enhancingT1c / enhancing, id + "plexus too dark");
+            }
+        }
+    }
+
+    private static float[] voxels(Path file) throws IOException {
+        return NiftiReader.read(file).toFloatImg().update(null).getCurrentStorageArray();
+    }
+
+    @Test
     void reportsCsvHasCtRatesColumnsAndLabelsMatchingTheText() throws IOException {
         assertEquals(List.of("VolumeName", "ClinicalInformation_EN", "Technique_EN", "Findings_EN", "Impressions_EN",
                 "Lesion", "Enhancement", "Necrosis", "Oedema", "Midline shift"), DemoCsv.header(data.reports()));

@@ -75,35 +75,37 @@ class CommandProgressTest {
             long[] now = {0};
             Idle cmd = new Idle();
             cmd.setContext(context);
-            CommandProgress p = new CommandProgress(context.service(StatusService.class), null, cmd, () -> now[0]);
-            p.update("train", 0, 100, "loss=1");
-            now[0] = 50_000_000L; // 50 ms later: throttled
-            p.update("train", 1, 100, "loss=0.9");
-            now[0] = 5_000_000_000L; // 10 units in 5 s -> 90 more take 45 s
-            p.update("train", 10, 100, "loss=0.5");
-            now[0] = 5_010_000_000L;
-            p.update("train", 100, 100, "done"); // the last update always shows, without ETA
-            now[0] = 400_000_000_000L;
-            p.update("validate", 0, 4, null); // a new stage starts its own rate
-            now[0] = 400_000_000_000L + 150_000_000_000L;
-            p.update("validate", 1, 4, null); // 150 s per unit, 3 left
-            // Status events are delivered asynchronously, in no guaranteed order.
-            for (int i = 0; i < 200 && seen.status.size() < 5; i++) {
-                Thread.sleep(10);
+            try (CommandProgress p = new CommandProgress(context.service(StatusService.class), null, cmd,
+                    () -> now[0])) {
+                p.update("train", 0, 100, "loss=1");
+                now[0] = 50_000_000L; // 50 ms later: throttled
+                p.update("train", 1, 100, "loss=0.9");
+                now[0] = 5_000_000_000L; // 10 units in 5 s -> 90 more take 45 s
+                p.update("train", 10, 100, "loss=0.5");
+                now[0] = 5_010_000_000L;
+                p.update("train", 100, 100, "done"); // the last update always shows, without ETA
+                now[0] = 400_000_000_000L;
+                p.update("validate", 0, 4, null); // a new stage starts its own rate
+                now[0] = 400_000_000_000L + 150_000_000_000L;
+                p.update("validate", 1, 4, null); // 150 s per unit, 3 left
+                // Status events are delivered asynchronously, in no guaranteed order.
+                for (int i = 0; i < 200 && seen.status.size() < 5; i++) {
+                    Thread.sleep(10);
+                }
+                assertEquals(java.util.Set.of("0/100 train: loss=1", "10/100 train: loss=0.5 (ETA 45s)",
+                        "100/100 train: done", "0/4 validate", "1/4 validate (ETA 7m 30s)"),
+                        java.util.Set.copyOf(seen.status));
+                assertEquals(5, seen.status.size(), seen.status::toString);
+                assertEquals(1, seen.tasks.size());
+                Task task = seen.tasks.get(0);
+                assertEquals(1, task.getProgressValue());
+                assertEquals(4, task.getProgressMaximum());
+                assertEquals("validate (ETA 7m 30s)", task.getStatusMessage());
+                assertFalse(p.isCancelled());
+                task.cancel("user");
+                assertTrue(p.isCancelled());
+                assertTrue(cmd.isCanceled(), "the task's cancel reaches the command");
             }
-            assertEquals(java.util.Set.of("0/100 train: loss=1", "10/100 train: loss=0.5 (ETA 45s)",
-                    "100/100 train: done", "0/4 validate", "1/4 validate (ETA 7m 30s)"),
-                    java.util.Set.copyOf(seen.status));
-            assertEquals(5, seen.status.size(), seen.status::toString);
-            assertEquals(1, seen.tasks.size());
-            Task task = seen.tasks.get(0);
-            assertEquals(1, task.getProgressValue());
-            assertEquals(4, task.getProgressMaximum());
-            assertEquals("validate (ETA 7m 30s)", task.getStatusMessage());
-            assertFalse(p.isCancelled());
-            task.cancel("user");
-            assertTrue(p.isCancelled());
-            assertTrue(cmd.isCanceled(), "the task's cancel reaches the command");
         }
         assertEquals("2h 07m", CommandProgress.format(7620));
     }

@@ -1,6 +1,7 @@
 package io.github.medvp.fiji;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,26 @@ class GenerateDemoDataCommandTest {
         assertEquals(1, spacing[0], 1e-6); // sform rows are float32
         assertEquals(1, spacing[2], 1e-6);
         assertEquals(4, Files.readAllLines(dir.resolve("ct").resolve("reports.csv")).size());
+    }
+
+    @Test
+    void mimicsChangeTheImagesNotTheLabels() throws Exception {
+        // Every setting given: the other tests' values may be remembered as SciJava's defaults.
+        Object[] settings = { "studies", 1, "size", "64,64,56", "isotropic", false, "modalities", "flair,t1",
+            "ct", false, "seed", 7L, "skull_stripped", true };
+        generate(with(settings, "output", dir.resolve("plain").toFile(), "mimics", false));
+        generate(with(settings, "output", dir.resolve("mimics").toFile(), "mimics", true));
+        Path plain = dir.resolve("plain/mri/demo_000"), mimics = dir.resolve("mimics/mri/demo_000");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.resolve("demo_000_seg.nii.gz")),
+                Files.readAllBytes(mimics.resolve("demo_000_seg.nii.gz"))));
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(plain.resolve("demo_000_flair.nii.gz")),
+                Files.readAllBytes(mimics.resolve("demo_000_flair.nii.gz"))));
+    }
+
+    private static Object[] with(Object[] settings, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(settings, settings.length + more.length);
+        System.arraycopy(more, 0, all, settings.length, more.length);
+        return all;
     }
 
     @Test

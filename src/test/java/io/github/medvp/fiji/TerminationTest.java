@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM to a training launcher process (what a scheduler sends at a time limit): the run stops at its next step,
  * saves {@code last} and exits without a crash. Before the hook, the JVM exited under a running libtorch step and
- * crashed in its static destructors (SIGSEGV, an hs_err file), losing the steps since the last checkpoint.
+ * crashed in its static destructors (SIGSEGV, an hs_err file), losing the steps since the last checkpoint. The
+ * same for a command run as Fiji's {@code --headless --run} runs it ({@link HeadlessRun}).
  */
 class TerminationTest {
 
@@ -25,15 +26,28 @@ class TerminationTest {
 
     @Test
     void sigtermStopsTrainingAtItsNextStepAndSavesIt() throws Exception {
+        String out = signalTraining(Launcher.class.getName(), "brainmvp-pretrain");
+        assertTrue(out.contains("medvp: terminating") && out.contains("cancelled"), out);
+    }
+
+    /** Fiji's own headless run has no launcher: the command's progress installs the hook. */
+    @Test
+    void sigtermToAHeadlessFijiRunStopsTrainingTheSameWay() throws Exception {
+        String out = signalTraining(HeadlessRun.class.getName(), BrainMvpPretrainCommand.class.getName());
+        assertTrue(out.contains("terminating: stopping the command at its next step"), out);
+    }
+
+    /** Starts a training process, sends SIGTERM after 3 steps, checks how it ended; returns its output. */
+    private String signalTraining(String main, String command) throws Exception {
         Path raw = PretrainData.write(dir.resolve("raw"), 6, 32);
         Path run = dir.resolve("run");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx2g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "-Djava.util.prefs.userRoot=" + dir.resolve("prefs"), "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"),
-                "-cp", System.getProperty("java.class.path"), Launcher.class.getName(), "brainmvp-pretrain",
+                "-cp", System.getProperty("java.class.path"), main, command,
                 "data=" + raw, "output=" + run, "preset=tiny", "epochs=1000", "crop=32", "grid=48,48,48", "batch=2",
                 "accumulation=1", "workers=1", "device=cpu", "log_every=1");
-        Path log = dir.resolve("launcher.log");
+        Path log = dir.resolve("process.log");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         try {
@@ -48,7 +62,6 @@ class TerminationTest {
             assertTrue(p.waitFor(Termination.GRACE_SECONDS + 30, TimeUnit.SECONDS), "still running:\n" + read(log));
             String out = read(log);
             assertEquals(143, p.exitValue(), "128 + SIGTERM, the JVM's status for a signalled exit:\n" + out);
-            assertTrue(out.contains("medvp: terminating") && out.contains("cancelled"), out);
             try (var files = Files.list(dir)) {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "JVM crash:\n" + out);
             }
@@ -57,7 +70,8 @@ class TerminationTest {
                     .get("step").getAsLong();
             List<String> rows = Files.readAllLines(metrics);
             long logged = Long.parseLong(rows.get(rows.size() - 1).split(",")[0]);
-            assertTrue(saved >= logged && saved >= 3, "saved step " + saved + ", logged " + logged);
+            assertTrue(saved >= logged && saved >= 3, "saved step " + saved + ", logged " + logged + "\n" + out);
+            return out;
         } finally {
             p.destroyForcibly();
         }
