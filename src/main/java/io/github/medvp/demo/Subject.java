@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * nuclei, the interhemispheric fissure, and optionally a {@link Lesion} whose mass effect shifts the midline
  * structures away from it. Optionally it has tumour mimics ({@link Tissue#HYPERINTENSITY} blobs around the ventricles,
  * {@link Tissue#PLEXUS} in each ventricle), which look like oedema or enhancing tumour on their own and are told
- * apart only by where they are and what surrounds them.
+ * apart mostly by where they are and what surrounds them.
  * <p>
  * {@link #fractions} gives the tissue mix at a point with partial volume at every boundary; it allocates nothing,
  * so it runs per voxel. Sizes scale with the head: the same subject can be drawn at any field of view.
