@@ -62,7 +62,11 @@ final class Termination {
         if (LAUNCHER_HOOKS.get() > 0) {
             return null;
         }
-        return register(new Termination(say, () -> command.cancel("the process is shutting down"), false));
+        try {
+            return register(new Termination(say, () -> command.cancel("the process is shutting down"), false));
+        } catch (IllegalStateException shuttingDown) {
+            return null; // the JVM is already exiting: nothing left to hold it for
+        }
     }
 
     private static Termination register(Termination t) {
