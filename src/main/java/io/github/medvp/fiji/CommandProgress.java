@@ -45,7 +45,7 @@ public final class CommandProgress implements Progress, AutoCloseable {
     private long stageStart;
     private long stageStartDone;
     private Task task;
-    private boolean taskLookedUp;
+    private boolean attached;
     private TaskEnder ender;
     private Termination termination;
     private boolean closed;
@@ -84,7 +84,7 @@ public final class CommandProgress implements Progress, AutoCloseable {
         if (eta != null) {
             text += " (ETA " + eta + ")";
         }
-        Task t = task();
+        Task t = attach();
         if (t != null) {
             t.setProgressMaximum(Math.max(total, 0));
             t.setProgressValue(Math.max(done, 0));
@@ -157,12 +157,16 @@ public final class CommandProgress implements Progress, AutoCloseable {
                 || Thread.currentThread().isInterrupted();
     }
 
-    /** The command's task, created on the first report when its context has a task service. */
-    private Task task() {
-        if (taskLookedUp) {
+    /**
+     * On the first report: the shutdown hook, and the command's task when its context has a task service.
+     *
+     * @return the task, or null
+     */
+    private Task attach() {
+        if (attached) {
             return task;
         }
-        taskLookedUp = true;
+        attached = true;
         if (command != null && !closed) {
             termination = Termination.forCommand(command, this::warn);
         }

@@ -42,14 +42,14 @@ final class Termination {
 
     private Termination(Consumer<String> say, Runnable stop, boolean launcher) {
         this.say = say;
-        this.stop = stop == null ? () -> { } : stop;
+        this.stop = stop;
         this.launcher = launcher;
     }
 
     /** Registers the launcher's hook for the run of one command; the launcher polls {@link #requested()}. */
     static Termination install(PrintStream err) {
         LAUNCHER_HOOKS.incrementAndGet();
-        return register(new Termination(line -> err.println("medvp: " + line), null, true));
+        return register(new Termination(line -> err.println("medvp: " + line), () -> { }, true));
     }
 
     /**
