@@ -13,6 +13,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import io.github.medvp.data.Percentiles;
+import io.github.medvp.io.Captions;
 
 /**
  * PNG strips of axial slices for the demo report: one panel per volume (RAS voxel order, X fastest), grey values
@@ -69,7 +70,7 @@ public final class SliceImages {
                     }
                 }
                 g.setColor(Color.WHITE);
-                g.drawString(p.caption(), x0 + 3, 12);
+                Captions.draw(g, p.caption(), x0 + 3, 12);
                 x0 += nx * zoom;
             }
         } finally {

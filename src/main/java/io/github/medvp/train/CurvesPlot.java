@@ -4,7 +4,6 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.github.medvp.io.Captions;
 
 /**
  * Draws training curves (one panel per metric against the step column) into a PNG, headless.
@@ -49,7 +49,7 @@ public final class CurvesPlot {
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            g.drawString(title, 10, 20);
+            Captions.draw(g, title, 10, 20);
             int i = 0;
             for (Map.Entry<String, double[]> e : series.entrySet()) {
                 int px = (i % cols) * PANEL_W;
@@ -87,14 +87,14 @@ public final class CurvesPlot {
         int h = PANEL_H - 22 - 34;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
-        g.drawString(name, left, py + 16);
+        Captions.draw(g, name, left, py + 16);
         g.setColor(new Color(235, 235, 235));
         g.fillRect(left, top, w, h);
         double[] xr = range(x, x.length);
         double[] yr = range(y, Math.min(x.length, y.length));
         if (Double.isNaN(xr[0]) || Double.isNaN(yr[0])) {
             g.setColor(Color.GRAY);
-            g.drawString("no data yet", left + 10, top + h / 2);
+            Captions.draw(g, "no data yet", left + 10, top + h / 2);
             return;
         }
         if (yr[1] - yr[0] < 1e-12) {
@@ -104,16 +104,15 @@ public final class CurvesPlot {
             xr = new double[] {xr[0] - 0.5, xr[1] + 0.5};
         }
         g.setColor(Color.DARK_GRAY);
-        FontMetrics fm = g.getFontMetrics();
         for (int t = 0; t <= 4; t++) {
             double v = yr[0] + (yr[1] - yr[0]) * t / 4;
             int yy = top + h - (int) Math.round(h * t / 4.0);
             String label = label(v);
-            g.drawString(label, left - fm.stringWidth(label) - 4, yy + 4);
+            Captions.draw(g, label, left - Captions.width(g, label) - 4, yy + 4);
             double xv = xr[0] + (xr[1] - xr[0]) * t / 4;
             int xx = left + (int) Math.round(w * t / 4.0);
             String xl = label(xv);
-            g.drawString(xl, xx - fm.stringWidth(xl) / 2, top + h + 16);
+            Captions.draw(g, xl, xx - Captions.width(g, xl) / 2, top + h + 16);
         }
         Path2D.Double path = new Path2D.Double();
         boolean pen = false;
