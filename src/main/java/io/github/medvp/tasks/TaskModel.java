@@ -12,6 +12,7 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.data.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
+import io.github.medvp.nn.HostInitialisation;
 import io.github.medvp.nn.Presets;
 import io.github.medvp.nn.UnetrDecoder;
 import io.github.medvp.nn.UniFormer3d;
@@ -84,15 +85,15 @@ public final class TaskModel {
         UniFormer3d encoder = encoderPreset(spec.preset()).optInChannels(spec.inChannels())
                 .optReturnInput(spec.task() == TaskSpec.Task.SEGMENTATION).build();
         Shape in = new Shape(1, spec.inChannels(), spec.crop(), spec.crop(), spec.crop());
-        encoder.initialize(manager, DataType.FLOAT32, in);
+        HostInitialisation.initialize(encoder, manager, DataType.FLOAT32, in);
         Block head = spec.task() == TaskSpec.Task.SEGMENTATION
                 ? UnetrDecoder.builder().setOutChannels(spec.outChannels()).optWidths(encoder.getWidths()).build()
                 : new ClassificationHead(spec.outChannels());
-        head.initialize(manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {in}));
+        HostInitialisation.initialize(head, manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {in}));
         TemplateStack t = null;
         if (spec.hasTemplates()) {
             t = new TemplateStack(spec.inChannels(), spec.templateGrid());
-            t.initialize(manager, DataType.FLOAT32, new Shape(1));
+            HostInitialisation.initialize(t, manager, DataType.FLOAT32, new Shape(1));
         }
         return new TaskModel(spec, encoder, head, t);
     }

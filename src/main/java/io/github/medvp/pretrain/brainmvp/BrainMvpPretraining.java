@@ -17,6 +17,7 @@ import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.data.TemplateOffset;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.nn.HostInitialisation;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.Checkpoints;
@@ -159,7 +160,7 @@ public final class BrainMvpPretraining {
             BrainMvpModel model = ("tiny".equals(preset) ? BrainMvpModel.tiny() : BrainMvpModel.small())
                     .optTemplates(ModalityTemplates.builder().optGrid(grid[0], grid[1], grid[2])).build();
             StepContext.seedInitialisation(seed);
-            model.initialize(manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
+            HostInitialisation.initialize(model, manager, DataType.FLOAT32, new Shape(1, 1, crop, crop, crop));
             NamedParameters params = model.namedParameters();
             if (saveInitial && !run.resuming()) {
                 // The weights before any update: a from-scratch baseline started from them differs from the

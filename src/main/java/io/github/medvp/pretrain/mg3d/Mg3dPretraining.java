@@ -19,6 +19,7 @@ import io.github.medvp.data.WordPieceTokenizer;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.nn.BertConfig;
 import io.github.medvp.nn.HfBert;
+import io.github.medvp.nn.HostInitialisation;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.NamedParameters;
@@ -119,7 +120,8 @@ public final class Mg3dPretraining {
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             Mg3dModel model = config.model().build();
             StepContext.seedInitialisation(c.seed);
-            model.initialize(manager, DataType.FLOAT32, new Shape(c.batchSize, 1, c.size[0], c.size[1], c.size[2]),
+            HostInitialisation.initialize(model, manager, DataType.FLOAT32,
+                    new Shape(c.batchSize, 1, c.size[0], c.size[1], c.size[2]),
                     new Shape(c.batchSize, c.maxLength));
             if (c.textModel != null && !c.resume) {
                 HfBert.loadWeights(HfBert.weightsFile(c.textModel), model.getText(), null);
