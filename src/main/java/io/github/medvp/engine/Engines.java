@@ -23,6 +23,9 @@ public final class Engines {
     /** System property: intra-op threads for libtorch (default: what libtorch picks, i.e. the core count). */
     public static final String THREADS_PROPERTY = "medvp.threads";
 
+    /** DJL's system property for cuDNN's autotuner, read once when the engine starts. */
+    private static final String CUDNN_BENCHMARK_PROPERTY = "ai.djl.pytorch.cudnn_benchmark";
+
     private static final String BUNDLED_NATIVE_MARKER = "native/lib/pytorch.properties";
 
     private static volatile Engine engine;
@@ -134,7 +137,11 @@ public final class Engines {
     public static Device device(String spec) {
         String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty() || s.equals("auto")) {
-            return gpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+            if (gpuCount() == 0) {
+                return Device.cpu();
+            }
+            tuneConvolutions();
+            return Device.gpu(0);
         }
         if (s.equals("cpu")) {
             pytorch();
@@ -159,7 +166,22 @@ public final class Engines {
                     + "empty); use device=cpu or install the CUDA engine with Plugins > MedVP > Install Engine"
                     : "only " + count + " GPU(s) are visible (gpu:0 to gpu:" + (count - 1) + ")"));
         }
+        tuneConvolutions();
         return Device.gpu(index);
+    }
+
+    /**
+     * Lets cuDNN time its convolution algorithms for each new input shape and keep the fastest, as
+     * {@code torch.backends.cudnn.benchmark = True} does: MedVP's shapes are fixed within a run (training crops,
+     * inference windows), so the one-off timing pays back from the second step (pre-training step of the small preset
+     * on an H100: 0.52 s without, 0.46 s with; see docs/performance.md). The chosen algorithms may differ between runs,
+     * so GPU runs are not bit-reproducible either way. {@code -Dai.djl.pytorch.cudnn_benchmark=false} keeps
+     * libtorch's heuristic choice.
+     */
+    private static void tuneConvolutions() {
+        if (System.getProperty(CUDNN_BENCHMARK_PROPERTY) == null) {
+            ai.djl.pytorch.jni.JniUtils.setBenchmarkCuDNN(true);
+        }
     }
 
     private static String badDevice(String spec) {

@@ -36,6 +36,9 @@ import java.util.Arrays;
  */
 public final class HostArrays {
 
+    /** Where {@link #operand} makes host scalars before attaching them to the caller's manager. */
+    private static volatile NDManager host;
+
     private HostArrays() {
     }
 
@@ -131,6 +134,35 @@ public final class HostArrays {
      */
     public static NDArray scalar(NDManager manager, Number value) {
         return own(manager.create(value));
+    }
+
+    /**
+     * A 0-d array holding {@code value}, attached to {@code manager}, to combine with arrays on {@code manager}'s
+     * device; typed as {@link #scalar}. On a GPU it stays in host memory: libtorch passes a 0-d host tensor to a
+     * CUDA kernel as an argument (PyTorch's "CPU scalar"), while a 0-d array on the device would be an upload, and
+     * PyTorch's copy to the device waits for every kernel queued before it. One such wait per scalar op left the GPU
+     * idle between kernels for most of a training step.
+     */
+    public static NDArray operand(NDManager manager, Number value) {
+        if (!manager.getDevice().isGpu()) {
+            return scalar(manager, value);
+        }
+        NDArray s = own(host().create(value));
+        s.attach(manager);
+        return s;
+    }
+
+    private static NDManager host() {
+        NDManager h = host;
+        if (h == null) {
+            synchronized (HostArrays.class) {
+                if (host == null) {
+                    host = NDManager.newBaseManager(Device.cpu());
+                }
+                h = host;
+            }
+        }
+        return h;
     }
 
     /** {@code created}, an array just made from Java data, as an array that owns its memory. */

@@ -67,6 +67,11 @@ public class BenchCommand implements Command {
     @Parameter(label = "Device", required = false, description = "pretrain, segment, mg3d: auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
+    @Parameter(label = "Operator profile", required = false, description = "pretrain, mg3d: write libtorch's "
+            + "operator profile of the last timed step to this JSON file (host time per op: on a GPU the long ones "
+            + "are where the step waits for the device)")
+    private File profile;
+
     @Parameter(label = "Scratch folder", style = "directory", required = false,
             description = "where test files are written (default: a temporary folder, removed afterwards)")
     private File scratch;
@@ -88,9 +93,11 @@ public class BenchCommand implements Command {
                     report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
                             dir, new CommandProgress(status, log, null));
                 } else if ("mg3d".equals(suite)) {
-                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
+                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
+                            profilePath());
                 } else if ("pretrain".equals(suite)) {
-                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device));
+                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
+                            profilePath());
                 } else {
                     report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
                 }
@@ -107,6 +114,10 @@ public class BenchCommand implements Command {
         } catch (Exception e) {
             throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
         }
+    }
+
+    private Path profilePath() {
+        return profile == null ? null : profile.toPath();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -60,7 +60,7 @@ public final class AttentionPool extends AbstractBlock {
         if (mask != null) {
             NDArray valid = x.getManager().ones(new Shape(n, 1), mask.getDataType(), mask.getDevice())
                     .concat(mask, 1).reshape(n, 1, 1, s + 1);
-            scores = scores.add(Scalars.mul(valid.toType(scores.getDataType(), false).sub(1f), 1e9f));
+            scores = scores.add(Scalars.mul(Scalars.sub(valid.toType(scores.getDataType(), false), 1f), 1e9f));
         }
         NDArray pooled = scores.softmax(3).matMul(values).reshape(n, dim);
         return new NDList(Layers.apply(out, ps, pooled, training, p));

@@ -91,8 +91,8 @@ public final class BertEncoder extends AbstractBlock {
      */
     public static NDArray additiveMask(NDArray attentionMask) {
         Shape s = attentionMask.getShape();
-        NDArray valid = attentionMask.toType(DataType.FLOAT32, false).neq(0).toType(DataType.FLOAT32, false);
-        return Scalars.mul(valid.sub(1), -MASKED_SCORE).reshape(s.get(0), 1, 1, s.get(1));
+        NDArray valid = Scalars.neq(attentionMask.toType(DataType.FLOAT32, false), 0).toType(DataType.FLOAT32, false);
+        return Scalars.mul(Scalars.sub(valid, 1), -MASKED_SCORE).reshape(s.get(0), 1, 1, s.get(1));
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Scalars;
 
 /**
  * {@code InstanceNorm3d(affine=False, track_running_stats=False)}, which DJL lacks: every (sample, channel) volume
@@ -32,7 +33,7 @@ public final class InstanceNorm3d extends AbstractBlock {
         NDArray centred = flat.sub(flat.mean(new int[] {2}, true));
         // The squares are a full-size temporary: freed as soon as their mean exists.
         NDArray variance = Layers.scoped(() -> centred.square().mean(new int[] {2}, true));
-        return centred.div(variance.add(epsilon).sqrt()).reshape(shape);
+        return centred.div(Scalars.add(variance, epsilon).sqrt()).reshape(shape);
     }
 
     @Override

@@ -182,8 +182,8 @@ final class SwinWindows {
                 NDArray l = HostArrays.copyOf(owner, labels, new Shape(windows, tokens), device);
                 // The reference: mask_windows.unsqueeze(1) - mask_windows.unsqueeze(2), != 0 -> -100, == 0 -> 0
                 // (+0.0 exactly: −100·0 is −0.0, and −0.0 + 0 is +0.0).
-                NDArray differ = l.expandDims(1).sub(l.expandDims(2)).neq(0).toType(DataType.FLOAT32, false);
-                mask = Scalars.mul(differ, MASK_VALUE).add(0f);
+                NDArray differ = Scalars.neq(l.expandDims(1).sub(l.expandDims(2)), 0).toType(DataType.FLOAT32, false);
+                mask = Scalars.add(Scalars.mul(differ, MASK_VALUE), 0f);
             }
             NDScope.unregister(partitionArray, reverseArray);
             if (mask != null) {

@@ -54,7 +54,7 @@ public final class Tokens {
      * @return (B, S) 1 for sentences with at least one token
      */
     public static NDArray sentenceMask(NDArray membership) {
-        return membership.sum(new int[] {2}).gt(0f).toType(DataType.FLOAT32, false);
+        return Scalars.gt(membership.sum(new int[] {2}), 0f).toType(DataType.FLOAT32, false);
     }
 
     /**
@@ -82,7 +82,7 @@ public final class Tokens {
     public static NDArray standardise(NDArray x) {
         int last = x.getShape().dimension() - 1;
         NDArray centred = x.sub(x.mean(new int[] {last}, true));
-        return centred.div(centred.square().mean(new int[] {last}, true).add(STANDARDISE_EPS).sqrt());
+        return centred.div(Scalars.add(centred.square().mean(new int[] {last}, true), STANDARDISE_EPS).sqrt());
     }
 
     /**

@@ -262,7 +262,7 @@ public final class EncoderInit {
             NDArray picked = all.get(HostArrays.copyOf(tmp, rows, new ai.djl.ndarray.types.Shape(rows.length)));
             NDArray flat = picked.reshape(rows.length, -1);
             NDArray lo = flat.min(new int[] {1}, true);
-            NDArray range = flat.max(new int[] {1}, true).sub(lo).add(EPS);
+            NDArray range = Scalars.add(flat.max(new int[] {1}, true).sub(lo), EPS);
             model.setTemplates(HostArrays.toHost(flat.sub(lo).div(range).reshape(picked.getShape())));
         }
         return true;

@@ -38,7 +38,7 @@ public final class FineTuneLosses {
     public static NDArray regions(NDArray logits, NDArray target) {
         NDArray p = ai.djl.nn.Activation.sigmoid(logits);
         NDArray dice = softDice(p, target, 0);
-        NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
+        NDArray bce = Scalars.maximum(logits, 0f).sub(logits.mul(target)).add(Scalars.add(logits.abs().neg().exp(), 1).log());
         return weighted(dice, bce.mean());
     }
 
@@ -48,7 +48,7 @@ public final class FineTuneLosses {
      * @return the class loss
      */
     public static NDArray classes(NDArray logits, NDArray target) {
-        NDArray background = target.sum(new int[] {1}, true).neg().add(1);
+        NDArray background = Scalars.rsub(1, target.sum(new int[] {1}, true));
         NDArray y = background.concat(target, 1);
         NDArray logp = logits.logSoftmax(1);
         NDArray dice = softDice(logp.exp(), y, 1);
@@ -58,7 +58,7 @@ public final class FineTuneLosses {
 
     /** {@code 0.7 (1 - mean Dice) + 0.3 ce}. */
     private static NDArray weighted(NDArray dice, NDArray ce) {
-        return Scalars.mul(dice.neg().add(1).mean(), (float) DICE_WEIGHT).add(Scalars.mul(ce, (float) CE_WEIGHT));
+        return Scalars.mul(Scalars.rsub(1, dice).mean(), (float) DICE_WEIGHT).add(Scalars.mul(ce, (float) CE_WEIGHT));
     }
 
     /** Soft Dice of each channel from {@code first} on, sums over batch and voxels. */
@@ -71,8 +71,8 @@ public final class FineTuneLosses {
             yc = yc.get(first + ":");
         }
         NDArray inter = pc.mul(yc).sum(new int[] {1});
-        NDArray denominator = pc.square().sum(new int[] {1}).add(yc.square().sum(new int[] {1})).add(1);
-        return Scalars.mul(inter, 2).add(1).div(denominator);
+        NDArray denominator = Scalars.add(pc.square().sum(new int[] {1}).add(yc.square().sum(new int[] {1})), 1);
+        return Scalars.add(Scalars.mul(inter, 2), 1).div(denominator);
     }
 
     /**

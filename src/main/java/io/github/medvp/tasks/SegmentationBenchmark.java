@@ -25,6 +25,7 @@ import io.github.medvp.data.Sample;
 import io.github.medvp.data.Study;
 import io.github.medvp.data.StudyManifest;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.Volume;
@@ -137,7 +138,7 @@ public final class SegmentationBenchmark {
         MemoryProbe.resetPeaks();
         int w = model.spec().crop();
         NDArray x = m.randomUniform(0f, 1f, new Shape(batch, MODALITIES.size(), w, w, w));
-        NDArray y = m.randomUniform(0f, 1f, new Shape(batch, 3, w, w, w)).gt(0.9f)
+        NDArray y = Scalars.gt(m.randomUniform(0f, 1f, new Shape(batch, 3, w, w, w)), 0.9f)
                 .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         StepTimer forward = new StepTimer(1, batch);
         StepTimer backward = new StepTimer(1, batch);
@@ -159,6 +160,7 @@ public final class SegmentationBenchmark {
                         loss.getFloat(); // waits for the device
                         t1 = System.nanoTime();
                         gc.backward(loss);
+                        StepTimer.await(params.trainable().get(0).array().getGradient());
                         t2 = System.nanoTime();
                     }
                     adam.step(3e-4, null);

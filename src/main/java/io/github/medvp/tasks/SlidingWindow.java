@@ -6,8 +6,11 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -22,8 +25,9 @@ import io.github.medvp.engine.HostArrays;
  * the last window aligned to the end by default), predicted {@code batch} at a time, and stitched as the
  * {@link Blending}-weighted mean of the overlapping predictions.
  * <p>
- * Bounded memory: only one batch of windows is on the device at a time (inputs are cut from the host volume per
- * batch, every array of a batch is freed by an {@link NDScope} before the next), and the stitched sums live on
+ * Bounded memory: only one batch of windows is on the device at a time (on the CPU, inputs are cut from the host
+ * volume per batch; on a GPU from one copy of the volume there, when it fits the device budget: no upload, and so no
+ * wait for the device, per batch; every array of a batch is freed by an {@link NDScope} before the next), and the stitched sums live on
  * the device only when they fit {@link Builder#optDeviceBudget} ({@code K × padded voxels × 8} bytes); otherwise
  * each batch's predictions are copied back and summed on the host. Both give bit-identical results. On top of the
  * sums, the host holds a count map (padded voxels × 8 bytes) and the result ({@code K × voxels × 4} bytes): for a
@@ -54,6 +58,7 @@ public final class SlidingWindow {
     private final double sigmaScale;
     private final int batch;
     private final long deviceBudget;
+    private final Boolean cutOnDevice;
 
     private SlidingWindow(Builder b) {
         predictor = b.predictor;
@@ -63,6 +68,7 @@ public final class SlidingWindow {
         sigmaScale = b.sigmaScale;
         batch = b.batch;
         deviceBudget = b.deviceBudget;
+        cutOnDevice = b.cutOnDevice;
     }
 
     /** A builder; the predictor is required. */
@@ -118,13 +124,15 @@ public final class SlidingWindow {
         int total = grid.count();
         int windowVoxels = window[0] * window[1] * window[2];
         int c = channels.length;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batch, total) * c,
-                windowVoxels * Float.BYTES)).order(ByteOrder.nativeOrder());
-        float[] scratch = new float[windowVoxels];
+        boolean cutOnDevice = cutOnDevice(manager, c, grid);
+        ByteBuffer buffer = cutOnDevice ? null : ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batch, total)
+                * c, windowVoxels * Float.BYTES)).order(ByteOrder.nativeOrder());
+        float[] scratch = cutOnDevice ? null : new float[windowVoxels];
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         Accumulator acc = null;
         try (NDManager sub = manager.newSubManager()) {
+            NDArray volume = cutOnDevice ? upload(sub, channels, grid) : null;
             for (int first = 0; first < total; first += batch) {
                 progress.checkCancelled();
                 int n = Math.min(batch, total - first);
@@ -132,13 +140,20 @@ public final class SlidingWindow {
                 for (int i = 0; i < n; i++) {
                     starts[i] = grid.start(first + i);
                 }
-                fill(buffer.asFloatBuffer(), channels, grid, starts, scratch);
+                if (!cutOnDevice) {
+                    fill(buffer.asFloatBuffer(), channels, grid, starts, scratch);
+                }
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    ByteBuffer bytes = buffer.duplicate().order(ByteOrder.nativeOrder());
-                    bytes.limit(n * c * windowVoxels * Float.BYTES);
-                    NDArray x = HostArrays.copyOf(sub, bytes.slice().order(ByteOrder.nativeOrder()),
-                            new Shape(n, c, window[0], window[1], window[2]), DataType.FLOAT32);
+                    NDArray x;
+                    if (cutOnDevice) {
+                        x = cut(volume, starts);
+                    } else {
+                        ByteBuffer bytes = buffer.duplicate().order(ByteOrder.nativeOrder());
+                        bytes.limit(n * c * windowVoxels * Float.BYTES);
+                        x = HostArrays.copyOf(sub, bytes.slice().order(ByteOrder.nativeOrder()),
+                                new Shape(n, c, window[0], window[1], window[2]), DataType.FLOAT32);
+                    }
                     NDArray y = predictor.predict(x);
                     int k = checkOutput(y, n);
                     if (acc == null) {
@@ -159,6 +174,47 @@ public final class SlidingWindow {
             }
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * Whether windows are cut from one copy of the padded volume on the device instead of gathered on the host and
+     * uploaded per batch: on a GPU (an upload waits for every queued kernel, and the host gather would leave the GPU
+     * idle meanwhile) when the volume fits {@link Builder#optDeviceBudget}, or as {@link Builder#optCutOnDevice}
+     * says. Both give the same windows.
+     */
+    private boolean cutOnDevice(NDManager manager, int channels, WindowGrid grid) {
+        int[] p = grid.padded();
+        boolean fits = (long) channels * p[0] * p[1] * p[2] * Float.BYTES <= deviceBudget;
+        return cutOnDevice != null ? cutOnDevice && fits : fits && manager.getDevice().isGpu();
+    }
+
+    /** The input as one (C, Z, Y, X) array on {@code manager}'s device, zero-padded to the window grid. */
+    private static NDArray upload(NDManager manager, float[][] channels, WindowGrid grid) {
+        int[] d = grid.dims();
+        int[] p = grid.padded();
+        int[] pb = grid.padBefore();
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(channels.length * Float.BYTES,
+                channels[0].length)).order(ByteOrder.nativeOrder());
+        FloatBuffer floats = bytes.asFloatBuffer();
+        for (float[] ch : channels) {
+            floats.put(ch);
+        }
+        try (NDArray v = HostArrays.copyOf(manager, bytes, new Shape(channels.length, d[2], d[1], d[0]),
+                DataType.FLOAT32)) {
+            // Padding of the last axis first, as torch.nn.functional.pad.
+            return v.pad(new Shape(pb[0], p[0] - d[0] - pb[0], pb[1], p[1] - d[1] - pb[1], pb[2],
+                    p[2] - d[2] - pb[2]), 0);
+        }
+    }
+
+    /** The windows at {@code starts} (padded coordinates) of a {@link #upload}ed volume, as (n, C, wx, wy, wz). */
+    private NDArray cut(NDArray volume, int[][] starts) {
+        NDList windows = new NDList(starts.length);
+        for (int[] s : starts) {
+            windows.add(volume.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", s[2], s[2] + window[2], s[1],
+                    s[1] + window[1], s[0], s[0] + window[0])).transpose(0, 3, 2, 1));
+        }
+        return NDArrays.stack(windows);
     }
 
     /** Writes the windows at {@code starts}, all channels, as (n, C, wx, wy, wz) C-order floats. */
@@ -272,6 +328,7 @@ public final class SlidingWindow {
         private double sigmaScale = Blending.DEFAULT_SIGMA_SCALE;
         private int batch = 1;
         private long deviceBudget = DEFAULT_DEVICE_BUDGET;
+        private Boolean cutOnDevice;
 
         private Builder() {
         }
@@ -337,6 +394,15 @@ public final class SlidingWindow {
                 throw new IllegalArgumentException("budget must not be negative, got " + bytes);
             }
             this.deviceBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Whether windows are cut on the device from one upload of the volume (when it fits the device budget);
+         * default null: on a GPU only.
+         */
+        public Builder optCutOnDevice(Boolean cutOnDevice) {
+            this.cutOnDevice = cutOnDevice;
             return this;
         }
 

@@ -139,7 +139,7 @@ public final class TemplateReplacement {
      */
     public static NDArray apply(NDArray images, NDArray crops, NDArray mask) {
         NDArray m = mask.toDevice(images.getDevice(), false).toType(images.getDataType(), false);
-        return images.mul(m.neg().add(1)).add(crops.mul(m));
+        return images.mul(Scalars.rsub(1, m)).add(crops.mul(m));
     }
 
     /**

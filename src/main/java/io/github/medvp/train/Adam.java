@@ -60,6 +60,8 @@ public final class Adam implements Optimizer {
     private final NDArray t;
     private final Map<String, NDArray> expAvg = new LinkedHashMap<>();
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
+    /** 0-d arrays on the device: the betas (FLOAT64, for the bias corrections) and FLOAT32 step factors. */
+    private final Map<String, NDArray> constants = new LinkedHashMap<>();
 
     private Adam(Builder b) {
         if (b.parameters == null) {
@@ -81,6 +83,15 @@ public final class Adam implements Optimizer {
         this.t = manager.zeros(new Shape(), DataType.FLOAT64);
         // The state lives as long as the optimiser, even when it is built inside a caller's NDScope.
         NDScope.unregister(t);
+        // Uploaded once: an upload inside a step would make the host wait for the device.
+        constant("beta1", beta1);
+        constant("beta2", beta2);
+        constant("beta2f", (float) beta2);
+        constant("1-beta1", (float) (1 - beta1));
+        constant("1-beta2", (float) (1 - beta2));
+        constant("0", 0f);
+        constant("1", 1f);
+        constant("eps", (float) eps);
         for (int i = 0; i < params.size(); i++) {
             NamedParameters.Entry e = params.get(i);
             int g = 0;
@@ -122,21 +133,21 @@ public final class Adam implements Optimizer {
             t.addi(okD);
             // max(t, 1): a skipped first step must not divide by 1 - b^0 = 0 (its step size is 0 anyway).
             NDArray tEff = Scalars.maximum(t, 1.0);
-            NDArray bc1 = HostArrays.scalar(manager, beta1).pow(tEff).neg().add(1.0);
-            NDArray bc2Sqrt = HostArrays.scalar(manager, beta2).pow(tEff).neg().add(1.0).sqrt()
+            NDArray bc1 = Scalars.rsub(1.0, constants.get("beta1").pow(tEff));
+            NDArray bc2Sqrt = Scalars.rsub(1.0, constants.get("beta2").pow(tEff)).sqrt()
                     .toType(DataType.FLOAT32, false);
-            NDArray w1 = select(ok, (float) (1 - beta1), 0f);
-            NDArray b2 = select(ok, (float) beta2, 1f);
-            NDArray w2 = select(ok, (float) (1 - beta2), 0f);
-            NDArray zero = HostArrays.scalar(manager, 0f);
-            NDArray eps32 = HostArrays.scalar(manager, (float) eps);
+            NDArray w1 = NDArrays.where(ok, constants.get("1-beta1"), constants.get("0"));
+            NDArray b2 = NDArrays.where(ok, constants.get("beta2f"), constants.get("1"));
+            NDArray w2 = NDArrays.where(ok, constants.get("1-beta2"), constants.get("0"));
+            NDArray zero = constants.get("0");
+            NDArray eps32 = constants.get("eps");
             NDArray[] stepSize = new NDArray[groups.size()];
             NDArray[] decay = new NDArray[groups.size()];
             for (int g = 0; g < groups.size(); g++) {
                 double glr = lr * groups.get(g).lrMultiplier();
                 stepSize[g] = Scalars.mul(okD, glr).div(bc1).toType(DataType.FLOAT32, false);
                 // PyTorch: p.mul_(1 - lr * wd), the factor computed in double.
-                decay[g] = Scalars.mul(okD, -glr * groups.get(g).weightDecay()).add(1.0)
+                decay[g] = Scalars.add(Scalars.mul(okD, -glr * groups.get(g).weightDecay()), 1.0)
                         .toType(DataType.FLOAT32, false);
             }
             for (int i = 0; i < params.size(); i++) {
@@ -168,8 +179,10 @@ public final class Adam implements Optimizer {
         }
     }
 
-    private NDArray select(NDArray ok, float yes, float no) {
-        return NDArrays.where(ok, HostArrays.scalar(manager, yes), HostArrays.scalar(manager, no));
+    private void constant(String name, Number value) {
+        NDArray c = HostArrays.scalar(manager, value);
+        NDScope.unregister(c);
+        constants.put(name, c);
     }
 
     @Override

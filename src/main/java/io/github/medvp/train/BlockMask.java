@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 
 /**
  * The block mask of masked-image pre-training (BrainMVP spec §3 step 2; MG-3D uses it with 16³ blocks and ratio
@@ -108,7 +109,7 @@ public final class BlockMask {
             throw new IllegalArgumentException("BlockMask: scores " + scores.getShape() + " do not fit " + spatial);
         }
         NDArray rank = scores.argSort(1).argSort(1);
-        NDArray masked = rank.gte(keptBlocks(spatial)).toType(dataType, false);
+        NDArray masked = Scalars.gte(rank, keptBlocks(spatial)).toType(dataType, false);
         long b = blockSize;
         return masked.reshape(count, 1, n[0], 1, n[1], 1, n[2], 1)
                 .broadcast(count, 1, n[0], b, n[1], b, n[2], b)

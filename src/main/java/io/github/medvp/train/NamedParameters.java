@@ -134,7 +134,7 @@ public final class NamedParameters {
                 throw new IllegalStateException("no gradients to clip: call after backward");
             }
             NDArray norm = sumSq.sqrt();
-            NDArray coef = Scalars.minimum(Scalars.mul(norm.onesLike(), (float) maxNorm).div(norm.add(1e-6f)), 1f);
+            NDArray coef = Scalars.minimum(Scalars.mul(norm.onesLike(), (float) maxNorm).div(Scalars.add(norm, 1e-6f)), 1f);
             for (NDArray g : grads) {
                 g.muli(coef.toType(g.getDataType(), false));
             }

@@ -1,5 +1,8 @@
 package io.github.medvp.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -29,6 +32,14 @@ public final class StepTimer {
         }
         this.warmup = warmup;
         this.volumesPerStep = volumesPerStep;
+    }
+
+    /**
+     * Waits for the device: reads one element of {@code a}, which returns once every kernel queued before has run.
+     * Benchmarks only: in a training step it would be a host round trip.
+     */
+    public static void await(NDArray a) {
+        a.reshape(-1).get(0).toType(DataType.FLOAT32, false).getFloat();
     }
 
     /** Marks the start of a step. */

@@ -23,16 +23,17 @@ import javassist.bytecode.Opcode;
 import org.junit.jupiter.api.Test;
 
 /**
- * No MedVP class makes an array that aliases Java memory: every {@code NDManager.create} from Java data and every
- * {@code NDArray} op with a number whose scalar autograd keeps goes through {@link HostArrays} or {@link Scalars}
- * (see {@link HostArrays} for the defect, which turned MG-3D weights into NaN after one step). Read from the
- * compiled classes, so lambdas and every overload count.
+ * No MedVP class makes an array that aliases Java memory, nor an op that uploads a Java number: every
+ * {@code NDManager.create} from Java data goes through {@link HostArrays}, and every {@code NDArray} op with a number
+ * through {@link Scalars}. DJL's own ops with a number make a 0-d array from it: on the CPU one that aliases a direct
+ * buffer the backward pass may read after it was freed (see {@link HostArrays}: it turned MG-3D weights into NaN after
+ * one step), on a GPU an upload that waits for every queued kernel. Read from the compiled classes, so lambdas and
+ * every overload count.
  */
 class HostMemoryRuleTest {
 
-    /** DJL ops that wrap a number in an aliasing scalar that the backward pass reads. */
-    private static final Set<String> SCALAR_OPS = Set.of("mul", "muli", "div", "divi", "pow", "powi", "maximum",
-            "minimum", "mod", "modi", "rdiv", "rdivi", "rpow", "rpowi", "rmod", "rmodi");
+    /** DJL ops whose numbers travel to libtorch as kernel arguments, not as arrays. */
+    private static final Set<String> NUMBER_ARGUMENTS = Set.of("clip");
     private static final Set<String> MANAGERS = Set.of("ai.djl.ndarray.NDManager", "ai.djl.ndarray.BaseNDManager",
             "ai.djl.pytorch.engine.PtNDManager");
     private static final Set<String> ARRAYS = Set.of("ai.djl.ndarray.NDArray", "ai.djl.ndarray.NDArrayAdapter",
@@ -55,7 +56,8 @@ class HostMemoryRuleTest {
             }
         }
         assertTrue(scanned > 100, "scanned only " + scanned + " classes in " + classes);
-        assertEquals(List.of(), found, "arrays aliasing Java memory: use HostArrays.copyOf/scalar or Scalars");
+        assertEquals(List.of(), found, "arrays aliasing Java memory or uploading a number: use HostArrays.copyOf/"
+                + "scalar or Scalars");
     }
 
     @Test
@@ -65,11 +67,13 @@ class HostMemoryRuleTest {
         try (InputStream in = HostMemoryRuleTest.class.getResourceAsStream("HostMemoryRuleTest$Offender.class")) {
             scan(new ClassFile(new java.io.DataInputStream(in)), found);
         }
-        assertEquals(4, found.size(), found.toString());
+        assertEquals(6, found.size(), found.toString());
         assertTrue(found.get(0).contains("NDManager.create([F"), found.get(0));
         assertTrue(found.get(1).contains("NDArray.mul(Ljava/lang/Number;)"), found.get(1));
-        assertTrue(found.get(2).contains("NDArrays.div(Lai/djl/ndarray/NDArray;Ljava/lang/Number;)"), found.get(2));
-        assertTrue(found.get(3).contains("NDArray.set([F)"), found.get(3));
+        assertTrue(found.get(2).contains("NDArray.add(Ljava/lang/Number;)"), found.get(2));
+        assertTrue(found.get(3).contains("NDArray.gt(Ljava/lang/Number;)"), found.get(3));
+        assertTrue(found.get(4).contains("NDArrays.div(Lai/djl/ndarray/NDArray;Ljava/lang/Number;)"), found.get(4));
+        assertTrue(found.get(5).contains("NDArray.set([F)"), found.get(5));
     }
 
     private static void scan(ClassFile cf, List<String> found) throws BadBytecode {
@@ -131,7 +135,7 @@ class HostMemoryRuleTest {
     }
 
     private static boolean scalarOp(String owner, String name, String desc) {
-        return ARRAYS.contains(owner) && SCALAR_OPS.contains(name) && desc.contains("Ljava/lang/Number;");
+        return ARRAYS.contains(owner) && !NUMBER_ARGUMENTS.contains(name) && desc.contains("Ljava/lang/Number;");
     }
 
     /** Never run: calls the scanner must catch. */
@@ -140,7 +144,9 @@ class HostMemoryRuleTest {
         static void calls(ai.djl.ndarray.NDManager m, ai.djl.ndarray.NDArray x) {
             m.create(new float[] {1f}, new ai.djl.ndarray.types.Shape(1));
             x.mul(2f);
-            x.add(1f); // allowed: addition keeps nothing for the backward pass
+            x.add(1f);
+            x.gt(0f);
+            x.clip(0f, 1f); // allowed: libtorch takes the bounds as kernel arguments
             ai.djl.ndarray.NDArrays.div(x, 3f);
             x.set(new float[] {4f});
         }

@@ -28,6 +28,16 @@ class ScalarsTest {
             assertSame(x.pow(2f), Scalars.pow(x, 2f));
             assertSame(i.mul(7L), Scalars.mul(i, 7L));
             assertSame(i.div(2), Scalars.div(i, 2));
+            assertSame(x.add(1), Scalars.add(x, 1));
+            assertSame(i.sub(2L), Scalars.sub(i, 2L));
+            assertSame(x.neg().add(1f), Scalars.rsub(1f, x));
+            assertSame(i.neg().add(5), Scalars.rsub(5, i));
+            assertSame(x.eq(3f), Scalars.eq(x, 3f));
+            assertSame(i.neq(2), Scalars.neq(i, 2));
+            assertSame(x.gt(0.5f), Scalars.gt(x, 0.5f));
+            assertSame(x.gte(0.5f), Scalars.gte(x, 0.5f));
+            assertSame(x.lt(0.5f), Scalars.lt(x, 0.5f));
+            assertSame(i.lte(2), Scalars.lte(i, 2));
         }
     }
 

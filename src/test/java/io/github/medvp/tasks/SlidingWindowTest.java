@@ -59,11 +59,14 @@ class SlidingWindowTest {
                 float[][] in = volume(2, dims, dims[0]);
                 for (Blending b : Blending.values()) {
                     for (long budget : new long[] {0, Long.MAX_VALUE}) {
-                        SlidingWindow sw = window8(w -> w).optBlending(b).optDeviceBudget(budget).build();
-                        float[][] out = sw.run(m, in, dims, Progress.NONE);
-                        assertEquals(2, out.length);
-                        for (int c = 0; c < 2; c++) {
-                            assertArrayEquals(in[c], out[c], b + " " + budget + " " + dims[0]);
+                        for (boolean cut : new boolean[] {false, true}) {
+                            SlidingWindow sw = window8(w -> w).optBlending(b).optDeviceBudget(budget)
+                                    .optCutOnDevice(cut).build();
+                            float[][] out = sw.run(m, in, dims, Progress.NONE);
+                            assertEquals(2, out.length);
+                            for (int c = 0; c < 2; c++) {
+                                assertArrayEquals(in[c], out[c], b + " " + budget + " " + cut + " " + dims[0]);
+                            }
                         }
                     }
                 }
@@ -77,15 +80,19 @@ class SlidingWindowTest {
         float[][] in = volume(1, dims, 3);
         try (NDManager m = NDManager.newBaseManager()) {
             // One window covering the volume: the output is the predictor's cumulative sum along axis 2 = X.
-            SlidingWindow sw = SlidingWindow.builder().setPredictor(w -> w.cumSum(2)).optWindow(dims).build();
-            float[] out = sw.run(m, in, dims, Progress.NONE)[0];
-            for (int z = 0; z < 5; z++) {
-                for (int y = 0; y < 6; y++) {
-                    float sum = 0;
-                    for (int x = 0; x < 8; x++) {
-                        int i = x + 8 * (y + 6 * z);
-                        sum += in[0][i];
-                        assertEquals(sum, out[i], 1e-3f, "voxel " + x + "," + y + "," + z);
+            // Windows cut on the host and, as on a GPU, from one copy of the volume on the device.
+            for (boolean cut : new boolean[] {false, true}) {
+                SlidingWindow sw = SlidingWindow.builder().setPredictor(w -> w.cumSum(2)).optWindow(dims)
+                        .optCutOnDevice(cut).build();
+                float[] out = sw.run(m, in, dims, Progress.NONE)[0];
+                for (int z = 0; z < 5; z++) {
+                    for (int y = 0; y < 6; y++) {
+                        float sum = 0;
+                        for (int x = 0; x < 8; x++) {
+                            int i = x + 8 * (y + 6 * z);
+                            sum += in[0][i];
+                            assertEquals(sum, out[i], 1e-3f, cut + " voxel " + x + "," + y + "," + z);
+                        }
                     }
                 }
             }

@@ -9,12 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.medvp.data.Modality;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.engine.OpProfile;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.StepContext;
 import io.github.medvp.train.StepTimer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +43,15 @@ public final class BrainMvpBenchmark {
      * @return one line: configuration, step time (median of forward, backward, update, whole step) and memory
      */
     public static String run(String preset, int batch, int warmup, int steps, Device device) {
+        return run(preset, batch, warmup, steps, device, null);
+    }
+
+    /**
+     * As {@link #run(String, int, int, int, Device)}, writing libtorch's operator profile of the last step.
+     *
+     * @param profile where {@link OpProfile} writes the last step's profile, or null for none
+     */
+    public static String run(String preset, int batch, int warmup, int steps, Device device, Path profile) {
         boolean small = "small".equals(preset);
         if (!small && !"tiny".equals(preset)) {
             throw new IllegalArgumentException("preset must be tiny or small, got " + preset);
@@ -72,7 +83,8 @@ public final class BrainMvpBenchmark {
             StepTimer whole = new StepTimer(warmup, 2 * batch);
             try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(1e-5).build()) {
                 for (int s = 0; s < warmup + steps; s++) {
-                    try (NDScope scope = new NDScope()) {
+                    try (NDScope scope = new NDScope();
+                            OpProfile p = OpProfile.start(s == warmup + steps - 1 ? profile : null)) {
                         long t0 = System.nanoTime();
                         params.zeroGradients();
                         long t1;
@@ -82,6 +94,7 @@ public final class BrainMvpBenchmark {
                             l.total().getFloat(); // waits for the device
                             t1 = System.nanoTime();
                             gc.backward(l.total());
+                            StepTimer.await(params.trainable().get(0).array().getGradient());
                             t2 = System.nanoTime();
                         }
                         adam.step(3e-4, null);

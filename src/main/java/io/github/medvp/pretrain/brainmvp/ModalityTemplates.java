@@ -174,7 +174,7 @@ public final class ModalityTemplates extends AbstractBlock {
         NDArray raw = used.reshape(-1).take(manager, index);
 
         NDArray lo = minMax[0].get(which).reshape(n, 1, 1, 1);
-        NDArray range = minMax[1].get(which).reshape(n, 1, 1, 1).sub(lo).add(EPS);
+        NDArray range = Scalars.add(minMax[1].get(which).reshape(n, 1, 1, 1).sub(lo), EPS);
         return raw.sub(lo).div(range).expandDims(1);
     }
 
@@ -207,7 +207,7 @@ public final class ModalityTemplates extends AbstractBlock {
         NDArray t = templates.getArray().stopGradient();
         NDArray flat = t.reshape(modalities.size(), -1);
         NDArray lo = flat.min(new int[] {1}, true);
-        NDArray range = flat.max(new int[] {1}, true).sub(lo).add(EPS);
+        NDArray range = Scalars.add(flat.max(new int[] {1}, true).sub(lo), EPS);
         return flat.sub(lo).div(range).reshape(t.getShape());
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.Modality;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.BlockMask;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -68,14 +69,14 @@ public record TwoViews(NDArray target, NDArray views, NDArray masks, int channel
             if (anyTemplate) {
                 NDArray f = HostArrays.copyOf(manager, useTemplate, new Shape(b, 1, 1, 1, 1), x.getDevice())
                         .toType(x.getDataType(), false);
-                second = second.mul(f.neg().add(1)).add(templateCrops.mul(f));
+                second = second.mul(Scalars.rsub(1, f)).add(templateCrops.mul(f));
             }
         } else {
             java.util.Arrays.fill(sources, -1);
         }
         NDArray yy = y.concat(y, 0);
         NDArray src = templateCrops.concat(second, 0);
-        NDArray views = yy.mul(masks.neg().add(1)).add(src.mul(masks));
+        NDArray views = yy.mul(Scalars.rsub(1, masks)).add(src.mul(masks));
         return new TwoViews(y, views, masks, channel, sources);
     }
 

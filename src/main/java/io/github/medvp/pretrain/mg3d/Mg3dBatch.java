@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.TextBatch;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Scalars;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public record Mg3dBatch(List<String> ids, float[] volumes, long[] volumeShape, T
         NDList t = text.toNDList(manager);
         NDArray ids = t.get(0);
         NDArray mlmIds = text.hasMlm() ? t.get(5) : ids;
-        NDArray labels = text.hasMlm() ? t.get(6) : ids.zerosLike().add(Mg3dLosses.IGNORE);
+        NDArray labels = text.hasMlm() ? t.get(6) : Scalars.add(ids.zerosLike(), Mg3dLosses.IGNORE);
         return new Mg3dInput(HostArrays.copyOf(manager, volumes, new Shape(volumeShape)), ids, mlmIds, labels, t.get(1),
                 t.get(2), t.get(3), t.get(4), text.maxSentences());
     }

@@ -9,12 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.OpProfile;
 import io.github.medvp.nn.BertConfig;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.StepTimer;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -40,6 +42,15 @@ public final class Mg3dBenchmark {
      * @return one line: configuration, step time (median of forward, backward, update, whole step) and memory
      */
     public static String run(String preset, int batch, int warmup, int steps, Device device) {
+        return run(preset, batch, warmup, steps, device, null);
+    }
+
+    /**
+     * As {@link #run(String, int, int, int, Device)}, writing libtorch's operator profile of the last step.
+     *
+     * @param profile where {@link OpProfile} writes the last step's profile, or null for none
+     */
+    public static String run(String preset, int batch, int warmup, int steps, Device device, Path profile) {
         boolean tiny = "tiny".equals(preset);
         int[] size = tiny ? new int[] {64, 32, 64} : new int[] {128, 96, 128};
         int length = tiny ? 64 : 250;
@@ -63,7 +74,8 @@ public final class Mg3dBenchmark {
             StepTimer whole = new StepTimer(warmup, batch);
             try (Adam adam = Mg3dOptimizer.create(params, 1e-8, 5)) {
                 for (int s = 0; s < warmup + steps; s++) {
-                    try (NDScope scope = new NDScope()) {
+                    try (NDScope scope = new NDScope();
+                            OpProfile p = OpProfile.start(s == warmup + steps - 1 ? profile : null)) {
                         scope.suppressNotUsedWarning();
                         long t0 = System.nanoTime();
                         params.zeroGradients();
@@ -74,6 +86,7 @@ public final class Mg3dBenchmark {
                             l.total().getFloat();
                             t1 = System.nanoTime();
                             gc.backward(l.total());
+                            StepTimer.await(params.trainable().get(0).array().getGradient());
                             t2 = System.nanoTime();
                         }
                         adam.step(1e-5, null);

@@ -35,7 +35,7 @@ public final class Mg3dLosses {
      * @return the loss (0-d); 0 when no position has a label
      */
     public static NDArray mlm(NDArray logits, NDArray labels) {
-        NDArray valid = labels.neq(IGNORE).toType(logits.getDataType(), false);
+        NDArray valid = Scalars.neq(labels, IGNORE).toType(logits.getDataType(), false);
         NDArray index = Scalars.maximum(labels, 0).toType(DataType.INT64, false).expandDims(2);
         NDArray picked = logits.logSoftmax(2).gather(index, 2).squeeze(2);
         return picked.mul(valid).sum().neg().div(Scalars.maximum(valid.sum(), 1f));
@@ -54,7 +54,7 @@ public final class Mg3dLosses {
     public static NDArray sfr(NDArray reconstructed, NDArray target, NDArray mask) {
         long b = reconstructed.getShape().get(0);
         NDArray cos = cosine(reconstructed, target);
-        return Scalars.div(mask.toType(cos.getDataType(), false).mul(cos.neg().add(1f)).sum(), (float) b);
+        return Scalars.div(mask.toType(cos.getDataType(), false).mul(Scalars.rsub(1f, cos)).sum(), (float) b);
     }
 
     /** {@code F.cosine_similarity(x, y, dim=-1, eps)}: {@code x·y / sqrt(max(‖x‖²‖y‖², ε²))}. */
@@ -107,8 +107,8 @@ public final class Mg3dLosses {
         NDArray m = mask.toType(pooled.getDataType(), false);
         NDArray g = pairCosines(reference);
         NDArray p = pairCosines(pooled);
-        NDArray pos = g.gte((float) SSM_POSITIVE).toType(g.getDataType(), false);
-        NDArray neg = g.lte((float) SSM_NEGATIVE).toType(g.getDataType(), false);
+        NDArray pos = Scalars.gte(g, (float) SSM_POSITIVE).toType(g.getDataType(), false);
+        NDArray neg = Scalars.lte(g, (float) SSM_NEGATIVE).toType(g.getDataType(), false);
         NDArray diff = p.mul(pos.add(neg)).sub(g.mul(pos)).abs();
         // (B, S, B, S) validity of entries, times the i < j pair selector.
         NDArray rows = m.reshape(b, s, 1, 1);

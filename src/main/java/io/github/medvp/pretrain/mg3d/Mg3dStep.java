@@ -105,7 +105,7 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         NDArray sentences = Tokens.gather(full, membership);
         Shape spatial = volumes.getShape().slice(2);
         NDArray m = mask.sample(volumes.getManager(), 1, spatial, volumes.getDataType(), rng);
-        NDArray maskedImage = model.imageTokens(ps, volumes.mul(m.neg().add(1f)), training);
+        NDArray maskedImage = model.imageTokens(ps, volumes.mul(Scalars.rsub(1f, m)), training);
         NDArray fusedImage = model.getMimFusion() == MimFusion.PAPER
                 ? fuse(ps, model.getImageCross(), maskedImage, sentences, sentenceMask, training).get(0)
                 : fuse(ps, model.getTextCross(), full, maskedImage, null, training).get(1);
