@@ -185,6 +185,14 @@ public final class Pipelines {
         return Compose.of(gridPrefix(modalities, true), new CropForeground(1));
     }
 
+    /**
+     * Task modalities loaded without the label map, 5–95 percentile scaling without clipping, RAS, 1 mm: the grid and
+     * intensities every fine-tuning crop and every inference start from.
+     */
+    public static Compose taskGrid(List<Modality> modalities) {
+        return gridPrefix(modalities, false);
+    }
+
     /** Task modalities loaded, 5–95 percentile scaling without clipping, RAS, 1 mm. */
     private static Compose gridPrefix(List<Modality> modalities, boolean label) {
         return Compose.of(new SelectModalities(modalities), new LoadStudy(label), taskIntensity(),

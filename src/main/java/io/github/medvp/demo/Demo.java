@@ -20,6 +20,7 @@ import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.ModalityFill;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
@@ -42,7 +43,7 @@ import io.github.medvp.train.TrainLoop;
 public final class Demo {
 
     /** Rows of the results table. */
-    static final String PRETRAINED = "pre-trained", SCRATCH = "from scratch", MISSING = "pre-trained, %s filled";
+    static final String PRETRAINED = "pre-trained", SCRATCH = "from scratch";
 
     private final DemoSettings s;
 
@@ -157,13 +158,21 @@ public final class Demo {
             progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies" + of);
             Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
             heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
-                    s.device, report.resolve("heldout-pretrained" + suffix), progress));
-            heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, s.device,
-                    report.resolve("heldout-scratch" + suffix), progress));
-            // The pre-trained model carries the BrainMVP templates of its modalities; they fill the removed one.
-            String missingRow = String.format(Locale.ROOT, MISSING, s.missing.token());
-            heldOut.put(missingRow, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(),
-                    s.missing, s.device, report.resolve("heldout-missing-" + s.missing.token() + suffix), progress));
+                    null, s.device, report.resolve("heldout-pretrained" + suffix), progress));
+            heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, null,
+                    s.device, report.resolve("heldout-scratch" + suffix), progress));
+            // Only the pre-trained model carries BrainMVP templates; both carry their training means.
+            for (String model : List.of(PRETRAINED, SCRATCH)) {
+                for (ModalityFill fill : ModalityFill.values()) {
+                    if (model.equals(SCRATCH) && fill == ModalityFill.TEMPLATES) {
+                        continue;
+                    }
+                    heldOut.put(missingRow(model, s.missing, fill), HeldOutSegmentation.run(tuned.get(model).best(),
+                            manifest.test(), s.missing, fill, s.device, report.resolve("heldout-" + (model.equals(
+                                    PRETRAINED) ? "pretrained" : "scratch") + "-without-" + s.missing.token() + "-"
+                                    + fill.token() + suffix), progress));
+                }
+            }
             t = lap(seconds, "segment held-out", t);
             repeats.add(new Repeat(seed, tuned, heldOut));
         }
@@ -198,6 +207,11 @@ public final class Demo {
         long now = System.nanoTime();
         seconds.merge(stage, (now - since) / 1e9, Double::sum);
         return now;
+    }
+
+    /** The held-out row of {@code model} with {@code missing} removed and filled with {@code fill}. */
+    static String missingRow(String model, Modality missing, ModalityFill fill) {
+        return model + ", " + missing.token() + " " + fill.token();
     }
 
     /** The modalities the demo's studies have. */

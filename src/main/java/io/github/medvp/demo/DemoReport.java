@@ -20,6 +20,7 @@ import io.github.medvp.io.Orientation;
 import io.github.medvp.io.Volume;
 import io.github.medvp.pretrain.brainmvp.TemplateNifti;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.ModalityFill;
 import io.github.medvp.tasks.PairedDifference;
 import io.github.medvp.tasks.Retrieval;
 import io.github.medvp.tasks.SegmentationFineTuning;
@@ -59,7 +60,16 @@ final class DemoReport {
      * (README).
      */
     static String verdict(PairedDifference gain, PairedDifference perRepeat, double pretrained, double scratch) {
-        if (pretrained < LEARNT_TASK && scratch < LEARNT_TASK) {
+        return verdict(gain, perRepeat, pretrained, scratch, "the pre-trained encoder is", "");
+    }
+
+    /**
+     * {@link #verdict(PairedDifference, PairedDifference, double, double)} for any two rows: "{@code subject} ahead
+     * {@code than}", e.g. "the templates are ahead of the mean".
+     */
+    static String verdict(PairedDifference gain, PairedDifference perRepeat, double a, double b, String subject,
+            String than) {
+        if (a < LEARNT_TASK && b < LEARNT_TASK) {
             return NEITHER_LEARNT;
         }
         int v = gain.verdict();
@@ -72,29 +82,19 @@ final class DemoReport {
                 : String.format(Locale.ROOT, "%s standard errors over the studies and %.2f over the seeds",
                         PairedDifference.MARGIN, PairedDifference.t95(perRepeat.cases() - 1));
         return switch (v) {
-            case 1 -> "the pre-trained encoder is ahead (by more than " + margin + ")";
-            case -1 -> "the pre-trained encoder is BEHIND on this run (by more than " + margin + ")";
+            case 1 -> subject + " ahead" + than + " (by more than " + margin + ")";
+            case -1 -> subject + " BEHIND" + than + " on this run (by more than " + margin + ")";
             default -> "no clear difference on this run (within " + PairedDifference.MARGIN + " standard errors)";
         };
     }
 
-    /** Copies the exported templates into {@code report/templates} and draws their middle slices. */
     static void templates(Path exported, Path report) throws IOException {
         Path dir = report.resolve("templates");
         Files.createDirectories(dir);
-        List<SliceImages.Panel> panels = new ArrayList<>();
         for (Modality m : Demo.modalities()) {
-            Path f = exported.resolve(TemplateNifti.fileName(m));
-            if (!Files.exists(f)) {
-                continue;
-            }
-            copy(f, dir.resolve(f.getFileName()));
-            Volume v = Orientation.toRasCopy(NiftiReader.read(f));
-            panels.add(new SliceImages.Panel(m.token() + " template", floats(v), dims(v), null));
+            copy(exported.resolve(TemplateNifti.fileName(m)), dir.resolve(TemplateNifti.fileName(m)));
         }
-        if (!panels.isEmpty()) {
-            SliceImages.write(panels, -1, 3, report.resolve("templates.png"));
-        }
+        SliceImages.templates(dir, report.resolve("templates.png"));
     }
 
     /** Copies a file when it exists (curves are only drawn when a run logged something). */
@@ -220,6 +220,7 @@ final class DemoReport {
             // Measured: float rounding alone moved a tiny demo's difference from +0.007 to +0.019 (README).
             sb.append(String.format(Locale.ROOT, "   %s%n", SINGLE_SEED_CAVEAT));
         }
+        sb.append(missingBlock(s.missing, repeats, dice));
         for (Demo.Repeat rep : repeats) {
             for (Map.Entry<String, SegmentationFineTuning.Result> e : rep.tuned().entrySet()) {
                 sb.append(String.format(Locale.ROOT, "validation: %s%s best mean Dice %.3f at epoch %d%n",
@@ -246,6 +247,33 @@ final class DemoReport {
         return sb.toString();
     }
 
+    /**
+     * The pre-trained model on the held-out studies without {@code missing}, filled with its templates against its
+     * training mean and against zeros: paired by study and judged as the main comparison. The block a user reads to
+     * see what the learned templates are worth beside a constant.
+     */
+    static String missingBlock(Modality missing, List<Demo.Repeat> repeats, Map<String, Double> dice) {
+        String templates = Demo.missingRow(Demo.PRETRAINED, missing, ModalityFill.TEMPLATES);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nwithout %s (removed from every held-out "
+                + "study): pre-trained, complete %.3f; filled with templates %.3f, training mean %.3f, zeros %.3f; "
+                + "from scratch, training mean %.3f, zeros %.3f%n", missing.token(), dice.get(Demo.PRETRAINED),
+                dice.get(templates), dice.get(Demo.missingRow(Demo.PRETRAINED, missing, ModalityFill.MEAN)),
+                dice.get(Demo.missingRow(Demo.PRETRAINED, missing, ModalityFill.ZEROS)),
+                dice.get(Demo.missingRow(Demo.SCRATCH, missing, ModalityFill.MEAN)),
+                dice.get(Demo.missingRow(Demo.SCRATCH, missing, ModalityFill.ZEROS))));
+        for (ModalityFill other : List.of(ModalityFill.MEAN, ModalityFill.ZEROS)) {
+            String row = Demo.missingRow(Demo.PRETRAINED, missing, other);
+            PairedDifference d = gain(repeats, templates, row);
+            PairedDifference perRepeat = repeats.size() > 1 ? perRepeat(repeats.stream()
+                    .map(r -> gain(List.of(r), templates, row)).toList()) : null;
+            String than = other == ModalityFill.MEAN ? " of the training mean" : " of zeros";
+            sb.append(String.format(Locale.ROOT, "templates minus %s, per held-out study: %s%n=> %s%n",
+                    other == ModalityFill.MEAN ? "training mean" : "zeros", d, verdict(d, perRepeat,
+                            dice.get(templates), dice.get(row), "the templates are", than)));
+        }
+        return sb.toString();
+    }
+
     /** Each row's held-out mean Dice over regions, averaged over the repeats. */
     static Map<String, Double> meanDice(List<Demo.Repeat> repeats) {
         Map<String, Double> dice = new LinkedHashMap<>();
@@ -261,26 +289,28 @@ final class DemoReport {
      * the repeats (the studies are the independent units; the repeats of one study are not).
      */
     static PairedDifference gain(List<Demo.Repeat> repeats) {
-        List<String> cases = repeats.get(0).heldOut().get(Demo.PRETRAINED).cases();
-        double[] pre = new double[cases.size()];
-        double[] scratch = new double[cases.size()];
+        return gain(repeats, Demo.PRETRAINED, Demo.SCRATCH);
+    }
+
+    /** {@link #gain(List)} of row {@code a} minus row {@code b}. */
+    static PairedDifference gain(List<Demo.Repeat> repeats, String a, String b) {
+        List<String> cases = repeats.get(0).heldOut().get(a).cases();
+        double[] x = new double[cases.size()];
+        double[] y = new double[cases.size()];
         for (Demo.Repeat r : repeats) {
-            double[] a = PairedDifference.perCase(r.heldOut().get(Demo.PRETRAINED), cases, MetricsReport.DICE);
-            double[] b = PairedDifference.perCase(r.heldOut().get(Demo.SCRATCH), cases, MetricsReport.DICE);
+            double[] ra = PairedDifference.perCase(r.heldOut().get(a), cases, MetricsReport.DICE);
+            double[] rb = PairedDifference.perCase(r.heldOut().get(b), cases, MetricsReport.DICE);
             for (int i = 0; i < cases.size(); i++) {
-                pre[i] += a[i] / repeats.size();
-                scratch[i] += b[i] / repeats.size();
+                x[i] += ra[i] / repeats.size();
+                y[i] += rb[i] / repeats.size();
             }
         }
-        return PairedDifference.of(pre, scratch);
+        return PairedDifference.of(x, y);
     }
 
     /** One repeat's pre-trained minus scratch, paired by held-out study. */
     static PairedDifference difference(Demo.Repeat r) {
-        List<String> cases = r.heldOut().get(Demo.PRETRAINED).cases();
-        double[] a = PairedDifference.perCase(r.heldOut().get(Demo.PRETRAINED), cases, MetricsReport.DICE);
-        return PairedDifference.of(a, PairedDifference.perCase(r.heldOut().get(Demo.SCRATCH), cases,
-                MetricsReport.DICE));
+        return gain(List.of(r), Demo.PRETRAINED, Demo.SCRATCH);
     }
 
     /**

@@ -20,11 +20,12 @@ import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.tasks.Blending;
 import io.github.medvp.tasks.Evaluation;
 import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.ModalityFill;
 import io.github.medvp.tasks.Segmentation;
 
 /**
- * Segments held-out studies with a fine-tuned model ({@link Segmentation}: the model's grid, missing modalities from
- * the model's templates, the label map back on each study's own grid) into {@code predictions/<case>_seg.nii.gz},
+ * Segments held-out studies with a fine-tuned model ({@link Segmentation}: the model's grid, a removed modality filled
+ * as asked, the label map back on each study's own grid) into {@code predictions/<case>_seg.nii.gz},
  * then scores them against the studies' label maps ({@link Evaluation#segmentation}).
  */
 final class HeldOutSegmentation {
@@ -35,17 +36,18 @@ final class HeldOutSegmentation {
     /**
      * @param model a fine-tuned segmentation checkpoint
      * @param studies the held-out studies (with label maps)
-     * @param drop a modality to leave out of every study (filled from the model's templates), or {@code null}
+     * @param drop a modality to leave out of every study, or {@code null}
+     * @param fill what stands in for {@code drop} (null for the model's default)
      * @param out receives {@code predictions/} and the metrics CSV files
      * @return the metrics (Dice and HD95 per region and case)
      */
-    static MetricsReport run(Path model, List<Study> studies, Modality drop, String device, Path out,
-            Progress progress) throws IOException {
+    static MetricsReport run(Path model, List<Study> studies, Modality drop, ModalityFill fill, String device,
+            Path out, Progress progress) throws IOException {
         Path predictions = out.resolve("predictions");
         Files.createDirectories(predictions);
         // Overlap 0.25 instead of the reference's 0.5 and 4 windows per pass: the held-out step dominated the demo's
         // time on the CPU (64 windows per tiny study at 0.5).
-        try (Segmentation segmentation = new Segmentation(model, device, 0.25, Blending.CONSTANT, 4, false)) {
+        try (Segmentation segmentation = new Segmentation(model, device, 0.25, Blending.CONSTANT, 4, false, fill)) {
             for (int i = 0; i < studies.size(); i++) {
                 progress.checkCancelled();
                 Study s = studies.get(i);

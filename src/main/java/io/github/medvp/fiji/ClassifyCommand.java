@@ -2,6 +2,7 @@ package io.github.medvp.fiji;
 
 import io.github.medvp.tasks.Classification;
 import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.tasks.ModalityFill;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * Classification with a fine-tuned model ({@link Classification}): a NIfTI file, a folder of studies or a manifest
- * → a CSV of {@code case,class,p_<class>...,filled}.
+ * → a CSV of {@code case,class,p_<class>...,filled,fill}; missing modalities filled as {@code fill} says.
  */
 @Plugin(type = Command.class, name = "classify", label = "MedVP Classify", menuPath = "Plugins>MedVP>Classify",
         description = "classify studies with a fine-tuned model")
@@ -46,6 +47,12 @@ public class ClassifyCommand extends ContextCommand {
     @Parameter(label = "Output CSV", style = "save", description = "the CSV of classes and probabilities")
     private File output;
 
+    @Parameter(label = "Fill for missing modalities", choices = {"auto", "templates", "mean", "zeros"},
+            required = false, description = "what stands in for a modality a study lacks: templates (the model's "
+                    + "BrainMVP templates), mean (its training mean inside the head), zeros; auto: templates where the "
+                    + "model has them, else mean")
+    private String fill = "auto";
+
     @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
@@ -55,7 +62,7 @@ public class ClassifyCommand extends ContextCommand {
     @Override
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
-                Classification cls = new Classification(model.toPath(), device)) {
+                Classification cls = new Classification(model.toPath(), device, ModalityFill.parse(fill))) {
             List<io.github.medvp.data.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             summary = cls.run(input.toPath(), mods, aliases, output.toPath(), progress)
                     .stream().map(p -> p.id() + ": " + p.className()).collect(Collectors.joining("\n", "", "\n"))

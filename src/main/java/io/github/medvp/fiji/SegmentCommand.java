@@ -5,6 +5,7 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.tasks.Blending;
 import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.tasks.ModalityFill;
 import io.github.medvp.tasks.Segmentation;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -24,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * Segmentation with a fine-tuned model ({@link Segmentation}): a NIfTI file, a folder of studies or a manifest →
  * label maps (and probability maps) as NIfTI on each input's original grid; or, with no input file, the image open in
- * Fiji → a label image with the same calibration. Missing modalities are filled with the model's templates and
- * reported.
+ * Fiji → a label image with the same calibration. Missing modalities are filled as {@code fill} says (the model's
+ * templates, its training means or zeros) and reported.
  */
 @Plugin(type = Command.class, name = "segment", label = "MedVP Segment", menuPath = "Plugins>MedVP>Segment",
         description = "segment studies or the open image with a fine-tuned model")
@@ -72,6 +73,12 @@ public class SegmentCommand extends ContextCommand {
     @Parameter(label = "Windows per batch", min = "1", required = false, description = "windows per forward pass")
     private int window_batch = 1;
 
+    @Parameter(label = "Fill for missing modalities", choices = {"auto", "templates", "mean", "zeros"},
+            required = false, description = "what stands in for a modality a study lacks: templates (the model's "
+                    + "BrainMVP templates), mean (its training mean inside the head), zeros; auto: templates where the "
+                    + "model has them, else mean")
+    private String fill = "auto";
+
     @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
@@ -85,7 +92,8 @@ public class SegmentCommand extends ContextCommand {
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
                 Segmentation seg = new Segmentation(model.toPath(), device, overlap,
-                Blending.valueOf(blending.toUpperCase(Locale.ROOT)), window_batch, probabilities)) {
+                Blending.valueOf(blending.toUpperCase(Locale.ROOT)), window_batch, probabilities,
+                ModalityFill.parse(fill))) {
             List<io.github.medvp.data.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             if (input != null && !input.getPath().isEmpty()) {
                 if (output == null || output.getPath().isEmpty()) {

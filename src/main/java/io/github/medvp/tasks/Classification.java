@@ -30,14 +30,26 @@ public final class Classification implements AutoCloseable {
 
     private final TaskModel model;
     private final NDManager manager;
-    private final TemplateVolumes templates;
+    private final MissingModalities.Filling filling;
 
     /**
+     * With the model's default fill for missing modalities.
+     *
      * @param model a fine-tuned classification model
      * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
      * @throws MedvpException when the file is not a classification model
      */
     public Classification(Path model, String device) {
+        this(model, device, null);
+    }
+
+    /**
+     * @param model a fine-tuned classification model
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param fill what stands in for a missing modality, or null for the model's default
+     * @throws MedvpException when the file is not a classification model
+     */
+    public Classification(Path model, String device, ModalityFill fill) {
         Engines.pytorch();
         Device dev = Engines.device(device);
         manager = NDManager.newBaseManager(dev);
@@ -51,7 +63,7 @@ public final class Classification implements AutoCloseable {
             manager.close();
             throw e;
         }
-        templates = this.model.hasTemplates() ? TemplateVolumes.of(this.model) : null;
+        filling = this.model.filling(fill);
     }
 
     /**
@@ -61,10 +73,11 @@ public final class Classification implements AutoCloseable {
      * @param predicted the most probable class index
      * @param className its name
      * @param probabilities per class
-     * @param filled modalities filled with templates
+     * @param filled modalities filled
+     * @param fill how they were filled ({@link MissingModalities.Result#describe()}), empty when none was
      */
     public record Prediction(String id, int predicted, String className, double[] probabilities,
-            List<Modality> filled) {
+            List<Modality> filled, String fill) {
     }
 
     /**
@@ -77,7 +90,7 @@ public final class Classification implements AutoCloseable {
         InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
                 Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, null);
         MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
-                templates);
+                filling);
         int c = model.spec().crop();
         Sample s = Compose.of(new CenterCrop(c, c, c), new PadTo(c, c, c)).apply(done.sample(),
                 new SplittableRandom(0));
@@ -88,7 +101,8 @@ public final class Classification implements AutoCloseable {
                 best = k;
             }
         }
-        return new Prediction(loaded.id(), best, model.spec().classes().get(best), p, done.filled());
+        return new Prediction(loaded.id(), best, model.spec().classes().get(best), p, done.filled(),
+                done.filled().isEmpty() ? "" : done.fill().token());
     }
 
     /**
@@ -108,7 +122,7 @@ public final class Classification implements AutoCloseable {
         List<Prediction> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder("case,class");
         model.spec().classes().forEach(n -> sb.append(",p_").append(n));
-        sb.append(",filled\n");
+        sb.append(",filled,fill\n");
         for (int i = 0; i < items.size(); i++) {
             progress.checkCancelled();
             progress.update("classify", i, items.size(), items.get(i).id());
@@ -118,9 +132,11 @@ public final class Classification implements AutoCloseable {
             for (double v : p.probabilities()) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.6f", v));
             }
-            sb.append(',').append(String.join(" ", p.filled().stream().map(Modality::token).toList())).append('\n');
+            sb.append(',').append(String.join(" ", p.filled().stream().map(Modality::token).toList())).append(',')
+                    .append(p.fill()).append('\n');
             progress.log(p.id() + ": " + p.className() + (p.filled().isEmpty() ? ""
-                    : " (filled with templates: " + p.filled() + ")"));
+                    : " (" + String.join(" ", p.filled().stream().map(Modality::token).toList()) + " filled with "
+                    + p.fill() + ")"));
         }
         java.nio.file.Files.createDirectories(csv.toAbsolutePath().getParent());
         AtomicFiles.write(csv, sb.toString().getBytes(StandardCharsets.UTF_8));

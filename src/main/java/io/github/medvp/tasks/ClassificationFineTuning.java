@@ -110,6 +110,7 @@ public final class ClassificationFineTuning {
                 s.crop, null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
+            FineTuning.measureMeans(model, labels.manifest(), progress);
             NDArray weights = null;
             if (s.classWeights != null) {
                 float[] w = new float[k];

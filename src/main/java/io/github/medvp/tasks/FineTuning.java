@@ -109,6 +109,18 @@ final class FineTuning {
         return frozen(model, s, progress);
     }
 
+    /**
+     * Measures the modality means over the run's training studies ({@link ModalityMeans}) and keeps them in the
+     * model, so that its checkpoints carry what {@link ModalityFill#MEAN} fills with. Deterministic, so a resumed
+     * run measures the same.
+     */
+    static void measureMeans(TaskModel model, StudyManifest m, Progress progress) {
+        ModalityMeans means = ModalityMeans.measure(m.training(), model.spec().modalities(), progress);
+        model.setMeans(means);
+        progress.log("modality means over the foreground of " + Math.min(m.training().size(),
+                ModalityMeans.MAX_STUDIES) + " training studies (the fill=mean of missing modalities): " + means);
+    }
+
     /** With {@code freeze_encoder}, the encoder tensors {@link #coveredByEncoderSettings} picks stop training. */
     private static TaskModel frozen(TaskModel model, FineTuneSettings s, Progress progress) {
         if (!s.freezeEncoder) {

@@ -20,8 +20,9 @@ import java.util.Locale;
 
 /**
  * Whole-study segmentation with a fine-tuned model ({@link TaskModel}): each study is prepared as in training
- * ({@link InferenceGeometry}: percentile scaling, RAS, 1 mm, foreground crop), completed with the model's templates
- * when it lacks some of the model's modalities ({@link MissingModalities}; the result says which were filled),
+ * ({@link InferenceGeometry}: percentile scaling, RAS, 1 mm, foreground crop), completed with the model's templates,
+ * its training means or zeros when it lacks some of the model's modalities ({@link MissingModalities},
+ * {@link ModalityFill}; the result says which were filled how),
  * predicted by {@link SlidingWindow} (the training crop as window), turned into a label map with the input data's
  * label values ({@link LabelSpec#labelMap}: BraTS regions painted WT → TC → ET, remapped labels mapped back), and
  * restored to the study's original grid and orientation. Optionally the probability maps (sigmoid or softmax, one
@@ -36,7 +37,7 @@ public final class Segmentation implements AutoCloseable {
     private final TaskModel model;
     private final NDManager manager;
     private final SlidingWindow window;
-    private final TemplateVolumes templates;
+    private final MissingModalities.Filling filling;
     private final boolean probabilities;
 
     /**
@@ -52,6 +53,24 @@ public final class Segmentation implements AutoCloseable {
      */
     public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
             boolean probabilities) {
+        this(model, device, overlap, blending, windowBatch, probabilities, null);
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param model a fine-tuned segmentation model (a run's {@code best} checkpoint)
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param overlap window overlap in [0, 1), the reference's 0.5
+     * @param blending constant (the reference) or Gaussian
+     * @param windowBatch windows per forward pass
+     * @param probabilities also compute probability maps
+     * @param fill what stands in for a missing modality, or null for the model's default (templates where it has
+     *     them, else its training means)
+     * @throws MedvpException when the file is not a segmentation model
+     */
+    public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
+            boolean probabilities, ModalityFill fill) {
         Engines.pytorch();
         Device dev = Engines.device(device);
         this.manager = NDManager.newBaseManager(dev);
@@ -68,7 +87,7 @@ public final class Segmentation implements AutoCloseable {
         this.window = SlidingWindow.builder().setPredictor(this.model.predictor(new ParameterStore(manager, false)))
                 .optWindow(this.model.spec().crop()).optOverlap(overlap).optBlending(blending).optBatch(windowBatch)
                 .build();
-        this.templates = this.model.hasTemplates() ? TemplateVolumes.of(this.model) : null;
+        this.filling = this.model.filling(fill);
         this.probabilities = probabilities;
     }
 
@@ -83,11 +102,12 @@ public final class Segmentation implements AutoCloseable {
      * @param id the study id
      * @param labels the label map volume (original affine, 8 or 16 bit)
      * @param probabilities (X, Y, Z, K) float volume, or null when not requested
-     * @param filled modalities filled with templates
+     * @param filled modalities filled
+     * @param fill how they were filled, null when none was
      * @param labelCounts voxels per label value 0..max in the output
      */
     public record Prediction(String id, Volume labels, Volume probabilities, List<Modality> filled,
-            long[] labelCounts) {
+            MissingModalities.Result fill, long[] labelCounts) {
 
         /** @return one line for the user */
         public String summary() {
@@ -101,7 +121,7 @@ public final class Segmentation implements AutoCloseable {
                 sb.append(" none");
             }
             if (!filled.isEmpty()) {
-                sb.append("; filled with templates: ").append(filled.stream().map(Modality::token).toList());
+                sb.append("; ").append(fill.describe());
             }
             return sb.toString();
         }
@@ -110,8 +130,8 @@ public final class Segmentation implements AutoCloseable {
     /**
      * Predicts one loaded study.
      *
-     * @param loaded the study on its original grid, channels with their modalities (any subset of the model's when
-     *     the model has templates); not used afterwards
+     * @param loaded the study on its original grid, channels with their modalities (any subset of the model's,
+     *     filled as the model's {@link ModalityFill} says); not used afterwards
      * @param header the original NIfTI header, or null
      * @param progress window progress and cancel
      * @return the prediction
@@ -120,7 +140,7 @@ public final class Segmentation implements AutoCloseable {
         InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
                 io.github.medvp.data.Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, header);
         MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
-                templates);
+                filling);
         geo = geo.withPrepared(done.sample());
         float[][] logits = window.run(manager, done.sample(), progress);
         LabelSpec spec = model.spec().labels();
@@ -137,7 +157,9 @@ public final class Segmentation implements AutoCloseable {
                 counts[l]++;
             }
         }
-        return new Prediction(loaded.id(), geo.labelVolume(labels), probs, done.filled(), counts);
+        // The result without its sample: a prediction is kept per study, the filled volume is not needed.
+        MissingModalities.Result how = new MissingModalities.Result(null, done.filled(), done.fill(), done.values());
+        return new Prediction(loaded.id(), geo.labelVolume(labels), probs, done.filled(), how, counts);
     }
 
     /**
@@ -155,7 +177,7 @@ public final class Segmentation implements AutoCloseable {
         List<Modality> mods = InferenceInputs.channelModalities(channels, modalities, null, model.spec(),
                 "image " + id);
         Prediction p = predict(InferenceGeometry.sample(v, mods), v.header(), progress);
-        return new Prediction(id, p.labels(), p.probabilities(), p.filled(), p.labelCounts());
+        return new Prediction(id, p.labels(), p.probabilities(), p.filled(), p.fill(), p.labelCounts());
     }
 
     /**
@@ -186,7 +208,7 @@ public final class Segmentation implements AutoCloseable {
                 NiftiWriter.write(p.probabilities(), output.resolve(item.id() + "_prob.nii.gz"));
             }
             progress.log(p.summary());
-            out.add(new Prediction(p.id(), null, null, p.filled(), p.labelCounts()));
+            out.add(new Prediction(p.id(), null, null, p.filled(), p.fill(), p.labelCounts()));
         }
         progress.update("segment", items.size(), items.size(), "written to " + output);
         return out;

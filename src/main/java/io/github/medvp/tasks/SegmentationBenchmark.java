@@ -114,7 +114,8 @@ public final class SegmentationBenchmark {
         long t1 = System.nanoTime();
         InferenceGeometry g = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
                 Pipelines.taskIntensity(), crop ? InferenceGeometry.REFERENCE_MARGIN : -1, null);
-        Sample ready = MissingModalities.complete(g.prepared(), model.spec().modalities(), null).sample();
+        Sample ready = MissingModalities.complete(g.prepared(), model.spec().modalities(), model.filling(null))
+                .sample();
         long t2 = System.nanoTime();
         float[][] logits;
         try (NDManager windowsManager = NDManager.newBaseManager(device)) {

@@ -106,6 +106,7 @@ public final class SegmentationFineTuning {
                 null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
+            FineTuning.measureMeans(model, manifest, progress);
             TemplateReplacement replacement = FineTuning.replacement(model, s, progress);
             Compose train = replacement != null
                     ? Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform(),

@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  * <b>Checkpoint format</b> (a {@link Checkpoints} safetensors file, so training checkpoints {@code last}/{@code best}
  * of a run are models too): header = {@link TaskSpec#toJson()} ({@code method = finetune}, task, encoder, preset,
  * modalities in channel order, labels or classes, out_channels, crop, normalisation, templates, template_grid) plus
- * what training adds; tensors {@code model.encoder.*}, {@code model.head.*} and, with templates,
+ * what training adds ({@value ModalityMeans#HEADER}: the training means {@link ModalityFill#MEAN} fills with);
+ * tensors {@code model.encoder.*}, {@code model.head.*} and, with templates,
  * {@code model.templates.templates} (C, GX, GY, GZ) normalised to [0, 1], channel i = the template of modality i.
  * {@link #load} rebuilds the model from the header and checks every tensor's presence and shape, failing with a
  * one-line message naming the file and the tensor.
@@ -52,6 +53,7 @@ public final class TaskModel {
     private final UniFormer3d encoder;
     private final Block head;
     private final TemplateStack templates;
+    private ModalityMeans means;
 
     private TaskModel(TaskSpec spec, UniFormer3d encoder, Block head, TemplateStack templates) {
         this.spec = spec;
@@ -111,6 +113,7 @@ public final class TaskModel {
         TaskSpec spec = TaskSpec.fromJson(ck.header(), file.toString());
         TaskModel model = create(spec, manager);
         model.parameters().load(ck.tensors(), Checkpoint.MODEL, Checkpoint.EXTRA, file.toString());
+        model.means = ModalityMeans.fromHeader(ck.header());
         return model;
     }
 
@@ -132,9 +135,34 @@ public final class TaskModel {
         Checkpoints.write(file, Checkpoints.capture(h, parameters(), null));
     }
 
-    /** @return the header fields describing the model ({@link TaskSpec#toJson()}) */
+    /** @return the header fields describing the model ({@link TaskSpec#toJson()}) and its training means */
     public JsonObject header() {
-        return spec.toJson();
+        JsonObject h = spec.toJson();
+        if (means != null) {
+            h.add(ModalityMeans.HEADER, means.toJson());
+        }
+        return h;
+    }
+
+    /** @return the training means of the modalities, or null for a model fine-tuned before they were stored */
+    public ModalityMeans means() {
+        return means;
+    }
+
+    /** @param means the training means, measured on the run's training studies before its first checkpoint */
+    public void setMeans(ModalityMeans means) {
+        this.means = means;
+    }
+
+    /**
+     * What this model fills missing modalities with.
+     *
+     * @param choice the {@code fill} setting, or null for the default (templates where the model has them, else the
+     *     training means)
+     * @return the filling for {@link MissingModalities#complete}
+     */
+    public MissingModalities.Filling filling(ModalityFill choice) {
+        return new MissingModalities.Filling(choice, hasTemplates() ? TemplateVolumes.of(this) : null, means);
     }
 
     /** @return what the model is */

@@ -49,7 +49,9 @@ class DemoTest {
         StudyManifest m = StudyManifest.readJson(dir.resolve("data").resolve("manifest.json"), null,
                 ModalityNames.defaults());
         assertEquals(2, m.test().size());
-        for (String folder : List.of("heldout-pretrained", "heldout-scratch", "heldout-missing-t2")) {
+        for (String folder : List.of("heldout-pretrained", "heldout-scratch", "heldout-pretrained-without-t2-templates",
+                "heldout-pretrained-without-t2-mean", "heldout-pretrained-without-t2-zeros",
+                "heldout-scratch-without-t2-mean", "heldout-scratch-without-t2-zeros")) {
             for (Study s : m.test()) {
                 Volume pred = NiftiReader.read(report.resolve(folder).resolve("predictions")
                         .resolve(s.id() + "_seg.nii.gz"));
@@ -63,7 +65,9 @@ class DemoTest {
     @Test
     void thePrintedDiceIsTheMeasuredOne() throws IOException {
         Map<String, Double> dice = result.dice();
-        assertEquals(List.of(Demo.PRETRAINED, Demo.SCRATCH, "pre-trained, t2 filled"), List.copyOf(dice.keySet()));
+        assertEquals(List.of(Demo.PRETRAINED, Demo.SCRATCH, "pre-trained, t2 templates", "pre-trained, t2 mean",
+                "pre-trained, t2 zeros", "from scratch, t2 mean", "from scratch, t2 zeros"),
+                List.copyOf(dice.keySet()));
         List<Map<String, String>> rows = DemoCsv.read(result.report().resolve("results.csv"));
         for (Map.Entry<String, Double> e : dice.entrySet()) {
             assertTrue(e.getValue() >= 0 && e.getValue() <= 1, e.toString());
@@ -73,6 +77,14 @@ class DemoTest {
             assertTrue(result.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), result.table());
         }
         assertTrue(result.table().contains("pre-trained minus scratch"), result.table());
+        // The missing-modality block: every fill's Dice as printed, and both paired comparisons with a verdict.
+        assertTrue(result.table().contains(String.format(Locale.ROOT, "filled with templates %.3f, training mean "
+                + "%.3f, zeros %.3f", dice.get("pre-trained, t2 templates"), dice.get("pre-trained, t2 mean"),
+                dice.get("pre-trained, t2 zeros"))), result.table());
+        for (String other : List.of("training mean", "zeros")) {
+            assertTrue(result.table().matches("(?s).*templates minus " + other + ", per held-out study: [^\n]+\n=> "
+                    + "[^\n]+\n.*"), result.table());
+        }
         assertTrue(result.table().contains(DemoReport.SINGLE_SEED_CAVEAT), result.table());
         assertEquals(dice.get(Demo.PRETRAINED) < DemoReport.LEARNT_TASK && dice.get(Demo.SCRATCH)
                 < DemoReport.LEARNT_TASK, result.table().contains(DemoReport.NEITHER_LEARNT), result.table());

@@ -95,7 +95,7 @@ class BrainMvpPretrainCommandTest {
         // The export command reads the run's checkpoint back to the templates the run exported itself.
         assertEquals(0, launch("brainmvp-export-templates", "checkpoint=" + last, "output=" + dir.resolve("t")),
                 this::err);
-        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(dir.resolve("t").resolve("templates.nii.gz") + "\n"),
+        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(dir.resolve("t").resolve("templates.png") + "\n"),
                 out::toString);
         float[] exported = NiftiReader.read(dir.resolve("t").resolve("templates.nii.gz")).toFloatImg().update(null)
                 .getCurrentStorageArray();

@@ -57,8 +57,15 @@ class ExportTemplatesCommandTest {
         String files = export(ckpt, out);
         assertEquals(String.join("\n", out.resolve("template_flair.nii.gz").toString(),
                 out.resolve("template_t1.nii.gz").toString(), out.resolve("template_t1c.nii.gz").toString(),
-                out.resolve("template_t2.nii.gz").toString(), out.resolve("templates.nii.gz").toString()) + "\n",
-                files);
+                out.resolve("template_t2.nii.gz").toString(), out.resolve("templates.nii.gz").toString(),
+                out.resolve("templates.png").toString()) + "\n", files);
+        // The preview: the middle axial slice (z = 1) in the fixed window [0, 1], 3 pixels a voxel under a 16-pixel
+        // caption, anterior up: flair's voxel (4, 0, 1) = (4 + 3 + 6) / 16 is grey 207 whatever the other values.
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve("templates.png").toFile());
+        assertEquals(4 * GX * 3, png.getWidth());
+        assertEquals((int) (255 * 13 / 16f), png.getRGB(4 * 3 + 1, 16 + (GY - 1) * 3 + 1) & 0xff);
+        // Top-left: voxel (0, 3, 1) = (0 - 6 + 3 + 6) / 16.
+        assertEquals((int) (255 * 3 / 16f), png.getRGB(1, 16 + 1) & 0xff);
         Volume t1 = NiftiReader.read(out.resolve("template_t1.nii.gz"));
         assertArrayEquals(new long[] {GX, GY, GZ}, t1.dimensions());
         RandomAccess<FloatType> a = t1.floatView().randomAccess();

@@ -153,7 +153,7 @@ class FineTuneCommandsTest {
             seg.put("probabilities", false);
             seg.put("image", image);
             var done = cs.run(SegmentCommand.class, true, seg).get();
-            assertTrue(((String) done.getOutput("summary")).contains("filled with templates: [flair]"),
+            assertTrue(((String) done.getOutput("summary")).contains("flair filled with templates"),
                     (String) done.getOutput("summary"));
             ImagePlus labelsImage = (ImagePlus) done.getOutput("labels");
             assertEquals(image.getWidth(), labelsImage.getWidth());
@@ -194,7 +194,7 @@ class FineTuneCommandsTest {
             c.put("device", "cpu");
             cs.run(ClassifyCommand.class, true, c).get();
             List<String> lines = Files.readAllLines(out);
-            assertEquals("case,class,p_a,p_b,filled", lines.get(0));
+            assertEquals("case,class,p_a,p_b,filled,fill", lines.get(0));
             assertEquals(7, lines.size());
             String[] f = lines.get(1).split(",", -1);
             assertEquals(1.0, Double.parseDouble(f[2]) + Double.parseDouble(f[3]), 1e-5);

@@ -87,7 +87,7 @@ class MissingModalitiesTest {
     void nothingMissingReordersAndDropsWithoutTemplates() {
         Sample s = study(1, Modality.T2, Modality.ADC, Modality.T1, Modality.FLAIR, Modality.T1C);
         float[][] in = s.image();
-        MissingModalities.Result r = MissingModalities.complete(s, MODEL, null);
+        MissingModalities.Result r = MissingModalities.complete(s, MODEL, (TemplateVolumes) null);
         assertEquals(List.of(), r.filled());
         assertEquals(MODEL, r.sample().modalities());
         assertSame(in[3], r.sample().image()[0]);
@@ -139,8 +139,8 @@ class MissingModalitiesTest {
                 e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
         MedvpException none = assertThrows(MedvpException.class,
-                () -> MissingModalities.complete(study(1, Modality.FLAIR), MODEL, null));
-        assertTrue(none.getMessage().contains("no t1 image") && none.getMessage().contains("give templates"),
+                () -> MissingModalities.complete(study(1, Modality.FLAIR), MODEL, (TemplateVolumes) null));
+        assertTrue(none.getMessage().contains("no t1 image") && none.getMessage().contains("fill=zeros"),
                 none.getMessage());
         MedvpException nothing = assertThrows(MedvpException.class,
                 () -> MissingModalities.complete(study(1, Modality.ADC), MODEL, templates()));
@@ -205,5 +205,80 @@ class MissingModalitiesTest {
         assertEquals(normalised(1, 2, 3), t.normalised(Modality.ADC)[1 + GRID[0] * (2 + GRID[1] * 3)], 1e-6f);
         MedvpException e = assertThrows(MedvpException.class, () -> TemplateVolumes.load(dir.resolve("nothing")));
         assertTrue(e.getMessage().contains("nothing"), e.getMessage());
+    }
+
+    private static final ModalityMeans MEANS = ModalityMeans.of(Map.of(Modality.T1C, 0.3f, Modality.T2, 0.7f,
+            Modality.FLAIR, 0.5f, Modality.T1, 0.4f));
+
+    /** Whether voxel i of the 12×6×5 study grid lies in its foreground box [5, 8) × [2, 5) × [1, 3). */
+    private static boolean foreground(int i) {
+        int x = i % 12, y = (i / 12) % 6, z = i / 72;
+        return x >= 5 && x < 8 && y >= 2 && y < 5 && z >= 1 && z < 3;
+    }
+
+    @Test
+    void twoMissingModalitiesGetTheirTrainingMeansInsideTheHeadAndZeroOutside() {
+        Sample s = study(1, Modality.T1, Modality.FLAIR);
+        MissingModalities.Result r = MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(ModalityFill.MEAN, templates(), MEANS));
+        assertEquals(List.of(Modality.T1C, Modality.T2), r.filled());
+        assertEquals(ModalityFill.MEAN, r.fill());
+        assertEquals(List.of(0.3f, 0.7f), r.values());
+        float[][] img = r.sample().image();
+        assertSame(s.image()[1], img[0]);
+        assertSame(s.image()[0], img[1]);
+        int inside = 0;
+        for (int i = 0; i < img[2].length; i++) {
+            assertEquals(foreground(i) ? 0.3f : 0f, img[2][i], "t1c at " + i);
+            assertEquals(foreground(i) ? 0.7f : 0f, img[3][i], "t2 at " + i);
+            inside += foreground(i) ? 1 : 0;
+        }
+        assertEquals(18, inside);
+        assertEquals("t1c filled with its training mean 0.300, t2 filled with its training mean 0.700", r.describe());
+    }
+
+    @Test
+    void zerosFillNothingAndTheDefaultIsTemplatesElseMeans() {
+        Sample s = study(1, Modality.FLAIR, Modality.T1);
+        MissingModalities.Result zeros = MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(ModalityFill.ZEROS, templates(), MEANS));
+        for (float v : zeros.sample().image()[3]) {
+            assertEquals(0f, v);
+        }
+        assertEquals("t1c, t2 filled with zeros", zeros.describe());
+        assertEquals(ModalityFill.TEMPLATES, MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(null, templates(), MEANS)).fill());
+        assertEquals(ModalityFill.MEAN, MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(null, null, MEANS)).fill());
+        assertEquals(null, MissingModalities.complete(study(1, Modality.FLAIR, Modality.T1, Modality.T1C,
+                Modality.T2), MODEL, new MissingModalities.Filling(null, null, null)).fill());
+    }
+
+    @Test
+    void aFillTheModelCannotGiveIsAOneLineErrorNamingTheSetting() {
+        Sample s = study(1, Modality.FLAIR, Modality.T1, Modality.T1C);
+        MedvpException noTemplates = assertThrows(MedvpException.class, () -> MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(ModalityFill.TEMPLATES, null, MEANS)));
+        assertTrue(noTemplates.getMessage().contains("fill=templates") && noTemplates.getMessage().contains("no t2"),
+                noTemplates.getMessage());
+        MedvpException noMeans = assertThrows(MedvpException.class, () -> MissingModalities.complete(s, MODEL,
+                new MissingModalities.Filling(ModalityFill.MEAN, templates(), null)));
+        assertTrue(noMeans.getMessage().contains("fill=mean") && !noMeans.getMessage().contains("\n"),
+                noMeans.getMessage());
+        MedvpException bad = assertThrows(MedvpException.class, () -> ModalityFill.parse("median"));
+        assertEquals("fill='median' is not one of auto, templates, mean, zeros", bad.getMessage());
+        assertEquals(null, ModalityFill.parse("auto"));
+        assertEquals(ModalityFill.ZEROS, ModalityFill.parse(" Zeros "));
+    }
+
+    @Test
+    void meansTravelThroughTheHeader() {
+        com.google.gson.JsonObject header = new com.google.gson.JsonObject();
+        header.add(ModalityMeans.HEADER, MEANS.toJson());
+        ModalityMeans back = ModalityMeans.fromHeader(header);
+        for (Modality m : MODEL) {
+            assertEquals(MEANS.get(m), back.get(m));
+        }
+        assertEquals(null, ModalityMeans.fromHeader(new com.google.gson.JsonObject()));
     }
 }

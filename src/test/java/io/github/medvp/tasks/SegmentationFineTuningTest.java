@@ -59,14 +59,34 @@ class SegmentationFineTuningTest {
                 SegmentationFineTuning.VALIDATION_CSV)).get("epoch")));
         // The best model through whole-study inference on a validation study's files, against its label map.
         io.github.medvp.data.Study val = m.validation().get(0);
-        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false)) {
+        // The training means travel in the checkpoint: measured over the run's training studies, not validation's.
+        ModalityMeans means = ModalityMeans.fromHeader(io.github.medvp.train.Checkpoints.read(r.best()).header());
+        ModalityMeans training = ModalityMeans.measure(m.training(), List.of(Modality.T1, Modality.FLAIR),
+                Progress.NONE);
+        ModalityMeans validation = ModalityMeans.measure(m.validation(), List.of(Modality.T1, Modality.FLAIR),
+                Progress.NONE);
+        assertEquals(training.toJson(), means.toJson());
+        assertTrue(Math.abs(validation.get(Modality.FLAIR) - means.get(Modality.FLAIR)) > 1e-4, "validation "
+                + validation + " training " + means);
+        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false,
+                ModalityFill.TEMPLATES)) {
             assertEquals(List.of(Modality.T1, Modality.FLAIR), seg.model().spec().modalities());
             Path out = dir.resolve("pred");
             var p = seg.run(val.channels().get(0).path(), List.of(Modality.T1), "", out, Progress.NONE);
-            // One file with t1 only and no templates in a model trained from scratch: flair cannot be filled.
+            // One file with t1 only and no templates in a model trained from scratch: flair cannot be templated.
             throw new AssertionError("expected a missing-modality error, got " + p);
         } catch (io.github.medvp.MedvpException e) {
-            assertTrue(e.getMessage().contains("flair"), e.getMessage());
+            assertTrue(e.getMessage().contains("flair") && e.getMessage().contains("fill=templates"),
+                    e.getMessage());
+        }
+        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false)) {
+            // By default a model without templates fills with its training means.
+            var p = seg.run(val.channels().get(0).path(), List.of(Modality.T1), "", dir.resolve("pred-mean"),
+                    Progress.NONE).get(0);
+            assertEquals(List.of(Modality.FLAIR), p.filled());
+            assertEquals(ModalityFill.MEAN, p.fill().fill());
+            assertEquals(means.get(Modality.FLAIR), p.fill().values().get(0));
+            assertTrue(p.summary().contains("flair filled with its training mean"), p.summary());
         }
         try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false)) {
             Path out = dir.resolve("pred");
