@@ -73,11 +73,10 @@ public final class Classification implements AutoCloseable {
      * @param predicted the most probable class index
      * @param className its name
      * @param probabilities per class
-     * @param filled modalities filled
-     * @param fill how they were filled ({@link MissingModalities.Result#describe()}), empty when none was
+     * @param fill which missing modalities were filled how
      */
     public record Prediction(String id, int predicted, String className, double[] probabilities,
-            List<Modality> filled, String fill) {
+            MissingModalities.Filled fill) {
     }
 
     /**
@@ -101,8 +100,7 @@ public final class Classification implements AutoCloseable {
                 best = k;
             }
         }
-        return new Prediction(loaded.id(), best, model.spec().classes().get(best), p, done.filled(),
-                done.filled().isEmpty() ? "" : done.fill().token());
+        return new Prediction(loaded.id(), best, model.spec().classes().get(best), p, done.how());
     }
 
     /**
@@ -132,11 +130,10 @@ public final class Classification implements AutoCloseable {
             for (double v : p.probabilities()) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.6f", v));
             }
-            sb.append(',').append(String.join(" ", p.filled().stream().map(Modality::token).toList())).append(',')
-                    .append(p.fill()).append('\n');
-            progress.log(p.id() + ": " + p.className() + (p.filled().isEmpty() ? ""
-                    : " (" + String.join(" ", p.filled().stream().map(Modality::token).toList()) + " filled with "
-                    + p.fill() + ")"));
+            MissingModalities.Filled f = p.fill();
+            sb.append(',').append(String.join(" ", f.names())).append(',')
+                    .append(f.fill() == null ? "" : f.fill().token()).append('\n');
+            progress.log(p.id() + ": " + p.className() + (f.modalities().isEmpty() ? "" : " (" + f.describe() + ")"));
         }
         java.nio.file.Files.createDirectories(csv.toAbsolutePath().getParent());
         AtomicFiles.write(csv, sb.toString().getBytes(StandardCharsets.UTF_8));

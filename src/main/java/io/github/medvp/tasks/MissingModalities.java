@@ -50,49 +50,78 @@ public final class MissingModalities {
     }
 
     /**
-     * A completed study.
+     * What was filled how.
      *
-     * @param sample the study with exactly the required channels, in the required order (label, geometry and
-     *     metadata kept)
-     * @param filled the modalities that were filled, in channel order (empty when none was missing)
+     * @param modalities the filled modalities, in channel order (empty when none was missing)
      * @param fill how they were filled, or null when none was missing
      * @param values the constant of each filled modality with {@link ModalityFill#MEAN}, in the order of
-     *     {@code filled} (empty otherwise)
+     *     {@code modalities} (empty otherwise)
      */
-    public record Result(Sample sample, List<Modality> filled, ModalityFill fill, List<Float> values) {
+    public record Filled(List<Modality> modalities, ModalityFill fill, List<Float> values) {
 
         /** Compact constructor: the lists are copied. */
-        public Result {
-            filled = List.copyOf(filled);
+        public Filled {
+            modalities = List.copyOf(modalities);
             values = List.copyOf(values);
         }
 
-        /** The canonical names of {@link #filled()}, e.g. {@code ["t2"]}. */
-        public List<String> filledNames() {
-            return filled.stream().map(Modality::token).collect(Collectors.toList());
+        /** The canonical names of {@link #modalities()}, e.g. {@code ["t2"]}. */
+        public List<String> names() {
+            return modalities.stream().map(Modality::token).collect(Collectors.toList());
         }
 
         /** For the log: e.g. {@code t2 filled with templates}, {@code t2 filled with its training mean 0.412}. */
         public String describe() {
-            if (filled.isEmpty()) {
+            if (modalities.isEmpty()) {
                 return "no modality missing";
             }
             if (fill != ModalityFill.MEAN) {
-                return String.join(", ", filledNames()) + " filled with " + (fill == ModalityFill.TEMPLATES
+                return String.join(", ", names()) + " filled with " + (fill == ModalityFill.TEMPLATES
                         ? "templates" : "zeros");
             }
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < filled.size(); i++) {
-                sb.append(i == 0 ? "" : ", ").append(filled.get(i).token()).append(" filled with its training mean ")
+            for (int i = 0; i < modalities.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(modalities.get(i).token())
+                        .append(" filled with its training mean ")
                         .append(String.format(Locale.ROOT, "%.3f", values.get(i)));
             }
             return sb.toString();
         }
     }
 
-    /** {@link #complete(Sample, List, Filling)} with the model's default fill: its templates. */
-    public static Result complete(Sample prepared, List<Modality> required, TemplateVolumes templates) {
-        return complete(prepared, required, new Filling(null, templates, null));
+    /**
+     * A completed study.
+     *
+     * @param sample the study with exactly the required channels, in the required order (label, geometry and
+     *     metadata kept)
+     * @param how what was filled how
+     */
+    public record Result(Sample sample, Filled how) {
+
+        /** The filled modalities, in channel order (empty when none was missing). */
+        public List<Modality> filled() {
+            return how.modalities();
+        }
+
+        /** How they were filled, or null when none was missing. */
+        public ModalityFill fill() {
+            return how.fill();
+        }
+
+        /** {@link Filled#values()}. */
+        public List<Float> values() {
+            return how.values();
+        }
+
+        /** {@link Filled#names()}. */
+        public List<String> filledNames() {
+            return how.names();
+        }
+
+        /** {@link Filled#describe()}. */
+        public String describe() {
+            return how.describe();
+        }
     }
 
     /**
@@ -152,7 +181,7 @@ public final class MissingModalities {
                 out[c] = new float[image[0].length];
             }
         }
-        return new Result(prepared.withChannels(out, required), missing, fill, values);
+        return new Result(prepared.withChannels(out, required), new Filled(missing, fill, values));
     }
 
     private static void check(String id, Modality m, ModalityFill fill, Filling filling) {

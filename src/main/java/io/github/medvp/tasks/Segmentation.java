@@ -102,12 +102,16 @@ public final class Segmentation implements AutoCloseable {
      * @param id the study id
      * @param labels the label map volume (original affine, 8 or 16 bit)
      * @param probabilities (X, Y, Z, K) float volume, or null when not requested
-     * @param filled modalities filled
-     * @param fill how they were filled, null when none was
+     * @param fill which missing modalities were filled how
      * @param labelCounts voxels per label value 0..max in the output
      */
-    public record Prediction(String id, Volume labels, Volume probabilities, List<Modality> filled,
-            MissingModalities.Result fill, long[] labelCounts) {
+    public record Prediction(String id, Volume labels, Volume probabilities, MissingModalities.Filled fill,
+            long[] labelCounts) {
+
+        /** @return the modalities that were filled */
+        public List<Modality> filled() {
+            return fill.modalities();
+        }
 
         /** @return one line for the user */
         public String summary() {
@@ -120,7 +124,7 @@ public final class Segmentation implements AutoCloseable {
             if (labelCounts.length <= 1 || java.util.Arrays.stream(labelCounts, 1, labelCounts.length).sum() == 0) {
                 sb.append(" none");
             }
-            if (!filled.isEmpty()) {
+            if (!fill.modalities().isEmpty()) {
                 sb.append("; ").append(fill.describe());
             }
             return sb.toString();
@@ -157,9 +161,7 @@ public final class Segmentation implements AutoCloseable {
                 counts[l]++;
             }
         }
-        // The result without its sample: a prediction is kept per study, the filled volume is not needed.
-        MissingModalities.Result how = new MissingModalities.Result(null, done.filled(), done.fill(), done.values());
-        return new Prediction(loaded.id(), geo.labelVolume(labels), probs, done.filled(), how, counts);
+        return new Prediction(loaded.id(), geo.labelVolume(labels), probs, done.how(), counts);
     }
 
     /**
@@ -177,7 +179,7 @@ public final class Segmentation implements AutoCloseable {
         List<Modality> mods = InferenceInputs.channelModalities(channels, modalities, null, model.spec(),
                 "image " + id);
         Prediction p = predict(InferenceGeometry.sample(v, mods), v.header(), progress);
-        return new Prediction(id, p.labels(), p.probabilities(), p.filled(), p.fill(), p.labelCounts());
+        return new Prediction(id, p.labels(), p.probabilities(), p.fill(), p.labelCounts());
     }
 
     /**
@@ -208,7 +210,7 @@ public final class Segmentation implements AutoCloseable {
                 NiftiWriter.write(p.probabilities(), output.resolve(item.id() + "_prob.nii.gz"));
             }
             progress.log(p.summary());
-            out.add(new Prediction(p.id(), null, null, p.filled(), p.fill(), p.labelCounts()));
+            out.add(new Prediction(p.id(), null, null, p.fill(), p.labelCounts()));
         }
         progress.update("segment", items.size(), items.size(), "written to " + output);
         return out;

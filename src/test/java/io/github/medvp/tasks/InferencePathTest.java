@@ -65,7 +65,8 @@ class InferencePathTest {
         }
         TemplateVolumes templates = TemplateVolumes.of(List.of(Modality.T2), new int[] { 48, 48, 32 },
                 new double[] { 1, 1, 1 }, new float[][] { t2 });
-        MissingModalities.Result r = MissingModalities.complete(g.prepared(), MODEL, templates);
+        MissingModalities.Result r = MissingModalities.complete(g.prepared(), MODEL,
+                MissingModalitiesTest.withTemplates(templates));
         assertEquals(List.of("t2"), r.filledNames());
         assertEquals(MODEL, r.sample().modalities());
 

@@ -57,6 +57,11 @@ class MissingModalitiesTest {
         return (raw(x, y, z) - lo) / (hi - lo + 1e-9f);
     }
 
+    /** The model's default fill when it has {@code templates} (or, null, nothing) and no training means. */
+    static MissingModalities.Filling withTemplates(TemplateVolumes templates) {
+        return new MissingModalities.Filling(null, templates, null);
+    }
+
     private static TemplateVolumes templates() {
         return TemplateVolumes.of(List.of(Modality.T2, Modality.T1C), GRID, new double[] { 1, 1, 1 },
                 new float[][] { rawTemplate(), rawTemplate() });
@@ -87,7 +92,7 @@ class MissingModalitiesTest {
     void nothingMissingReordersAndDropsWithoutTemplates() {
         Sample s = study(1, Modality.T2, Modality.ADC, Modality.T1, Modality.FLAIR, Modality.T1C);
         float[][] in = s.image();
-        MissingModalities.Result r = MissingModalities.complete(s, MODEL, (TemplateVolumes) null);
+        MissingModalities.Result r = MissingModalities.complete(s, MODEL, withTemplates(null));
         assertEquals(List.of(), r.filled());
         assertEquals(MODEL, r.sample().modalities());
         assertSame(in[3], r.sample().image()[0]);
@@ -97,7 +102,7 @@ class MissingModalitiesTest {
     @Test
     void missingModalityIsTheNormalisedTemplateCentredOnTheForegroundBox() {
         Sample s = study(1, Modality.FLAIR, Modality.T1);
-        MissingModalities.Result r = MissingModalities.complete(s, MODEL, templates());
+        MissingModalities.Result r = MissingModalities.complete(s, MODEL, withTemplates(templates()));
         assertEquals(List.of(Modality.T1C, Modality.T2), r.filled());
         assertEquals(List.of("t1c", "t2"), r.filledNames());
         Sample out = r.sample();
@@ -117,7 +122,7 @@ class MissingModalitiesTest {
     @Test
     void coarserStudyGetsTheTemplateResampledAroundTheSameCentre() {
         Sample s = study(2, Modality.FLAIR, Modality.T1, Modality.T1C);
-        MissingModalities.Result r = MissingModalities.complete(s, MODEL, templates());
+        MissingModalities.Result r = MissingModalities.complete(s, MODEL, withTemplates(templates()));
         assertEquals(List.of(Modality.T2), r.filled());
         // Study 2 mm, template 1 mm: box centre (6, 3, 1.5) onto canvas centre (3.5, 3.5, 2.5),
         // t = 2·(i − c) + centre. Study voxel (6, 3, 1) → template (3.5, 3.5, 1.5): the mean of the 8 neighbours,
@@ -133,17 +138,17 @@ class MissingModalitiesTest {
     void missingModalityWithoutTemplateIsAOneLineErrorNamingIt() {
         Sample s = study(1, Modality.FLAIR, Modality.T1, Modality.T2);
         MedvpException e = assertThrows(MedvpException.class, () -> MissingModalities.complete(s, MODEL,
-                TemplateVolumes.of(List.of(Modality.T2), GRID, new double[] { 1, 1, 1 },
-                        new float[][] { rawTemplate() })));
+                withTemplates(TemplateVolumes.of(List.of(Modality.T2), GRID, new double[] { 1, 1, 1 },
+                        new float[][] { rawTemplate() }))));
         assertTrue(e.getMessage().contains("no t1c image") && e.getMessage().contains("templates with t1c"),
                 e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
         MedvpException none = assertThrows(MedvpException.class,
-                () -> MissingModalities.complete(study(1, Modality.FLAIR), MODEL, (TemplateVolumes) null));
+                () -> MissingModalities.complete(study(1, Modality.FLAIR), MODEL, withTemplates(null)));
         assertTrue(none.getMessage().contains("no t1 image") && none.getMessage().contains("fill=zeros"),
                 none.getMessage());
         MedvpException nothing = assertThrows(MedvpException.class,
-                () -> MissingModalities.complete(study(1, Modality.ADC), MODEL, templates()));
+                () -> MissingModalities.complete(study(1, Modality.ADC), MODEL, withTemplates(templates())));
         assertTrue(nothing.getMessage().contains("none of the modalities"), nothing.getMessage());
     }
 
