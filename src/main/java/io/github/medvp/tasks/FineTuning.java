@@ -117,8 +117,8 @@ final class FineTuning {
     static void measureMeans(TaskModel model, StudyManifest m, Progress progress) {
         ModalityMeans means = ModalityMeans.measure(m.training(), model.spec().modalities(), progress);
         model.setMeans(means);
-        progress.log("modality means over the foreground of " + Math.min(m.training().size(),
-                ModalityMeans.MAX_STUDIES) + " training studies (the fill=mean of missing modalities): " + means);
+        progress.log("modality means over the foreground of " + means.studies() + " training studies (the fill=mean "
+                + "of missing modalities): " + means);
     }
 
     /** With {@code freeze_encoder}, the encoder tensors {@link #coveredByEncoderSettings} picks stop training. */

@@ -32,9 +32,11 @@ public final class ModalityMeans {
     static final int MAX_STUDIES = 48;
 
     private final Map<Modality, Float> means;
+    private final int studies;
 
-    private ModalityMeans(Map<Modality, Float> means) {
+    private ModalityMeans(Map<Modality, Float> means, int studies) {
         this.means = Collections.unmodifiableMap(new EnumMap<>(means));
+        this.studies = studies;
     }
 
     /**
@@ -85,12 +87,17 @@ public final class ModalityMeans {
         for (int c = 0; c < modalities.size(); c++) {
             m.put(modalities.get(c), (float) (sum[c] / count));
         }
-        return new ModalityMeans(m);
+        return new ModalityMeans(m, used.size());
     }
 
     /** Means given directly (tests, headers). */
     public static ModalityMeans of(Map<Modality, Float> means) {
-        return new ModalityMeans(means);
+        return new ModalityMeans(means, 0);
+    }
+
+    /** How many studies {@link #measure} read; 0 for means given or read from a header. */
+    public int studies() {
+        return studies;
     }
 
     /** The means of a checkpoint header, or null when it has none (models fine-tuned before they were stored). */
@@ -103,7 +110,7 @@ public final class ModalityMeans {
             m.put(ModalityNames.defaults().require(e.getKey(), "checkpoint header " + HEADER),
                     e.getValue().getAsFloat());
         }
-        return new ModalityMeans(m);
+        return new ModalityMeans(m, 0);
     }
 
     /** The header form, e.g. {@code {"flair": 0.41, "t2": 0.38}}. */
