@@ -4,7 +4,8 @@
 // Arguments: model (required), input (folder of studies, a manifest or one NIfTI; required), output (required),
 // device (auto, cpu, gpu or gpu:N; default auto), more (further settings of "MedVP Segment", e.g.
 // more=[probabilities blending=gaussian]; ./medvp help segment).
-// Missing modalities are filled from the model's templates. On a cluster, run one job per GPU (see the README).
+// Missing modalities are filled as the model's default fill says (or more=[fill=mean]).
+// On a cluster, run one job per GPU (see docs/clusters.md).
 args = getArgument();
 model = call("ij.Macro.getValue", args, "model", "");
 input = call("ij.Macro.getValue", args, "input", "");

@@ -57,7 +57,7 @@ final class DemoReport {
      * studies and also over the repeats by Student's t: the studies' standard error misses the noise of a fine-tuning
      * run (its labelled subset, its initial weights), which moves every study of that run together. Measured on the
      * tiny demo: three seeds' differences +0.060, +0.003 and +0.089 against a standard error over studies of 0.011
-     * (README).
+     * (docs/demo.md).
      */
     static String verdict(PairedDifference gain, PairedDifference perRepeat, double pretrained, double scratch) {
         return verdict(gain, perRepeat, pretrained, scratch, "the pre-trained encoder is", "");
@@ -217,7 +217,7 @@ final class DemoReport {
         sb.append(String.format(Locale.ROOT, "=> %s%n",
                 verdict(gain, perRepeat, dice.get(Demo.PRETRAINED), dice.get(Demo.SCRATCH))));
         if (repeats.size() == 1) {
-            // Measured: float rounding alone moved a tiny demo's difference from +0.007 to +0.019 (README).
+            // Measured: float rounding alone moved a tiny demo's difference from +0.007 to +0.019 (docs/demo.md).
             sb.append(String.format(Locale.ROOT, "   %s%n", SINGLE_SEED_CAVEAT));
         }
         sb.append(missingBlock(s.missing, repeats, dice));

@@ -42,7 +42,7 @@ import java.util.Locale;
  * Defaults follow the reference (spec §3): Swin-B, batch 4, lr 1e-5, heads and fusion ×5, weight decay 1e-8,
  * warm-up 10,000 steps (capped at a tenth of the run for short runs), frozen text encoder when a pretrained one is
  * given ({@code textModel}, e.g. RadBERT's folder), otherwise {@link BertConfig#tiny} trained from scratch. FP32:
- * DJL's PyTorch engine offers no autocast, so the reference's fp16 AMP is not reproduced (see the README).
+ * DJL's PyTorch engine offers no autocast, so the reference's fp16 AMP is not reproduced (see docs/commands.md).
  */
 public final class Mg3dPretraining {
 
