@@ -1,5 +1,8 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.PadTo;
+import io.github.medvp.data.transform.RandomCrop;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,5 +1,9 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.manifest.StudyManifest;
+import io.github.medvp.data.transform.Transform;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,17 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.transform.CenterCropForeground;
+import io.github.medvp.data.transform.Compose;
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.ManifestValidator;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.transform.PadTo;
+import io.github.medvp.data.transform.PercentileScale;
+import io.github.medvp.data.transform.RandomCrop;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.transform.TemplateOffset;
+import io.github.medvp.data.transform.ToRas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

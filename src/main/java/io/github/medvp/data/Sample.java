@@ -1,5 +1,10 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.RandomCrop;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.transform.Transform;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -14,13 +14,13 @@ import io.github.medvp.io.Volume;
  * wraps as a volume without copying, and a float volume that was just produced (read, reoriented, resampled) gives
  * up its array without copying either.
  */
-final class Volumes {
+public final class Volumes {
 
     private Volumes() {
     }
 
     /** A volume viewing {@code channel} (no copy). */
-    static Volume wrap(float[] channel, int[] shape, Geometry g) {
+    public static Volume wrap(float[] channel, int[] shape, Geometry g) {
         return new Volume(ArrayImgs.floats(channel, shape[0], shape[1], shape[2]), g);
     }
 
@@ -29,7 +29,7 @@ final class Volumes {
      * is one (unscaled float {@code ArrayImg}); only call this on volumes nobody else holds, since the caller may
      * then modify the array.
      */
-    static float[] take(Volume v) {
+    public static float[] take(Volume v) {
         RandomAccessibleInterval<?> raw = v.raw();
         if (!v.isScaled() && raw instanceof ArrayImg && raw.getType() instanceof FloatType) {
             Object a = ((ArrayImg<?, ?>) raw).update(null);
@@ -41,13 +41,13 @@ final class Volumes {
     }
 
     /** The spatial shape (first three axes) of {@code v} as ints. */
-    static int[] shape(Volume v) {
+    public static int[] shape(Volume v) {
         long[] d = v.dimensions();
         return new int[] { (int) d[0], (int) d[1], (int) d[2] };
     }
 
     /** Number of 3D volumes along the axes beyond Z (1 for a 3D file). */
-    static long volumes(Volume v) {
+    public static long volumes(Volume v) {
         long[] d = v.dimensions();
         long n = 1;
         for (int i = 3; i < d.length; i++) {

@@ -7,7 +7,7 @@ import io.github.medvp.io.Geometry;
  * {@link Sample}). Inner loops run along X with bulk copies where possible; nothing here boxes or dispatches per
  * voxel.
  */
-final class Voxels {
+public final class Voxels {
 
     private Voxels() {
     }
@@ -57,7 +57,7 @@ final class Voxels {
     }
 
     /** The sample cut (or zero-padded) to {@code [start, start+size)}, image, label and affine together. */
-    static Sample crop(Sample s, int[] start, int[] size) {
+    public static Sample crop(Sample s, int[] start, int[] size) {
         int[] dims = s.shape();
         if (java.util.Arrays.equals(start, new int[3]) && java.util.Arrays.equals(size, dims)) {
             return s;
@@ -70,7 +70,7 @@ final class Voxels {
      * The tight bounding box {@code [start, end)} of voxels where any channel is {@code > 0}, as {start, end}, or
      * {@code null} when there is none.
      */
-    static int[][] foregroundBox(float[][] channels, int[] dims) {
+    public static int[][] foregroundBox(float[][] channels, int[] dims) {
         int[] lo = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE };
         int[] hi = { -1, -1, -1 };
         int nx = dims[0];
@@ -111,7 +111,7 @@ final class Voxels {
     }
 
     /** The sample reversed along {@code axis}: image and label channels in place, the affine updated. */
-    static Sample flip(Sample s, int axis) {
+    public static Sample flip(Sample s, int axis) {
         int[] dims = s.shape();
         for (float[] c : s.image()) {
             flip(c, dims, axis);
@@ -125,7 +125,7 @@ final class Voxels {
     }
 
     /** Reverses {@code a} along {@code axis} in place. */
-    static void flip(float[] a, int[] dims, int axis) {
+    public static void flip(float[] a, int[] dims, int axis) {
         int nx = dims[0], ny = dims[1], nz = dims[2];
         if (axis == 0) {
             for (int row = 0; row < ny * nz; row++) {
@@ -164,7 +164,7 @@ final class Voxels {
     }
 
     /** The geometry after reversing voxel axis {@code axis} of length {@code n}: index i becomes n-1-i. */
-    static Geometry flip(Geometry g, int axis, int n) {
+    public static Geometry flip(Geometry g, int axis, int n) {
         if (g == null) {
             return null;
         }
@@ -177,7 +177,7 @@ final class Voxels {
     }
 
     /** The voxel offset {@code v} with {@code from.toWorld(v) == to's origin}, rounded; for template offsets. */
-    static int[] voxelOffset(double[][] from, Geometry to) {
+    public static int[] voxelOffset(double[][] from, Geometry to) {
         double[] d = { to.get(0, 3) - from[0][3], to.get(1, 3) - from[1][3], to.get(2, 3) - from[2][3] };
         double[][] m = { { from[0][0], from[0][1], from[0][2] }, { from[1][0], from[1][1], from[1][2] },
                 { from[2][0], from[2][1], from[2][2] } };

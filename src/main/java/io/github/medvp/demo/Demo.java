@@ -11,19 +11,19 @@ import java.util.Map;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.StudyManifest;
-import io.github.medvp.data.HounsfieldWindow;
-import io.github.medvp.data.Split;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.manifest.StudyManifest;
+import io.github.medvp.data.transform.HounsfieldWindow;
+import io.github.medvp.data.manifest.Split;
 import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
 import io.github.medvp.tasks.FineTuneSettings;
-import io.github.medvp.tasks.MetricsReport;
-import io.github.medvp.tasks.ModalityFill;
+import io.github.medvp.tasks.metrics.MetricsReport;
+import io.github.medvp.tasks.inference.ModalityFill;
 import io.github.medvp.data.Pipelines;
-import io.github.medvp.tasks.Retrieval;
-import io.github.medvp.tasks.SegmentationFineTuning;
+import io.github.medvp.tasks.mg3d.Retrieval;
+import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
 import io.github.medvp.train.TrainLoop;
 
 /**

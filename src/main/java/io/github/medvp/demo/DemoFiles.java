@@ -9,9 +9,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import io.github.medvp.data.Split;
+import io.github.medvp.data.manifest.Split;
 import io.github.medvp.io.AtomicFiles;
-import io.github.medvp.tasks.MetricsReport;
+import io.github.medvp.tasks.metrics.MetricsReport;
 
 /**
  * The index files of generated data: manifests ({@code StudyManifest.readJson} format, paths relative to the

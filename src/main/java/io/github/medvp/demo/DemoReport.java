@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.Study;
-import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.Orientation;
 import io.github.medvp.io.Volume;
 import io.github.medvp.pretrain.brainmvp.TemplateNifti;
-import io.github.medvp.tasks.MetricsReport;
-import io.github.medvp.tasks.ModalityFill;
-import io.github.medvp.tasks.PairedDifference;
-import io.github.medvp.tasks.Retrieval;
-import io.github.medvp.tasks.SegmentationFineTuning;
+import io.github.medvp.tasks.metrics.MetricsReport;
+import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.metrics.PairedDifference;
+import io.github.medvp.tasks.mg3d.Retrieval;
+import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
 
 /** The demo's report folder: summary table, results CSV, template and segmentation images. */
 final class DemoReport {

@@ -3,7 +3,7 @@ package io.github.medvp.demo;
 import java.nio.file.Path;
 
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.tasks.EncoderInit;
 import io.github.medvp.tasks.FineTuneSettings;
 

@@ -9,19 +9,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.github.medvp.Progress;
-import io.github.medvp.data.LoadStudy;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Sample;
-import io.github.medvp.data.Split;
-import io.github.medvp.data.Study;
-import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.manifest.Split;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.NiftiWriter;
-import io.github.medvp.tasks.Blending;
-import io.github.medvp.tasks.Evaluation;
-import io.github.medvp.tasks.MetricsReport;
-import io.github.medvp.tasks.ModalityFill;
-import io.github.medvp.tasks.Segmentation;
+import io.github.medvp.tasks.inference.Blending;
+import io.github.medvp.tasks.metrics.Evaluation;
+import io.github.medvp.tasks.metrics.MetricsReport;
+import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.segmentation.Segmentation;
 
 /**
  * Segments held-out studies with a fine-tuned model ({@link Segmentation}: the model's grid, a removed modality filled

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.Split;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.manifest.Split;
 import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.Volume;
 import net.imglib2.img.array.ArrayImgs;

@@ -13,8 +13,8 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.Percentiles;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.Percentiles;
 import io.github.medvp.io.Captions;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.Orientation;
@@ -45,7 +45,7 @@ public final class SliceImages {
     public record Panel(String caption, float[] values, int[] shape, float[] label, double[] window) {
 
         /** A panel whose grey values span the volume's 1st to 99.5th percentile. */
-        public Panel(String caption, float[] values, int[] shape, float[] label) {
+        Panel(String caption, float[] values, int[] shape, float[] label) {
             this(caption, values, shape, label, null);
         }
     }

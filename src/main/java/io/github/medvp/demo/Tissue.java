@@ -3,7 +3,7 @@ package io.github.medvp.demo;
 import java.util.EnumMap;
 import java.util.Map;
 
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 
 /**
  * The tissue classes of the phantom and how each looks: relative MRI signal per modality (1 ≈ the brightest common

@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * settings not given take the command's defaults, never values SciJava remembered from an earlier interactive run,
  * so a script means the same thing on every machine.
  */
-final class CommandRunner {
+public final class CommandRunner {
 
     private CommandRunner() {
     }
@@ -98,7 +98,7 @@ final class CommandRunner {
     }
 
     /** The innermost MedVP or I/O error in a cause chain, or the chain's root when there is none. */
-    static Throwable userError(Throwable t) {
+    public static Throwable userError(Throwable t) {
         Throwable root = t;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof MedvpException || c instanceof java.io.IOException) {

@@ -46,7 +46,7 @@ public final class Launcher {
     private final PrintStream out;
     private final PrintStream err;
 
-    Launcher(PrintStream out, PrintStream err) {
+    public Launcher(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -69,7 +69,7 @@ public final class Launcher {
     }
 
     /** Runs one command line and returns the exit status. */
-    int run(String... args) {
+    public int run(String... args) {
         List<String> rest = new ArrayList<>(List.of(args));
         rest.removeIf(a -> a.equals("--headless") || a.equals("-batch"));
         if (rest.isEmpty() || rest.get(0).equals("help") || rest.get(0).equals("--help")
@@ -224,7 +224,7 @@ public final class Launcher {
     }
 
     /** The innermost MedVP or I/O error in a cause chain ({@link CommandRunner#userError}). */
-    static Throwable userError(Throwable t) {
+    public static Throwable userError(Throwable t) {
         return CommandRunner.userError(t);
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * MedVP's commands as SciJava knows them, found by short name or by title, with their user-facing inputs.
  */
-final class MedvpCommands {
+public final class MedvpCommands {
 
     private static final String PACKAGE = "io.github.medvp.";
 
@@ -88,7 +88,7 @@ final class MedvpCommands {
      * @param count how many numbers are expected
      * @throws MedvpException naming the setting when the text is not {@code count} whole numbers
      */
-    static int[] ints(String setting, String text, int count) {
+    public static int[] ints(String setting, String text, int count) {
         String[] parts = text == null ? new String[0] : text.trim().split("\\s*[,x ]\\s*");
         if (parts.length != count) {
             throw new MedvpException("setting '" + setting + "': expected " + count + " whole numbers separated by "
@@ -114,7 +114,7 @@ final class MedvpCommands {
      * @return the numbers
      * @throws io.github.medvp.MedvpException naming the setting when the text is not {@code count} numbers
      */
-    static double[] doubles(String setting, String text, int count) {
+    public static double[] doubles(String setting, String text, int count) {
         String[] parts = text == null ? new String[0] : text.trim().split("\\s*[, ]\\s*");
         if (parts.length != count) {
             throw new MedvpException("setting '" + setting + "': expected " + count + " numbers separated by commas, "

@@ -9,7 +9,7 @@
  * {@code "<title> (macro)"} taking recorded option strings; {@link io.github.medvp.fiji.PluginsConfig} writes its
  * {@code plugins.config} from the plugin index at build time.</li>
  * <li>{@link io.github.medvp.fiji.ResultViews}: label overlays, template stacks, curves and results tables.</li>
- * <li>{@link io.github.medvp.fiji.UpdateSite} and {@link io.github.medvp.fiji.UpdaterChecksum}: the ImageJ update
+ * <li>{@link io.github.medvp.fiji.site.UpdateSite} and {@link io.github.medvp.fiji.site.UpdaterChecksum}: the ImageJ update
  * site written by {@code mvn -Pupdate-site package}.</li>
  * </ul>
  * A command only converts inputs, calls one pipeline method and converts outputs; pipelines never touch UI

@@ -51,12 +51,12 @@ public final class Layers {
      * A cubic {@code Conv3d} with bias, no padding and PyTorch's default (uniform) initialisation, as MONAI layers
      * without an explicit init have (the Swin patch embedding).
      */
-    static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride) {
+    public static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride) {
         return conv3dTorchDefault(in, out, kernel, stride, 0);
     }
 
     /** As {@link #conv3dTorchDefault(int, int, int, int)} with zero padding on every side. */
-    static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride, int padding) {
+    public static Conv3d conv3dTorchDefault(int in, int out, int kernel, int stride, int padding) {
         Conv3d conv = conv3d(out, kernel, stride, padding, 1, true);
         Shape weight = new Shape(out, in, kernel, kernel, kernel);
         conv.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
@@ -65,12 +65,12 @@ public final class Layers {
     }
 
     /** A {@code Linear} (any leading axes) with bias and PyTorch's default initialisation. */
-    static Linear linear(int in, int out) {
+    public static Linear linear(int in, int out) {
         return linear(in, out, true);
     }
 
     /** A {@code Linear} (any leading axes) with PyTorch's default initialisation, with or without bias. */
-    static Linear linear(int in, int out, boolean bias) {
+    public static Linear linear(int in, int out, boolean bias) {
         Linear linear = Linear.builder().setUnits(out).optBias(bias).build();
         linear.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
         if (bias) {
@@ -80,7 +80,7 @@ public final class Layers {
     }
 
     /** A LayerNorm over the last axis of an array with {@code rank} axes, with PyTorch's default eps 1e-5. */
-    static LayerNorm lastAxisLayerNorm(int rank) {
+    public static LayerNorm lastAxisLayerNorm(int rank) {
         return LayerNorm.builder().axis(rank - 1).optEpsilon(1e-5f).build();
     }
 
@@ -88,7 +88,7 @@ public final class Layers {
      * Zero-pads the end of one axis, as {@code F.pad} with a trailing pad does (zeros of the array's type, on its
      * device, so no host round trip).
      */
-    static NDArray padEnd(NDArray x, int axis, long amount) {
+    public static NDArray padEnd(NDArray x, int axis, long amount) {
         if (amount == 0) {
             return x;
         }
@@ -159,7 +159,7 @@ public final class Layers {
     }
 
     /** Output shape of one child block for one input shape. */
-    static Shape outShape(Block block, Shape in) {
+    public static Shape outShape(Block block, Shape in) {
         return block.getOutputShapes(new Shape[] {in})[0];
     }
 }

@@ -1,5 +1,7 @@
 package io.github.medvp.nn;
 
+import io.github.medvp.nn.swin.Swin3d;
+
 /** Encoder sizes used by the references and the parity fixtures. */
 public final class Presets {
 

@@ -1,5 +1,8 @@
 package io.github.medvp.nn;
 
+import io.github.medvp.nn.swin.PatchMerging3d;
+import io.github.medvp.nn.swin.Swin3d;
+import io.github.medvp.nn.swin.SwinBlock3d;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
@@ -218,7 +221,7 @@ public final class ReferenceNames {
         }
     }
 
-    static void linear(Map<String, Target> t, String prefix, Linear linear) {
+    public static void linear(Map<String, Target> t, String prefix, Linear linear) {
         put(t, prefix + "weight", param(linear, "weight"), Layout.AS_IS);
         // Linear layers built without bias (e.g. the Swin's patch-merging reduction) have no bias parameter.
         if (linear.getDirectParameters().get("bias") != null) {
@@ -226,7 +229,7 @@ public final class ReferenceNames {
         }
     }
 
-    static void layerNorm(Map<String, Target> t, String prefix, LayerNorm norm) {
+    public static void layerNorm(Map<String, Target> t, String prefix, LayerNorm norm) {
         put(t, prefix + "weight", param(norm, "gamma"), Layout.AS_IS);
         put(t, prefix + "bias", param(norm, "beta"), Layout.AS_IS);
     }
@@ -238,7 +241,7 @@ public final class ReferenceNames {
         put(t, prefix + "running_var", param(norm, "runningVar"), Layout.AS_IS);
     }
 
-    static Parameter param(Block block, String name) {
+    public static Parameter param(Block block, String name) {
         Parameter p = block.getDirectParameters().get(name);
         if (p == null) {
             throw new IllegalStateException(block.getClass().getSimpleName() + " has no parameter " + name);
@@ -246,7 +249,7 @@ public final class ReferenceNames {
         return p;
     }
 
-    static void put(Map<String, Target> t, String name, Parameter p, Layout layout) {
+    public static void put(Map<String, Target> t, String name, Parameter p, Layout layout) {
         if (t.put(name, new Target(p, layout)) != null) {
             throw new IllegalStateException("duplicate reference name " + name);
         }

@@ -1,5 +1,6 @@
 package io.github.medvp.nn;
 
+import io.github.medvp.nn.swin.WindowAttention3d;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;

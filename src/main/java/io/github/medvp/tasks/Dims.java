@@ -3,7 +3,7 @@ package io.github.medvp.tasks;
 import java.util.Arrays;
 
 /** Checks of grid sizes shared by the metrics and the inferer. */
-final class Dims {
+public final class Dims {
 
     private Dims() {
     }
@@ -13,7 +13,7 @@ final class Dims {
      *
      * @throws IllegalArgumentException when {@code dims} is not three positive sizes or does not match
      */
-    static int voxels(int[] dims, int length) {
+    public static int voxels(int[] dims, int length) {
         if (dims.length != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
             throw new IllegalArgumentException("dims must be three positive sizes: " + Arrays.toString(dims));
         }

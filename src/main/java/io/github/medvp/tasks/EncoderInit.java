@@ -1,10 +1,11 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.Segmentation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.HostTensor;

@@ -1,11 +1,14 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.classification.ClassificationFineTuning;
+import io.github.medvp.tasks.segmentation.LabelSpec;
+import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.manifest.StudyManifest;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,37 +25,37 @@ public final class FineTuneSettings {
     String aliases = "";
     boolean skipBad;
     List<Modality> modalities;
-    LabelSpec labels = LabelSpec.brats();
-    List<String> classes = List.of();
-    Path classCsv;
-    double[] classWeights;
-    Path runDir;
-    boolean resume;
-    String preset = "small";
+    public LabelSpec labels = LabelSpec.brats();
+    public List<String> classes = List.of();
+    public Path classCsv;
+    public double[] classWeights;
+    public Path runDir;
+    public boolean resume;
+    public String preset = "small";
     Path init;
-    int epochs = 300;
-    int batchSize = 2;
-    int accumulation = 1;
-    double lr = 3e-4;
+    public int epochs = 300;
+    public int batchSize = 2;
+    public int accumulation = 1;
+    public double lr = 3e-4;
     double encoderLr = 1;
     boolean freezeEncoder;
     EncoderInit.FirstConv firstConv = EncoderInit.FirstConv.INFLATE;
     double weightDecay = 1e-4;
     boolean adamw;
-    double clip;
-    long seed = 42;
-    int crop = 96;
-    double labelCentred = 0;
+    public double clip;
+    public long seed = 42;
+    public int crop = 96;
+    public double labelCentred = 0;
     double fraction = 1;
     double validationFraction = 0.2;
-    int validateEvery = 5;
+    public int validateEvery = 5;
     double replaceProbability = 0.5;
     int replaceCount = 1;
-    double consistencyWeight = 0.1;
+    public double consistencyWeight = 0.1;
     boolean templates = true;
-    int workers;
-    String device = "auto";
-    int logEvery = 10;
+    public int workers;
+    public String device = "auto";
+    public int logEvery = 10;
 
     /** @param data a manifest .json or a folder of studies (see {@link StudyManifest#load}) @return this */
     public FineTuneSettings data(Path data) {
@@ -343,7 +346,7 @@ public final class FineTuneSettings {
         return runDir;
     }
 
-    void check() {
+    public void check() {
         if ((data == null && manifest == null) || runDir == null) {
             throw new MedvpException("fine-tuning needs data (a manifest or a folder of studies) and a run folder");
         }
@@ -389,7 +392,7 @@ public final class FineTuneSettings {
     }
 
     /** @return every setting, as written to {@code config.json} */
-    JsonObject toJson(String task) {
+    public JsonObject toJson(String task) {
         JsonObject c = new JsonObject();
         c.addProperty("method", TaskSpec.METHOD);
         c.addProperty("task", task);

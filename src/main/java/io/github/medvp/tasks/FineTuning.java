@@ -1,14 +1,15 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.inference.ModalityFill;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.ManifestValidator;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.Split;
-import io.github.medvp.data.Study;
-import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.manifest.ManifestValidator;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.manifest.Split;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.NamedParameters;
@@ -25,14 +26,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What segmentation and classification fine-tuning share: studies, splits, the label fraction, model, optimiser. */
-final class FineTuning {
+public final class FineTuning {
 
     /** The file in the run folder listing the training studies used (one id per line). */
-    static final String TRAINING_CASES = "training-cases.txt";
+    public static final String TRAINING_CASES = "training-cases.txt";
     /** The manifest of the run's split (training after the fraction, validation, test). */
-    static final String SPLIT = "split.json";
+    public static final String SPLIT = "split.json";
     /** Core settings that must match to resume a run. */
-    static final List<String> CORE = List.of("method", "task", "preset", "crop", "modalities", "batch_size",
+    public static final List<String> CORE = List.of("method", "task", "preset", "crop", "modalities", "batch_size",
             "accumulation", "fraction", "seed", "init", "freeze_encoder");
 
     private FineTuning() {
@@ -42,7 +43,7 @@ final class FineTuning {
      * The studies of a run: read and validated once, a validation split held out when the data has none (seeded),
      * then the seeded training fraction.
      */
-    static StudyManifest studies(FineTuneSettings s, Progress progress) throws IOException {
+    public static StudyManifest studies(FineTuneSettings s, Progress progress) throws IOException {
         StudyManifest m = s.manifest;
         if (m == null) {
             ModalityNames names = ModalityNames.defaults().withAliases(s.aliases);
@@ -78,12 +79,12 @@ final class FineTuning {
     }
 
     /** The modalities of the task: the setting, or those of the first training study. */
-    static List<Modality> modalities(FineTuneSettings s, StudyManifest m) {
+    public static List<Modality> modalities(FineTuneSettings s, StudyManifest m) {
         return s.modalities != null ? s.modalities : m.training().get(0).modalities();
     }
 
     /** Writes the split and the training case ids into the run folder, so the run's data is on record. */
-    static void record(RunFolder run, StudyManifest m) throws IOException {
+    public static void record(RunFolder run, StudyManifest m) throws IOException {
         m.writeJson(run.dir().resolve(SPLIT));
         String ids = m.training().stream().map(Study::id).collect(Collectors.joining("\n", "", "\n"));
         AtomicFiles.write(run.dir().resolve(TRAINING_CASES), ids.getBytes(StandardCharsets.UTF_8));
@@ -93,7 +94,7 @@ final class FineTuning {
      * The model: created (with the checkpoint's template grid when templates are wanted and present) and, with an
      * initial checkpoint, its encoder and templates loaded. A resumed run loads its own state afterwards.
      */
-    static TaskModel model(TaskSpec spec, FineTuneSettings s, NDManager manager, Progress progress)
+    public static TaskModel model(TaskSpec spec, FineTuneSettings s, NDManager manager, Progress progress)
             throws IOException {
         // The same seed gives the same head and first convolution, so runs that differ only in `init` differ only
         // in the encoder weights they start from.
@@ -114,7 +115,7 @@ final class FineTuning {
      * model, so that its checkpoints carry what {@link ModalityFill#MEAN} fills with. Deterministic, so a resumed
      * run measures the same.
      */
-    static void measureMeans(TaskModel model, StudyManifest m, Progress progress) {
+    public static void measureMeans(TaskModel model, StudyManifest m, Progress progress) {
         ModalityMeans means = ModalityMeans.measure(m.training(), model.spec().modalities(), progress);
         model.setMeans(means);
         progress.log("modality means over the foreground of " + means.studies() + " training studies (the fill=mean "
@@ -139,7 +140,7 @@ final class FineTuning {
      * Logged, with a note when the paired consistency term, which compares encoder features, meets a wholly frozen
      * encoder and so trains nothing.
      */
-    static TemplateReplacement replacement(TaskModel model, FineTuneSettings s, Progress progress) {
+    public static TemplateReplacement replacement(TaskModel model, FineTuneSettings s, Progress progress) {
         if (!model.hasTemplates() || !s.templates || !(s.replaceProbability > 0)) {
             return null;
         }
@@ -168,7 +169,7 @@ final class FineTuning {
      * {@code encoder_lr} below 1, the copied encoder tensors (all but the first convolution unless it is inflated:
      * re-initialised when the channels differ, it needs to learn from scratch) train at that fraction of the rate.
      */
-    static Adam optimiser(NamedParameters params, FineTuneSettings s) {
+    public static Adam optimiser(NamedParameters params, FineTuneSettings s) {
         Adam.Builder b = Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
                 .optWeightDecay(s.weightDecay);
         if (s.init != null && s.encoderLr != 1) {

@@ -1,13 +1,14 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.inference.ModalityFill;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.ModalityNames;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
-import io.github.medvp.data.Study;
+import io.github.medvp.data.manifest.Study;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,12 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.classification.ClassificationHead;
+import io.github.medvp.tasks.inference.MissingModalities;
+import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.inference.SlidingWindow;
+import io.github.medvp.tasks.inference.TemplateStack;
+import io.github.medvp.tasks.inference.TemplateVolumes;
+import io.github.medvp.tasks.inference.WindowPredictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +16,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.nn.HostInitialisation;

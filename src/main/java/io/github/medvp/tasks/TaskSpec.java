@@ -1,9 +1,10 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.LabelSpec;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

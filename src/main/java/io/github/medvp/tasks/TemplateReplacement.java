@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
  * learned templates, normalised to [0, 1] and cropped at the sample's position in the template grid.
  * <p>
  * The crop of each sample is described by host metadata the data pipeline records ({@link
- * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double, io.github.medvp.data.LabelToRegions,
+ * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double, io.github.medvp.data.transform.LabelToRegions,
  * int[])}): {@code rep_start} (the crop's origin in template voxels) and the flips applied after cropping (read from
  * the affine against the frame recorded before cropping). From these the step builds one gather index for the whole
  * batch, so the crops of all samples and channels are one {@code take} on the device; voxels outside the template

@@ -1,5 +1,14 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.transform.Compose;
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.ModalitySubsample;
+import io.github.medvp.data.transform.RandomCrop;
+import io.github.medvp.data.transform.RandomFlip;
+import io.github.medvp.data.transform.RandomIntensity;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.transform.Transform;
 import io.github.medvp.TestProgress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

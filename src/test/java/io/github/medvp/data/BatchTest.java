@@ -1,5 +1,7 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.RandomCrop;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

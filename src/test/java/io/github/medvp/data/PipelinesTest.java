@@ -1,5 +1,16 @@
 package io.github.medvp.data;
 
+import io.github.medvp.data.transform.CenterCropForeground;
+import io.github.medvp.data.transform.Compose;
+import io.github.medvp.data.transform.LabelToRegions;
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.PadTo;
+import io.github.medvp.data.transform.RandomCrop;
+import io.github.medvp.data.transform.ResampleSpacing;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.transform.TemplateOffset;
+import io.github.medvp.data.transform.ToRas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

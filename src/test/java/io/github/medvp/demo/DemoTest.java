@@ -15,12 +15,12 @@ import java.util.Map;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.ModalityNames;
-import io.github.medvp.data.Study;
-import io.github.medvp.data.StudyManifest;
+import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.Volume;
-import io.github.medvp.tasks.PairedDifference;
+import io.github.medvp.tasks.metrics.PairedDifference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

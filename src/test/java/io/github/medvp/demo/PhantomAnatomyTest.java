@@ -15,12 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.medvp.Progress;
-import io.github.medvp.data.Compose;
-import io.github.medvp.data.LoadStudy;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.transform.Compose;
+import io.github.medvp.data.transform.LoadStudy;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Sample;
-import io.github.medvp.data.Study;
-import io.github.medvp.data.ToRas;
+import io.github.medvp.data.manifest.Study;
+import io.github.medvp.data.transform.ToRas;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.NiftiWriter;

@@ -18,7 +18,7 @@ import org.scijava.service.Service;
 public class CancelOnStatusService extends AbstractService {
 
     /** Status prefix that cancels the running command once; null (default) for never. */
-    static volatile String trigger;
+    public static volatile String trigger;
 
     private volatile Module running;
 

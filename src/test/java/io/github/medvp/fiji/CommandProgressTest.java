@@ -1,5 +1,7 @@
 package io.github.medvp.fiji;
 
+import io.github.medvp.fiji.commands.BrainMvpPretrainCommand;
+import io.github.medvp.fiji.commands.PretrainData;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.MetricsLog;
 import org.junit.jupiter.api.BeforeAll;

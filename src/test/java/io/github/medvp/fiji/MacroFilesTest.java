@@ -1,5 +1,6 @@
 package io.github.medvp.fiji;
 
+import io.github.medvp.fiji.commands.PretrainData;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.MetricsLog;
 import net.imagej.patcher.LegacyEnvironment;

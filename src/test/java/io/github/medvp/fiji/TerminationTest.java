@@ -1,5 +1,7 @@
 package io.github.medvp.fiji;
 
+import io.github.medvp.fiji.commands.BrainMvpPretrainCommand;
+import io.github.medvp.fiji.commands.PretrainData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -9,13 +9,13 @@ import java.util.Map;
 import java.util.Set;
 
 /** Parameter bookkeeping shared by the tests. */
-final class Blocks {
+public final class Blocks {
 
     private Blocks() {
     }
 
     /** Trainable elements, i.e. what PyTorch's {@code parameters()} counts (BatchNorm running stats excluded). */
-    static long trainable(Block block) {
+    public static long trainable(Block block) {
         long n = 0;
         for (Parameter p : block.getParameters().values()) {
             if (p.requiresGradient()) {
@@ -26,7 +26,7 @@ final class Blocks {
     }
 
     /** Every parameter of the blocks, by identity. */
-    static Set<Parameter> all(Block... blocks) {
+    public static Set<Parameter> all(Block... blocks) {
         Set<Parameter> set = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Block b : blocks) {
             set.addAll(b.getParameters().values());
@@ -35,7 +35,7 @@ final class Blocks {
     }
 
     /** The parameters a reference-name table covers, by identity. */
-    static Set<Parameter> covered(Map<String, Target> table) {
+    public static Set<Parameter> covered(Map<String, Target> table) {
         Set<Parameter> set = Collections.newSetFromMap(new IdentityHashMap<>());
         table.values().forEach(t -> set.add(t.parameter()));
         return set;

@@ -13,13 +13,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /** Access to the shared parity fixtures ({@code -Dmedvp.shared}, set by Surefire). */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
     /** @return the fixture folder; skips the test when ../shared is not there */
-    static Path parity(String name) {
+    public static Path parity(String name) {
         String shared = System.getProperty("medvp.shared");
         Path dir = shared == null ? null : Paths.get(shared, "parity", name);
         Assumptions.assumeTrue(dir != null && Files.isDirectory(dir),
@@ -28,7 +28,7 @@ final class Fixtures {
     }
 
     /** Reads a safetensors file (DJL's NDList codec understands the format) into name -> array. */
-    static Map<String, NDArray> safetensors(NDManager manager, Path file) throws IOException {
+    public static Map<String, NDArray> safetensors(NDManager manager, Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             NDList list = NDList.decode(manager, in);
             Map<String, NDArray> out = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ final class Fixtures {
     }
 
     /** Maximum absolute difference. */
-    static float maxAbs(NDArray a, NDArray b) {
+    public static float maxAbs(NDArray a, NDArray b) {
         return a.sub(b).abs().max().getFloat();
     }
 }

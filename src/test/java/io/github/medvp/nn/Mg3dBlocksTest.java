@@ -1,5 +1,6 @@
 package io.github.medvp.nn;
 
+import io.github.medvp.nn.bert.Pooler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -15,17 +15,17 @@ import net.imglib2.img.array.ArrayImgs;
  * in t1 and dark in flair. Written flat as {@code case<i>_t1.nii.gz}, {@code case<i>_flair.nii.gz},
  * {@code case<i>_seg.nii.gz}.
  */
-final class Blobs {
+public final class Blobs {
 
     private Blobs() {
     }
 
-    static Path write(Path dir, int count, int n, long seed) throws IOException {
+    public static Path write(Path dir, int count, int n, long seed) throws IOException {
         return write(dir, count, n, seed, false);
     }
 
     /** With {@code alternate}, odd cases have no lesion (class 0) and even ones one (class 1). */
-    static Path write(Path dir, int count, int n, long seed, boolean alternate) throws IOException {
+    public static Path write(Path dir, int count, int n, long seed, boolean alternate) throws IOException {
         Files.createDirectories(dir);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.LabelSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.NamedParameters;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.LabelSpec;
+import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
+import io.github.medvp.tasks.segmentation.SegmentationFineTuningTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.Adam;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.LabelSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +16,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The fine-tuned model format: round trips, clear errors on mismatches, encoder initialisation. */
-class TaskModelTest {
+public class TaskModelTest {
 
     private static final int[] GRID = {36, 34, 33};
 
@@ -46,7 +47,7 @@ class TaskModelTest {
         Engines.pytorch();
     }
 
-    static TaskSpec segSpec(List<Modality> mods, int[] grid) {
+    public static TaskSpec segSpec(List<Modality> mods, int[] grid) {
         return new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny", mods, LabelSpec.brats2023(), List.of(), 32, grid);
     }
 
@@ -143,7 +144,7 @@ class TaskModelTest {
      * A BrainMVP-style checkpoint: a one-channel tiny encoder under {@code model.encoder.} and 8 templates whose
      * rows are ramps with distinct ranges.
      */
-    static Path pretrainingCheckpoint(Path file, NDManager m, int[] grid) throws IOException {
+    public static Path pretrainingCheckpoint(Path file, NDManager m, int[] grid) throws IOException {
         UniFormer3d enc = TaskModel.encoderPreset("tiny").optInChannels(1).build();
         enc.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 1, 32, 32, 32));
         Map<String, HostTensor> tensors = new LinkedHashMap<>(NamedParameters.builder().addBlock("encoder.", enc)
@@ -285,8 +286,8 @@ class TaskModelTest {
     }
 
     /** Keeps the log lines. */
-    static final class Logged implements Progress {
-        final java.util.List<String> lines = new java.util.ArrayList<>();
+    public static final class Logged implements Progress {
+        public final java.util.List<String> lines = new java.util.ArrayList<>();
 
         @Override
         public void update(String stage, long done, long total, String message) {

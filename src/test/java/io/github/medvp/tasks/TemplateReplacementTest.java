@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.tasks.segmentation.SegmentationStep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.train.Gradients;

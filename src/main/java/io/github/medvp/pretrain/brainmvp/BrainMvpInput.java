@@ -2,7 +2,7 @@ package io.github.medvp.pretrain.brainmvp;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.github.medvp.pretrain.brainmvp;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.BlockMask;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.medvp.data.TextBatch;
+import io.github.medvp.data.text.TextBatch;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import java.util.List;

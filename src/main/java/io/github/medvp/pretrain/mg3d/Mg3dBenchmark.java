@@ -10,7 +10,7 @@ import ai.djl.training.GradientCollector;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.OpProfile;
-import io.github.medvp.nn.BertConfig;
+import io.github.medvp.nn.bert.BertConfig;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.Losses;
 import io.github.medvp.train.MemoryProbe;

@@ -3,12 +3,12 @@ package io.github.medvp.pretrain.mg3d;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.HounsfieldWindow;
+import io.github.medvp.data.transform.HounsfieldWindow;
 import io.github.medvp.data.Pipelines;
-import io.github.medvp.data.Transform;
-import io.github.medvp.nn.BertConfig;
+import io.github.medvp.data.transform.Transform;
+import io.github.medvp.nn.bert.BertConfig;
 import io.github.medvp.nn.Presets;
-import io.github.medvp.nn.Swin3d;
+import io.github.medvp.nn.swin.Swin3d;
 
 /**
  * What fixes an MG-3D model's shape and input, stored in every checkpoint header (under {@code "mg3d"}) so a

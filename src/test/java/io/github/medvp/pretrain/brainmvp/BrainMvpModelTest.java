@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.TensorFiles;
 import io.github.medvp.nn.StateDictImport;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
-import io.github.medvp.data.Modality;
-import io.github.medvp.data.Study;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.manifest.Study;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.NiftiWriter;

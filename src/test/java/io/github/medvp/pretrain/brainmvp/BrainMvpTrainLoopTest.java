@@ -12,7 +12,7 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Sample;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.train.Adam;

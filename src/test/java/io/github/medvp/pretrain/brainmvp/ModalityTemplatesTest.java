@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.github.medvp.pretrain.brainmvp;
 
 import ai.djl.ndarray.NDManager;
-import io.github.medvp.data.Modality;
+import io.github.medvp.data.manifest.Modality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

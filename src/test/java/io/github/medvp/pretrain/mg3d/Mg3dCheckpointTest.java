@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.engine.Engines;
-import io.github.medvp.nn.BertConfig;
+import io.github.medvp.nn.bert.BertConfig;
 import io.github.medvp.train.BlockMask;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;

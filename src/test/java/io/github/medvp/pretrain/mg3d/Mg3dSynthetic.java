@@ -1,10 +1,10 @@
 package io.github.medvp.pretrain.mg3d;
 
-import io.github.medvp.data.EncodedReport;
-import io.github.medvp.data.ReportEncoder;
-import io.github.medvp.data.TextBatch;
-import io.github.medvp.data.WholeWordMasking;
-import io.github.medvp.data.WordPieceTokenizer;
+import io.github.medvp.data.text.EncodedReport;
+import io.github.medvp.data.text.ReportEncoder;
+import io.github.medvp.data.text.TextBatch;
+import io.github.medvp.data.text.WholeWordMasking;
+import io.github.medvp.data.text.WordPieceTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -33,9 +33,9 @@ final class Mg3dSynthetic {
      */
     static Mg3dModel.Builder smallModel() {
         return Mg3dModel.builder()
-                .setVision(io.github.medvp.nn.Swin3d.builder().setEmbedDim(12).optHeads(1, 2, 4, 8).optDepths(1, 1, 1, 1)
+                .setVision(io.github.medvp.nn.swin.Swin3d.builder().setEmbedDim(12).optHeads(1, 2, 4, 8).optDepths(1, 1, 1, 1)
                         .optWindow(4))
-                .setText(new io.github.medvp.nn.BertConfig(VOCAB, 64, 1, 2, 128, 64, 2, 1e-12, 0.1, 0.1))
+                .setText(new io.github.medvp.nn.bert.BertConfig(VOCAB, 64, 1, 2, 128, 64, 2, 1e-12, 0.1, 0.1))
                 .optTextTrainable(true);
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.engine.Engines;
-import io.github.medvp.tasks.Retrieval;
+import io.github.medvp.tasks.mg3d.Retrieval;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.NamedParameters;

@@ -1,0 +1,54 @@
+package io.github.medvp.data.transform;
+
+import io.github.medvp.data.Sample;
+import io.github.medvp.data.manifest.VolumeFiles;
+import java.util.random.RandomGenerator;
+
+/**
+ * A CT intensity window mapped to [0, 1]: {@code (clip(v, lo, hi) − lo) / (hi − lo)}. The values must be Hounsfield
+ * units, i.e. the NIfTI scaling ({@code scl_slope}, {@code scl_inter}) applied, which {@link VolumeFiles} and
+ * {@link LoadStudy} do. MG-3D's CT-RATE preprocessing (spec §1.2 steps 1, 2 and 4: clip to [−1000, 1000], divide
+ * by 1000, then map [−1, 1] to [0, 1]) is this transform with the default window.
+ */
+public final class HounsfieldWindow implements Transform {
+
+    /** MG-3D's window. */
+    public static final double[] DEFAULT = {-1000, 1000};
+
+    private final float lo;
+    private final float hi;
+
+    /**
+     * @param lo lower bound in HU, mapped to 0
+     * @param hi upper bound in HU, mapped to 1
+     */
+    public HounsfieldWindow(double lo, double hi) {
+        if (!(lo < hi)) {
+            throw new IllegalArgumentException("the HU window needs lower < upper, got [" + lo + ", " + hi + "]");
+        }
+        this.lo = (float) lo;
+        this.hi = (float) hi;
+    }
+
+    /** The default window [−1000, 1000]. */
+    public HounsfieldWindow() {
+        this(DEFAULT[0], DEFAULT[1]);
+    }
+
+    @Override
+    public Sample apply(Sample s, RandomGenerator rng) {
+        float range = hi - lo;
+        for (float[] c : s.image()) {
+            for (int i = 0; i < c.length; i++) {
+                float v = c[i] < lo ? lo : c[i] > hi ? hi : c[i];
+                c[i] = (v - lo) / range;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "HounsfieldWindow[" + lo + ", " + hi + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.medvp.fiji.commands;
+
+import io.github.medvp.fiji.CommandProgress;
+import io.github.medvp.MedvpException;
+import io.github.medvp.data.DataBenchmark;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.io.IoBenchmark;
+import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
+import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
+import io.github.medvp.tasks.segmentation.SegmentationBenchmark;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Runs a benchmark suite and prints its figures: how speed targets are checked (never by timed unit tests).
+ */
+@Plugin(type = Command.class, name = "bench", label = "MedVP Benchmark", menuPath = "Plugins>MedVP>Benchmark",
+        description = "measure throughput: io (NIfTI read, RAS, 1 mm resampling), data (pre-training sample pipeline), "
+                + "pretrain (BrainMVP pre-training step: step time, volumes/s, peak memory), segment (whole-study "
+                + "segmentation inference, 240x240x155x4, and the fine-tuning step: time and peak memory), mg3d "
+                + "(MG-3D pre-training step, all three passes)")
+public class BenchCommand implements Command {
+
+    @Parameter(label = "Suite", choices = {"io", "data", "pretrain", "segment", "mg3d"},
+            description = "what to measure")
+    private String suite = "io";
+
+    @Parameter(label = "Repeats", min = "1", required = false, description = "timed runs per figure (best is kept)")
+    private int repeats = 5;
+
+    @Parameter(label = "Preset", choices = {"tiny", "small", "b", "l"}, required = false,
+            description = "pretrain: tiny (32³, 48³ templates) or small (96³, 240×240×155); mg3d: tiny (64×32×64), "
+                    + "b or l (Swin-B/L, BERT-base, 128×96×128)")
+    private String preset = "tiny";
+
+    @Parameter(label = "Batch size", min = "1", required = false,
+            description = "pretrain: studies per step (the encoder sees twice as many volumes); segment: crops per "
+                    + "fine-tuning step; mg3d: pairs per step")
+    private int batch = 3;
+
+    @Parameter(label = "Windows per forward", min = "1", required = false,
+            description = "segment: sliding windows (96³) predicted per forward pass")
+    private int windows = 2;
+
+    @Parameter(label = "Foreground crop", required = false, description = "segment: crop the study's foreground "
+            + "first (the reference's test transform) instead of sliding over the whole 240x240x155 grid")
+    private boolean crop = false;
+
+    // Optional: progress of the long suites in Fiji's status bar or the launcher's progress lines.
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter(required = false)
+    private LogService log;
+
+    @Parameter(label = "Device", required = false, description = "pretrain, segment, mg3d: auto, cpu, gpu or gpu:N")
+    private String device = "auto";
+
+    @Parameter(label = "Operator profile", required = false, description = "pretrain, mg3d: write libtorch's "
+            + "operator profile of the last timed step to this JSON file (host time per op: on a GPU the long ones "
+            + "are where the step waits for the device)")
+    private File profile;
+
+    @Parameter(label = "Scratch folder", style = "directory", required = false,
+            description = "where test files are written (default: a temporary folder, removed afterwards)")
+    private File scratch;
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Benchmark report")
+    private String report;
+
+    @Override
+    public void run() {
+        if (repeats < 1) {
+            throw new MedvpException("repeats must be at least 1, got " + repeats);
+        }
+        try {
+            boolean temporary = scratch == null;
+            Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();
+            try {
+                Files.createDirectories(dir);
+                if ("segment".equals(suite)) {
+                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
+                            dir, new CommandProgress(status, log, null));
+                } else if ("mg3d".equals(suite)) {
+                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
+                            profilePath());
+                } else if ("pretrain".equals(suite)) {
+                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
+                            profilePath());
+                } else {
+                    report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
+                }
+            } finally {
+                if (temporary) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.github.medvp.Progress.CancelledException();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+        }
+    }
+
+    private Path profilePath() {
+        return profile == null ? null : profile.toPath();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

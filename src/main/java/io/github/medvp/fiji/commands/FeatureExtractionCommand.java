@@ -1,0 +1,71 @@
+package io.github.medvp.fiji.commands;
+
+import io.github.medvp.fiji.CommandProgress;
+import io.github.medvp.tasks.FeatureExtraction;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Multi-scale features of a pre-trained UniFormer encoder for one volume ({@link FeatureExtraction}). The input is
+ * used as is (prepared as for training: RAS, 1 mm, scaled intensities, sizes divisible by 32) unless
+ * {@code prepare=true} does that preparation.
+ */
+@Plugin(type = Command.class, name = "features", label = "MedVP Extract Features",
+        menuPath = "Plugins>MedVP>Extract Features",
+        description = "encoder features (x1..x4) of a pre-trained UniFormer for one volume, as safetensors or NIfTI")
+public class FeatureExtractionCommand extends ContextCommand {
+
+    // Optional so a minimal Context (tests, scripts) can run the command; progress then goes nowhere.
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter(required = false)
+    private LogService log;
+
+    @Parameter(label = "Model", style = "open",
+            description = "MedVP pre-training checkpoint (last/best.safetensors) or a reference "
+            + "UniFormer/BrainMVP checkpoint (.pt or .safetensors)")
+    private File model;
+
+    @Parameter(label = "Input", style = "open",
+            description = "NIfTI (X,Y,Z) or (X,Y,Z,C), or safetensors (N,C,X,Y,Z); prepared "
+            + "as for training (RAS, 1 mm, scaled to [0,1]), every size divisible by 32")
+    private File input;
+
+    @Parameter(label = "Output", style = "save",
+            description = ".safetensors (x1..x4 or the chosen stage) or .nii/.nii.gz (one stage, channels as 4th axis)")
+    private File output;
+
+    @Parameter(label = "Stage", min = "0", max = "4", required = false,
+            description = "1..4 for one stage (downsampled 2^stage), 0 for all four")
+    private int stage = 0;
+
+    @Parameter(label = "Prepare", required = false, description = "NIfTI input: 5-95 percentile scaling, RAS, 1 mm "
+            + "and zero padding to multiples of 32 first (as data preparation for fine-tuning evaluation)")
+    private boolean prepare = false;
+
+    @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
+    private String device = "auto";
+
+    @Parameter(type = ItemIO.OUTPUT, label = "Features")
+    private String report;
+
+    @Override
+    public void run() {
+        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+            report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare)
+                    .run(progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.github.medvp.tasks.segmentation;
+
+import io.github.medvp.tasks.inference.Blending;
+import io.github.medvp.tasks.inference.InferenceGeometry;
+import io.github.medvp.tasks.inference.InferenceInputs;
+import io.github.medvp.tasks.inference.MissingModalities;
+import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.inference.SlidingWindow;
+import io.github.medvp.tasks.TaskModel;
+import io.github.medvp.tasks.TaskSpec;
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.Sample;
+import io.github.medvp.engine.Engines;
+import io.github.medvp.io.NiftiWriter;
+import io.github.medvp.io.Resample;
+import io.github.medvp.io.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whole-study segmentation with a fine-tuned model ({@link TaskModel}): each study is prepared as in training
+ * ({@link InferenceGeometry}: percentile scaling, RAS, 1 mm, foreground crop), completed with the model's templates,
+ * its training means or zeros when it lacks some of the model's modalities ({@link MissingModalities},
+ * {@link ModalityFill}; the result says which were filled how),
+ * predicted by {@link SlidingWindow} (the training crop as window), turned into a label map with the input data's
+ * label values ({@link LabelSpec#labelMap}: BraTS regions painted WT → TC → ET, remapped labels mapped back), and
+ * restored to the study's original grid and orientation. Optionally the probability maps (sigmoid or softmax, one
+ * channel per output) are restored and written too.
+ * <p>
+ * Inputs ({@link #run}): a NIfTI file (a 4D file with the model's channels, or a 3D file of the modality its name
+ * says), a folder of studies, or a manifest; or an in-memory volume ({@link #predict}). Outputs
+ * {@code <id>_seg.nii.gz} and {@code <id>_prob.nii.gz} in the output folder.
+ */
+public final class Segmentation implements AutoCloseable {
+
+    private final TaskModel model;
+    private final NDManager manager;
+    private final SlidingWindow window;
+    private final MissingModalities.Filling filling;
+    private final boolean probabilities;
+
+    /**
+     * Loads a model.
+     *
+     * @param model a fine-tuned segmentation model (a run's {@code best} checkpoint)
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param overlap window overlap in [0, 1), the reference's 0.5
+     * @param blending constant (the reference) or Gaussian
+     * @param windowBatch windows per forward pass
+     * @param probabilities also compute probability maps
+     * @throws MedvpException when the file is not a segmentation model
+     */
+    public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
+            boolean probabilities) {
+        this(model, device, overlap, blending, windowBatch, probabilities, null);
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param model a fine-tuned segmentation model (a run's {@code best} checkpoint)
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param overlap window overlap in [0, 1), the reference's 0.5
+     * @param blending constant (the reference) or Gaussian
+     * @param windowBatch windows per forward pass
+     * @param probabilities also compute probability maps
+     * @param fill what stands in for a missing modality, or null for the model's default (templates where it has
+     *     them, else its training means)
+     * @throws MedvpException when the file is not a segmentation model
+     */
+    public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
+            boolean probabilities, ModalityFill fill) {
+        Engines.pytorch();
+        Device dev = Engines.device(device);
+        this.manager = NDManager.newBaseManager(dev);
+        try {
+            this.model = TaskModel.load(model, manager);
+            if (this.model.spec().task() != TaskSpec.Task.SEGMENTATION) {
+                throw new MedvpException("model " + model + " is a " + this.model.spec().task().name()
+                        .toLowerCase(Locale.ROOT) + " model; use classify, or give a segmentation model");
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        this.window = SlidingWindow.builder().setPredictor(this.model.predictor(new ParameterStore(manager, false)))
+                .optWindow(this.model.spec().crop()).optOverlap(overlap).optBlending(blending).optBatch(windowBatch)
+                .build();
+        this.filling = this.model.filling(fill);
+        this.probabilities = probabilities;
+    }
+
+    /** @return the model */
+    public TaskModel model() {
+        return model;
+    }
+
+    /**
+     * The prediction for one study, on its original grid.
+     *
+     * @param id the study id
+     * @param labels the label map volume (original affine, 8 or 16 bit)
+     * @param probabilities (X, Y, Z, K) float volume, or null when not requested
+     * @param fill which missing modalities were filled how
+     * @param labelCounts voxels per label value 0..max in the output
+     */
+    public record Prediction(String id, Volume labels, Volume probabilities, MissingModalities.Filled fill,
+            long[] labelCounts) {
+
+        /** @return the modalities that were filled */
+        public List<Modality> filled() {
+            return fill.modalities();
+        }
+
+        /** @return one line for the user */
+        public String summary() {
+            StringBuilder sb = new StringBuilder(id).append(": labels");
+            for (int v = 1; v < labelCounts.length; v++) {
+                if (labelCounts[v] > 0) {
+                    sb.append(' ').append(v).append('=').append(labelCounts[v]);
+                }
+            }
+            if (labelCounts.length <= 1 || java.util.Arrays.stream(labelCounts, 1, labelCounts.length).sum() == 0) {
+                sb.append(" none");
+            }
+            if (!fill.modalities().isEmpty()) {
+                sb.append("; ").append(fill.describe());
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Predicts one loaded study.
+     *
+     * @param loaded the study on its original grid, channels with their modalities (any subset of the model's,
+     *     filled as the model's {@link ModalityFill} says); not used afterwards
+     * @param header the original NIfTI header, or null
+     * @param progress window progress and cancel
+     * @return the prediction
+     */
+    public Prediction predict(Sample loaded, io.github.medvp.io.NiftiHeader header, Progress progress) {
+        InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
+                io.github.medvp.data.Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, header);
+        MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
+                filling);
+        geo = geo.withPrepared(done.sample());
+        float[][] logits = window.run(manager, done.sample(), progress);
+        LabelSpec spec = model.spec().labels();
+        int[] labels = geo.restoreLabels(spec.labelMap(logits));
+        Volume probs = probabilities ? geo.probabilityVolume(geo.restore(Postprocess.probabilities(logits,
+                spec.exclusive()), Resample.Interpolation.LINEAR)) : null;
+        int max = 0;
+        for (int l : labels) {
+            max = Math.max(max, l);
+        }
+        long[] counts = new long[max + 1];
+        for (int l : labels) {
+            if (l >= 0) {
+                counts[l]++;
+            }
+        }
+        return new Prediction(loaded.id(), geo.labelVolume(labels), probs, done.how(), counts);
+    }
+
+    /**
+     * Predicts an in-memory volume (e.g. an image open in Fiji).
+     *
+     * @param v the volume (X, Y, Z[, C]) with its geometry
+     * @param modalities its channels' modalities; empty for the model's when the channel count matches
+     * @param id a name for messages
+     * @param progress window progress and cancel
+     * @return the prediction on the volume's grid
+     */
+    public Prediction predict(Volume v, List<Modality> modalities, String id, Progress progress) {
+        long[] d = v.dimensions();
+        int channels = d.length > 3 ? Math.toIntExact(d[3]) : 1;
+        List<Modality> mods = InferenceInputs.channelModalities(channels, modalities, null, model.spec(),
+                "image " + id);
+        Prediction p = predict(InferenceGeometry.sample(v, mods), v.header(), progress);
+        return new Prediction(id, p.labels(), p.probabilities(), p.fill(), p.labelCounts());
+    }
+
+    /**
+     * Segments every study of an input and writes the label maps (and probabilities).
+     *
+     * @param input a NIfTI file, a folder of studies or a manifest .json
+     * @param modalities the modalities of a single input file's channels, empty to infer them (a 4D file with the
+     *     model's channel count: the model's; a 3D file: its name's token)
+     * @param aliases extra modality names
+     * @param output the output folder
+     * @param progress per study progress and cancel
+     * @return one prediction per study (volumes dropped after writing to bound memory: labels and probabilities
+     *     null) and the written files
+     * @throws IOException when a file cannot be read or written
+     */
+    public List<Prediction> run(Path input, List<Modality> modalities, String aliases, Path output,
+            Progress progress) throws IOException {
+        List<InferenceInputs.Item> items = InferenceInputs.list(input, modalities, aliases, model.spec());
+        Files.createDirectories(output);
+        List<Prediction> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            progress.checkCancelled();
+            InferenceInputs.Item item = items.get(i);
+            progress.update("segment", i, items.size(), item.id());
+            Prediction p = predict(item.load(), item.header(), progress);
+            NiftiWriter.write(p.labels(), output.resolve(item.id() + "_seg.nii.gz"));
+            if (p.probabilities() != null) {
+                NiftiWriter.write(p.probabilities(), output.resolve(item.id() + "_prob.nii.gz"));
+            }
+            progress.log(p.summary());
+            out.add(new Prediction(p.id(), null, null, p.fill(), p.labelCounts()));
+        }
+        progress.update("segment", items.size(), items.size(), "written to " + output);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.medvp.tasks.mg3d;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Retrieval ranks and recalls, and zero-shot scores, on hand-made similarity matrices. */
+class RetrievalTest {
+
+    @Test
+    void ranksRecallsAndMedianBothWays() {
+        // Row i: report i; column j: volume j; the diagonal holds the true pairs.
+        double[][] s = {
+            {0.9, 0.1, 0.2},
+            {0.8, 0.5, 0.7},
+            {0.0, 0.6, 0.3},
+        };
+        Retrieval.Result r = Retrieval.evaluate(s);
+        // Report 0: its volume is best (rank 1); report 1: 0.8 and 0.7 beat 0.5 (rank 3); report 2: 0.6 beats 0.3.
+        assertArrayEquals(new int[] {1, 3, 2}, r.reportToVolume().ranks());
+        // Volume 0: 0.9 is best; volume 1: 0.6 beats 0.5; volume 2: 0.7 beats 0.3.
+        assertArrayEquals(new int[] {1, 2, 2}, r.volumeToReport().ranks());
+        assertEquals(1.0 / 3, r.reportToVolume().recallAt(1), 1e-12);
+        assertEquals(1.0, r.reportToVolume().recallAt(5), 1e-12);
+        assertEquals(2.0, r.reportToVolume().medianRank(), 0);
+        assertEquals(2.0, r.volumeToReport().medianRank(), 0);
+    }
+
+    @Test
+    void zeroShotScoresArePairwiseSoftmaxesAndMetricsFollow() {
+        float[][] volumes = {{1, 0}, {0, 1}, {0.6f, 0.8f}};
+        float[][] pos = {{1, 0}};
+        float[][] neg = {{0, 1}};
+        double[][] truth = {{1}, {0}, {Double.NaN}};
+        ZeroShot.Result r = ZeroShot.score(volumes, pos, neg, List.of("effusion"), truth, List.of("a", "b", "c"));
+        // Volume 0: cos 1 vs 0 → 1/(1+e^{-10}); volume 2: 0.6 vs 0.8 → 1/(1+e^{2}).
+        assertEquals(1 / (1 + Math.exp(-10)), r.scores()[0][0], 1e-9);
+        assertEquals(1 / (1 + Math.exp(2)), r.scores()[2][0], 1e-6);
+        ZeroShot.ClassResult c = r.classes().get(0);
+        assertEquals(2, c.n());
+        assertEquals(1, c.positives());
+        assertEquals(1.0, c.accuracy(), 0);
+        assertEquals(1.0, c.auc(), 0);
+        assertArrayEquals(new String[] {"there is a pleural effusion", "no pleural effusion"},
+                ZeroShot.defaultPrompts("Pleural effusion"));
+    }
+}
