@@ -17,8 +17,13 @@ import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.data.transform.HounsfieldWindow;
 import io.github.medvp.data.manifest.Split;
 import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
+import io.github.medvp.pretrain.brainmvp.BrainMvpSettings;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
+import io.github.medvp.pretrain.mg3d.Mg3dSettings;
+import io.github.medvp.nn.swin.SwinPreset;
 import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.nn.UniFormerPreset;
+import io.github.medvp.train.Adam;
 import io.github.medvp.tasks.metrics.MetricsReport;
 import io.github.medvp.tasks.inference.ModalityFill;
 import io.github.medvp.data.Pipelines;
@@ -110,11 +115,13 @@ public final class Demo {
         if (s.pretrainedRun != null) {
             progress.log("reusing the pre-training run " + pretrainRun);
         } else {
-            BrainMvpPretraining pretraining = BrainMvpPretraining.builder().setStudies(manifest.pretraining())
-                    .setRunFolder(pretrainRun).optPreset(s.preset).optEpochs(s.pretrainEpochs)
-                    .optBatch(s.batch, 1).optOptimiser(s.pretrainLr, 1e-5).optSeed(s.seed)
-                    .optGeometry(s.crop, s.grid).optPhases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
-                    .optWorkers(s.workers).optDevice(s.device).optLogEvery(s.logEvery).optSaveInitial(true).build();
+            BrainMvpSettings settings = BrainMvpSettings.builder().data(data.manifest()).run(pretrainRun)
+                    .preset(UniFormerPreset.valueOf(s.preset.toUpperCase(java.util.Locale.ROOT)))
+                    .epochs(s.pretrainEpochs).batch(s.batch, 1).optimiser(s.pretrainLr, 1e-5).seed(s.seed)
+                    .geometry(s.crop, s.grid).phases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
+                    .workers(s.workers).device(s.device).logEvery(s.logEvery).build();
+            BrainMvpPretraining pretraining = new BrainMvpPretraining(settings, manifest.pretraining())
+                    .withInitialCheckpoint();
             TrainLoop.Result pre = pretraining.run(progress);
             progress.log(pretraining.summary(pre));
         }
@@ -142,12 +149,14 @@ public final class Demo {
                 progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction)
                         + "% of the training studies, " + s.finetuneEpochs + " epochs" + of);
                 Path run = out.resolve("runs").resolve(name);
-                FineTuneSettings ft = new FineTuneSettings().data(data.manifest()).run(run).preset(s.preset)
+                FineTuneSettings ft = FineTuneSettings.builder().data(data.manifest()).run(run)
+                        .preset(UniFormerPreset.valueOf(s.preset.toUpperCase(java.util.Locale.ROOT)))
                         .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
-                        .optimiser(s.finetuneLr, 1e-4, false).seed(seed).crop(s.crop).fraction(s.fraction)
+                        .optimiser(s.finetuneLr, 1e-4, Adam.Mode.ADAM).seed(seed).crop(s.crop).fraction(s.fraction)
                         .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                        .templates(init, s.replaceProbability, 1, 0.1).clip(1.0).encoderLr(init ? s.encoderLr : 1)
-                        .labelCentred(s.labelCentred).firstConv(s.firstConv).freezeEncoder(s.freezeEncoder);
+                        .templates(init, s.replaceProbability, 1, 0.1).clip(1.0)
+                        .encoder(init ? s.encoderLr : 1, s.freezeEncoder, s.firstConv)
+                        .labelCentred(s.labelCentred).build();
                 SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
                 progress.log(r.summary());
                 tuned.put(row, r);
@@ -185,12 +194,13 @@ public final class Demo {
             progress.log("[6/6] MG-3D pre-training on " + data.ct().stream().filter(g -> g.split() == Split.TRAINING)
                     .count() + " CT volume-report pairs, retrieval on the validation pairs");
             Path mgRun = out.resolve("runs").resolve("mg3d");
-            Mg3dPretraining mg = Mg3dPretraining.builder().setData(data.ctFolder()
-                    .resolve(PhantomGenerator.TRAIN_REPORTS)).setRunFolder(mgRun).optPreset(s.preset.equals("tiny")
-                            ? "tiny" : "b").optEpochs(s.mg3dEpochs).optBatchSize(s.batch * 2)
-                    .optOptimiser(s.pretrainLr, 5, 1e-8, 10).optSeed(s.seed)
-                    .optVolumes("ct", s.mg3dSize, Pipelines.mg3dCtSpacing(), HounsfieldWindow.DEFAULT)
-                    .optDevice(s.device).optLogEvery(s.logEvery).build();
+            Mg3dPretraining mg = new Mg3dPretraining(Mg3dSettings.builder().data(data.ctFolder()
+                    .resolve(PhantomGenerator.TRAIN_REPORTS)).run(mgRun)
+                    .preset(s.preset.equals("tiny") ? SwinPreset.TINY : SwinPreset.B).epochs(s.mg3dEpochs)
+                    .batch(s.batch * 2).optimiser(s.pretrainLr, 5, 1e-8, 10).seed(s.seed)
+                    .volumes(Mg3dSettings.VolumeModality.CT, s.mg3dSize, Pipelines.mg3dCtSpacing(),
+                            HounsfieldWindow.DEFAULT)
+                    .device(s.device).logEvery(s.logEvery).build());
             progress.log(mg.summary(mg.run(progress)));
             retrieval = Retrieval.run(mgRun.resolve("checkpoints").resolve("last.safetensors"),
                     data.ctFolder().resolve(PhantomGenerator.VALIDATION_REPORTS), report.resolve("retrieval"),

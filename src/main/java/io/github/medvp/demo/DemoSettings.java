@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.tasks.EncoderInit;
-import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.SettingsException;
+import io.github.medvp.train.Settings;
 
 /**
  * The settings of {@link Demo}, chained setters over two presets: {@code tiny} (default; UniFormer tiny, 64×64×56 mm
@@ -338,7 +339,11 @@ public final class DemoSettings {
             throw new MedvpException("fraction must be in (0, 1], got " + fraction);
         }
         // Checked here, not only by fine-tuning, so that a wrong value fails before minutes of pre-training.
-        FineTuneSettings.checkEncoder(encoderLr, freezeEncoder);
+        Settings.positive("encoder_lr", encoderLr, 1);
+        if (freezeEncoder && encoderLr != 1) {
+            throw SettingsException.of("encoder_lr", encoderLr, "1 with freeze_encoder (a frozen encoder does not "
+                    + "train)");
+        }
         if (repeats < 1) {
             throw new MedvpException("repeats must be at least 1, got " + repeats);
         }

@@ -21,7 +21,9 @@ import io.github.medvp.tasks.inference.Blending;
 import io.github.medvp.tasks.metrics.Evaluation;
 import io.github.medvp.tasks.metrics.MetricsReport;
 import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.segmentation.SegmentSettings;
 import io.github.medvp.tasks.segmentation.Segmentation;
+import io.github.medvp.engine.DeviceList;
 
 /**
  * Segments held-out studies with a fine-tuned model ({@link Segmentation}: the model's grid, a removed modality filled
@@ -47,7 +49,8 @@ final class HeldOutSegmentation {
         Files.createDirectories(predictions);
         // Overlap 0.25 instead of the reference's 0.5 and 4 windows per pass: the held-out step dominated the demo's
         // time on the CPU (64 windows per tiny study at 0.5).
-        try (Segmentation segmentation = new Segmentation(model, device, 0.25, Blending.CONSTANT, 4, false, fill)) {
+        try (Segmentation segmentation = new Segmentation(new SegmentSettings(model, DeviceList.parse(device),
+                0.25, Blending.CONSTANT, 4, false, fill))) {
             for (int i = 0; i < studies.size(); i++) {
                 progress.checkCancelled();
                 Study s = studies.get(i);

@@ -1,6 +1,7 @@
 package io.github.medvp.fiji;
 
 import io.github.medvp.MedvpException;
+import io.github.medvp.SettingsException;
 import io.github.medvp.Progress;
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -190,6 +191,10 @@ public final class Launcher {
             if (cause instanceof Progress.CancelledException) {
                 err.println("medvp: " + info.getName() + " cancelled");
                 return CANCELLED;
+            }
+            if (cause instanceof SettingsException) {
+                err.println("medvp: " + info.getName() + ": " + cause.getMessage());
+                return USAGE;
             }
             if (CommandRunner.isUserError(e)) {
                 err.println("medvp: " + info.getName() + ": " + cause.getMessage());

@@ -206,9 +206,9 @@ public final class EncoderInit {
     }
 
     /**
-     * Copies the pre-training decoder's transposed convolution of each level N (MedVP {@code decoder.01decoder5_weight},
-     * reference {@code decoder.decoderN.transp_conv.conv.weight}) into the segmentation decoder's up-block N; nothing
-     * for a checkpoint without them (e.g. a fine-tuned model).
+     * Copies the pre-training decoder's transposed convolution of each level N (MedVP {@code
+     * decoder.01decoder5_weight}, reference {@code decoder.decoderN.transp_conv.conv.weight}) into the segmentation
+     * decoder's up-block N; nothing for a checkpoint without them (e.g. a fine-tuned model).
      */
     private static List<String> copyUpsampling(TaskModel model, Map<String, HostTensor> tensors, Path checkpoint) {
         StateDictImport names = StateDictImport.builder().optStrict(false).build();

@@ -15,6 +15,10 @@ import io.github.medvp.train.Adam;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.ParamGroup;
 import io.github.medvp.train.RunFolder;
+import io.github.medvp.train.Settings;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import io.github.medvp.train.StepContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +36,36 @@ public final class FineTuning {
     public static final String TRAINING_CASES = "training-cases.txt";
     /** The manifest of the run's split (training after the fraction, validation, test). */
     public static final String SPLIT = "split.json";
-    /** Core settings that must match to resume a run. */
-    public static final List<String> CORE = List.of("method", "task", "preset", "crop", "modalities", "batch_size",
-            "accumulation", "fraction", "seed", "init", "freeze_encoder");
 
     private FineTuning() {
+    }
+
+    /**
+     * Opens the run folder with the settings as its {@code config.json}, after the method, the task and the
+     * modalities the run resolved; those and the settings' core ones must match to resume.
+     *
+     * @param s the settings
+     * @param task {@code segmentation} or {@code classification}
+     * @param modalities the channels the run trains on
+     * @param extra task-specific entries resolved from the data (the class names), or null
+     * @return the run folder
+     * @throws IOException when it cannot be written
+     */
+    public static RunFolder open(FineTuneSettings s, String task, List<Modality> modalities, JsonObject extra)
+            throws IOException {
+        JsonObject c = new JsonObject();
+        c.addProperty("method", TaskSpec.METHOD);
+        c.addProperty("task", task);
+        Settings.json(s).entrySet().forEach(e -> c.add(e.getKey(), e.getValue()));
+        JsonArray m = new JsonArray();
+        modalities.forEach(x -> m.add(x.token()));
+        c.add("modalities", m);
+        if (extra != null) {
+            extra.entrySet().forEach(e -> c.add(e.getKey(), e.getValue()));
+        }
+        List<String> core = new ArrayList<>(List.of("method", "task", "modalities"));
+        core.addAll(Settings.core(s));
+        return RunFolder.open(s.training().output(), c, s.training().resume(), core);
     }
 
     /**
@@ -44,19 +73,16 @@ public final class FineTuning {
      * then the seeded training fraction.
      */
     public static StudyManifest studies(FineTuneSettings s, Progress progress) throws IOException {
-        StudyManifest m = s.manifest;
-        if (m == null) {
-            ModalityNames names = ModalityNames.defaults().withAliases(s.aliases);
-            m = StudyManifest.load(s.data, names).validated(new ManifestValidator(names, false), s.skipBad,
-                    progress);
-        }
+        ModalityNames names = ModalityNames.defaults().withAliases(s.aliases());
+        StudyManifest m = StudyManifest.load(s.training().data(), names)
+                .validated(new ManifestValidator(names, false), s.skipBad(), progress);
         if (m.validation().isEmpty()) {
             if (m.training().size() < 2) {
                 throw new MedvpException("data " + m.source() + " has " + m.training().size() + " training studies "
                         + "and no validation split: at least 2 studies are needed");
             }
             StudyManifest held = new StudyManifest(Map.of(Split.TRAINING, m.training()), m.source())
-                    .withRandomSplit(s.validationFraction, 0, s.seed);
+                    .withRandomSplit(s.validationFraction(), 0, s.training().seed());
             if (held.validation().isEmpty() || held.training().isEmpty()) {
                 held = new StudyManifest(Map.of(Split.TRAINING, m.training().subList(1, m.training().size()),
                         Split.VALIDATION, m.training().subList(0, 1)), m.source());
@@ -67,20 +93,20 @@ public final class FineTuning {
             splits.put(Split.TEST, m.test());
             m = new StudyManifest(splits, m.source());
             progress.log("no validation split in " + m.source() + ": " + m.validation().size()
-                    + " training studies held out for validation (seed " + s.seed + ")");
+                    + " training studies held out for validation (seed " + s.training().seed() + ")");
         }
         int before = m.training().size();
-        m = m.withTrainingFraction(s.fraction, s.seed);
-        if (s.fraction < 1) {
-            progress.log("label fraction " + s.fraction + ": training on " + m.training().size() + " of " + before
-                    + " studies (seed " + s.seed + ", listed in " + TRAINING_CASES + ")");
+        m = m.withTrainingFraction(s.fraction(), s.training().seed());
+        if (s.fraction() < 1) {
+            progress.log("label fraction " + s.fraction() + ": training on " + m.training().size() + " of " + before
+                    + " studies (seed " + s.training().seed() + ", listed in " + TRAINING_CASES + ")");
         }
         return m;
     }
 
     /** The modalities of the task: the setting, or those of the first training study. */
     public static List<Modality> modalities(FineTuneSettings s, StudyManifest m) {
-        return s.modalities != null ? s.modalities : m.training().get(0).modalities();
+        return !s.modalities().isEmpty() ? s.modalities() : m.training().get(0).modalities();
     }
 
     /** Writes the split and the training case ids into the run folder, so the run's data is on record. */
@@ -98,15 +124,15 @@ public final class FineTuning {
             throws IOException {
         // The same seed gives the same head and first convolution, so runs that differ only in `init` differ only
         // in the encoder weights they start from.
-        StepContext.seedInitialisation(s.seed);
-        if (s.init == null) {
+        StepContext.seedInitialisation(s.training().seed());
+        if (s.init() == null) {
             progress.log("encoder initialised from scratch");
             return frozen(TaskModel.create(spec, manager), s, progress);
         }
-        int[] grid = s.templates ? EncoderInit.templateGrid(s.init) : null;
+        int[] grid = s.templates() ? EncoderInit.templateGrid(s.init()) : null;
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
-        EncoderInit.Report r = EncoderInit.apply(model, s.init, s.firstConv, progress);
-        progress.log("encoder initialised from " + s.init + " (" + r.copied() + " tensors)");
+        EncoderInit.Report r = EncoderInit.apply(model, s.init(), s.firstConv(), progress);
+        progress.log("encoder initialised from " + s.init() + " (" + r.copied() + " tensors)");
         return frozen(model, s, progress);
     }
 
@@ -124,13 +150,13 @@ public final class FineTuning {
 
     /** With {@code freeze_encoder}, the encoder tensors {@link #coveredByEncoderSettings} picks stop training. */
     private static TaskModel frozen(TaskModel model, FineTuneSettings s, Progress progress) {
-        if (!s.freezeEncoder) {
+        if (!s.freezeEncoder()) {
             return model;
         }
-        int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv));
+        int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv()));
         String learner = model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head";
-        progress.log("encoder frozen (" + n + " tensors" + (s.init == null ? ", at its random initialisation" : "")
-                + "): only the " + learner + (s.firstConv == EncoderInit.FirstConv.REINIT
+        progress.log("encoder frozen (" + n + " tensors" + (s.init() == null ? ", at its random initialisation" : "")
+                + "): only the " + learner + (s.firstConv() == EncoderInit.FirstConv.REINIT
                         ? " and the re-initialised first convolution learn" : " learns"));
         return model;
     }
@@ -141,17 +167,17 @@ public final class FineTuning {
      * encoder and so trains nothing.
      */
     public static TemplateReplacement replacement(TaskModel model, FineTuneSettings s, Progress progress) {
-        if (!model.hasTemplates() || !s.templates || !(s.replaceProbability > 0)) {
+        if (!model.hasTemplates() || !s.templates() || !(s.replaceProbability() > 0)) {
             return null;
         }
         progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), consistency weight "
-                + "%.3g", s.replaceProbability, s.replaceCount, s.consistencyWeight));
-        if (s.freezeEncoder && s.consistencyWeight > 0 && s.firstConv == EncoderInit.FirstConv.INFLATE) {
+                + "%.3g", s.replaceProbability(), s.replaceCount(), s.consistencyWeight()));
+        if (s.freezeEncoder() && s.consistencyWeight() > 0 && s.firstConv() == EncoderInit.FirstConv.INFLATE) {
             progress.log("note: the consistency term compares encoder features, which a frozen encoder fixes, so it "
                     + "trains nothing; the template-replaced inputs still train the "
                     + (model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head"));
         }
-        return new TemplateReplacement(s.replaceProbability, s.replaceCount);
+        return new TemplateReplacement(s.replaceProbability(), s.replaceCount());
     }
 
     /**
@@ -170,17 +196,17 @@ public final class FineTuning {
      * re-initialised when the channels differ, it needs to learn from scratch) train at that fraction of the rate.
      */
     public static Adam optimiser(NamedParameters params, FineTuneSettings s) {
-        Adam.Builder b = Adam.builder().setParameters(params).optMode(s.adamw ? Adam.Mode.ADAMW : Adam.Mode.ADAM)
-                .optWeightDecay(s.weightDecay);
-        if (s.init != null && s.encoderLr != 1) {
-            b.addGroup(new ParamGroup("pretrained_encoder", n -> coveredByEncoderSettings(n, s.firstConv),
-                    s.encoderLr, s.weightDecay));
+        Adam.Builder b = Adam.builder().setParameters(params).optMode(s.optimiser())
+                .optWeightDecay(s.weightDecay());
+        if (s.init() != null && s.encoderLr() != 1) {
+            b.addGroup(new ParamGroup("pretrained_encoder", n -> coveredByEncoderSettings(n, s.firstConv()),
+                    s.encoderLr(), s.weightDecay()));
         }
         return b.build();
     }
 
     /** The run folder's path of a file, for summaries. */
     static Path file(FineTuneSettings s, String name) {
-        return s.runDir.resolve(name);
+        return s.training().output().resolve(name);
     }
 }

@@ -17,12 +17,12 @@ import java.util.random.RandomGenerator;
  * learned templates, normalised to [0, 1] and cropped at the sample's position in the template grid.
  * <p>
  * The crop of each sample is described by host metadata the data pipeline records ({@link
- * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double, io.github.medvp.data.transform.LabelToRegions,
- * int[])}): {@code rep_start} (the crop's origin in template voxels) and the flips applied after cropping (read from
- * the affine against the frame recorded before cropping). From these the step builds one gather index for the whole
- * batch, so the crops of all samples and channels are one {@code take} on the device; voxels outside the template
- * grid (padding) get 0, like the padded image. Which channels are replaced is drawn on the host (B × C booleans from
- * the step's generator) and applied as one masked blend {@code x·(1 − m) + t·m}.
+ * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double,
+ * io.github.medvp.data.transform.LabelToRegions, int[])}): {@code rep_start} (the crop's origin in template voxels) and
+ * the flips applied after cropping (read from the affine against the frame recorded before cropping). From these the
+ * step builds one gather index for the whole batch, so the crops of all samples and channels are one {@code take} on
+ * the device; voxels outside the template grid (padding) get 0, like the padded image. Which channels are replaced is
+ * drawn on the host (B × C booleans from the step's generator) and applied as one masked blend {@code x·(1 − m) + t·m}.
  * <p>
  * The paired consistency term (two independent replacements of the same batch, L2 between their encoder features)
  * is built by the step from two {@link #mask} draws; see {@link FineTuneLosses#consistency}.

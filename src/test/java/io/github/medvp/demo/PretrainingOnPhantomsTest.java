@@ -10,6 +10,8 @@ import java.util.Map;
 
 import io.github.medvp.Progress;
 import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
+import io.github.medvp.pretrain.brainmvp.BrainMvpSettings;
+import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.pretrain.brainmvp.BrainMvpStep;
 import io.github.medvp.train.MetricsLog;
 import org.junit.jupiter.api.Test;
@@ -39,11 +41,10 @@ class PretrainingOnPhantomsTest {
         PhantomGenerator.builder().optStudies(8).optSize(32, 32, 28).optSplit(0, 0).optSeed(1).build()
                 .generate(tmp.resolve("data"), Progress.NONE);
         Path run = tmp.resolve("run");
-        BrainMvpPretraining.builder().setData(tmp.resolve("data").resolve("mri"), null, false).setRunFolder(run)
-                .optPreset("tiny").optEpochs(EPOCHS).optBatch(4, 1).optOptimiser(2e-3, 1e-5)
-                .optGeometry(32, 48, 48, 48).optPhases(-1, 0).optTemperature(0.1).optWorkers(2).optDevice("cpu")
-                .optLogEvery(1).optSeed(5)
-                .build().run(Progress.NONE);
+        new BrainMvpPretraining(BrainMvpSettings.builder().data(tmp.resolve("data").resolve("mri")).run(run)
+                .preset(UniFormerPreset.TINY).epochs(EPOCHS).batch(4, 1).optimiser(2e-3, 1e-5)
+                .geometry(32, 48, 48, 48).phases(-1, 0).temperature(0.1).workers(2).device("cpu")
+                .logEvery(1).seed(5).build()).run(Progress.NONE);
         Map<String, double[]> m = MetricsLog.read(run.resolve("metrics.csv"));
         assertEquals(2 * EPOCHS, m.get("step").length);
         String all = "MD " + Arrays.toString(m.get(BrainMvpStep.MD)) + "\nCMR "

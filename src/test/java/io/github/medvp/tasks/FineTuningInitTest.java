@@ -12,8 +12,11 @@ import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.NamedParameters;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +33,8 @@ class FineTuningInitTest {
             manager.randomNormal(new ai.djl.ndarray.types.Shape(seed == 1 ? 7 : 3)).close();
             TaskModel model = FineTuning.model(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny",
                     List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary(), List.of(), 32, null),
-                    new FineTuneSettings().seed(seed), manager, Progress.NONE);
+                    FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run")).seed(seed).build(), manager,
+                    Progress.NONE);
             List<float[]> out = new ArrayList<>();
             for (NamedParameters.Entry e : model.parameters().entries()) {
                 out.add(e.array().toFloatArray());

@@ -36,8 +36,8 @@ class FineTuningOptimiserTest {
     @Test
     void copiedEncoderTensorsTrainSlowerButNotAReinitialisedFirstConvolutionOrTheDecoder() {
         for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
-            Map<String, String> g = groups(new FineTuneSettings().init(Path.of("pretrained.safetensors"))
-                    .encoderLr(0.1).firstConv(stem));
+            Map<String, String> g = groups(FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"))
+                    .init(Path.of("pretrained.safetensors")).encoder(0.1, false, stem).build());
             long slow = g.values().stream().filter("pretrained_encoder"::equals).count();
             assertTrue(slow > 10, g.toString());
             g.forEach((name, group) -> {
@@ -50,16 +50,19 @@ class FineTuningOptimiserTest {
 
     @Test
     void withoutInitialWeightsOrAtFactorOneEverythingSharesTheRate() {
-        assertTrue(groups(new FineTuneSettings().encoderLr(0.1)).values().stream()
+        assertTrue(groups(FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run")).encoder(0.1, false,
+                EncoderInit.FirstConv.INFLATE).build()).values().stream()
                 .noneMatch("pretrained_encoder"::equals));
-        assertTrue(groups(new FineTuneSettings().init(Path.of("p.safetensors"))).values().stream()
+        assertTrue(groups(FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"))
+                .init(Path.of("p.safetensors")).build()).values().stream()
                 .noneMatch("pretrained_encoder"::equals));
     }
 
     @Test
     void factorOutsideZeroToOneIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) {
         MedvpException e = assertThrows(MedvpException.class, () -> SegmentationFineTuning.run(
-                SegmentationFineTuningTest.tiny(dir, dir.resolve("run")).encoderLr(0), Progress.NONE));
-        assertTrue(e.getMessage().startsWith("encoder_lr"), e.getMessage());
+                SegmentationFineTuningTest.tiny(dir, dir.resolve("run")).encoder(0, false,
+                        EncoderInit.FirstConv.INFLATE).build(), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("setting 'encoder_lr'"), e.getMessage());
     }
 }

@@ -42,6 +42,11 @@ class FrozenEncoderTest {
     private static final TaskSpec SEG = new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny",
             List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary(), List.of(), 32, null);
 
+    /** Settings whose data and run folder are never read: for making models only. */
+    private static FineTuneSettings.Builder unused() {
+        return FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"));
+    }
+
     /** The names of the trainable tensors of a freshly made model under these settings. */
     private static Set<String> trainable(FineTuneSettings s) throws Exception {
         Engines.pytorch();
@@ -53,9 +58,10 @@ class FrozenEncoderTest {
 
     @Test
     void freezesTheEncoderButAReinitialisedFirstConvolution() throws Exception {
-        Set<String> all = trainable(new FineTuneSettings());
+        Set<String> all = trainable(unused().build());
         for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
-            Set<String> left = trainable(new FineTuneSettings().freezeEncoder(true).firstConv(stem));
+            Set<String> left = trainable(unused()
+                    .encoder(1, true, stem).build());
             for (String name : all) {
                 boolean trains = !name.startsWith(TaskModel.ENCODER)
                         || stem == EncoderInit.FirstConv.REINIT && name.contains("patch_embed1");
@@ -73,20 +79,19 @@ class FrozenEncoderTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
         }
-        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2).init(ck)
-                .templates(false, 0, 1, 0).firstConv(EncoderInit.FirstConv.REINIT).freezeEncoder(true)
-                .validation(0.34, 2);
+        FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2).init(ck)
+                .templates(false, 0, 1, 0).encoder(1, true, EncoderInit.FirstConv.REINIT).validation(0.34, 2);
         Map<String, float[]> before = new LinkedHashMap<>();
         Set<String> trainable;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             // The run's own starting point: same seed, same checkpoint.
-            TaskModel model = FineTuning.model(SEG, s, m, Progress.NONE);
+            TaskModel model = FineTuning.model(SEG, s.build(), m, Progress.NONE);
             NamedParameters p = model.parameters();
             trainable = p.trainable().stream().map(NamedParameters.Entry::name).collect(Collectors.toSet());
             p.entries().forEach(e -> before.put(e.name(), e.array().toFloatArray()));
         }
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
-        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s, progress);
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.build(), progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("encoder frozen (")
                 && l.endsWith("only the decoder and the re-initialised first convolution learn")),
                 progress.lines.toString());
@@ -112,10 +117,12 @@ class FrozenEncoderTest {
         // Resuming with the encoder unfrozen would hand the optimiser tensors it has no state for: refused.
         MedvpException e = assertThrows(MedvpException.class, () -> SegmentationFineTuning.run(
                 SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(3).init(ck).templates(false, 0, 1, 0)
-                        .firstConv(EncoderInit.FirstConv.REINIT).validation(0.34, 2).resume(true), Progress.NONE));
+                        .encoder(1, false, EncoderInit.FirstConv.REINIT).validation(0.34, 2).resume(true).build(),
+                Progress.NONE));
         assertTrue(e.getMessage().contains("freeze_encoder"), e.getMessage());
         // Resumed frozen, one more epoch: the optimiser state fits and the encoder still has not moved.
-        SegmentationFineTuning.Result more = SegmentationFineTuning.run(s.epochs(3).resume(true), Progress.NONE);
+        SegmentationFineTuning.Result more = SegmentationFineTuning.run(s.epochs(3).resume(true).build(),
+                Progress.NONE);
         assertEquals(3 * r.training().steps() / 2, more.training().steps());
         Map<String, HostTensor> resumed = Checkpoints.read(more.last()).tensors();
         for (Map.Entry<String, float[]> b : before.entrySet()) {
@@ -131,10 +138,11 @@ class FrozenEncoderTest {
         Path data = Blobs.write(dir.resolve("data"), 6, 32, 5, true);
         Path csv = Files.writeString(dir.resolve("classes.csv"),
                 "case,class\ncase00,a\ncase01,b\ncase02,a\ncase03,b\ncase04,a\ncase05,b\n");
-        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2).classCsv(csv)
-                .validation(0.34, 2).freezeEncoder(true);
+        FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
+                .classes(List.of(), csv, null)
+                .validation(0.34, 2).encoder(1, true, EncoderInit.FirstConv.INFLATE);
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
-        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.contains("at its random initialisation")
                 && l.endsWith("only the head learns")), progress.lines.toString());
         Map<String, HostTensor> first = Checkpoints.read(r.runFolder().resolve("checkpoints")
@@ -143,7 +151,8 @@ class FrozenEncoderTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TaskSpec cls = new TaskSpec(TaskSpec.Task.CLASSIFICATION, "tiny", List.of(Modality.T1, Modality.FLAIR),
                     null, List.of("a", "b"), 32, null);
-            TaskModel start = FineTuning.model(cls, new FineTuneSettings().seed(3), m, Progress.NONE);
+            TaskModel start = FineTuning.model(cls, unused().seed(3).build(), m,
+                    Progress.NONE);
             boolean headMoved = false;
             for (NamedParameters.Entry e : start.parameters().entries()) {
                 float[] now = first.get(Checkpoint.MODEL + e.name()).toFloatArray();
@@ -164,8 +173,8 @@ class FrozenEncoderTest {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
             for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
                 TaskModelTest.Logged progress = new TaskModelTest.Logged();
-                FineTuneSettings s = new FineTuneSettings().init(ck).templates(true, 0.5, 1, 0.1).firstConv(stem)
-                        .freezeEncoder(true);
+                FineTuneSettings s = unused().init(ck).templates(true, 0.5, 1, 0.1)
+                        .encoder(1, true, stem).build();
                 assertTrue(FineTuning.replacement(FineTuning.model(SEG, s, m, progress), s, progress) != null);
                 // With a re-initialised first convolution the term still reaches a trainable tensor.
                 assertEquals(stem == EncoderInit.FirstConv.INFLATE, progress.lines.stream()
@@ -177,8 +186,10 @@ class FrozenEncoderTest {
     @Test
     void anEncoderLearningRateWithAFrozenEncoderIsRefused() {
         MedvpException e = assertThrows(MedvpException.class, () -> SegmentationFineTuning.run(
-                SegmentationFineTuningTest.tiny(dir, dir.resolve("run")).freezeEncoder(true).encoderLr(0.1),
-                Progress.NONE));
-        assertTrue(e.getMessage().startsWith("encoder_lr 0.1 has no effect with freeze_encoder"), e.getMessage());
+                SegmentationFineTuningTest.tiny(dir, dir.resolve("run"))
+                        .encoder(0.1, true, EncoderInit.FirstConv.INFLATE)
+                        .build(), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("setting 'encoder_lr': 0.1 is not allowed; use 1 with freeze_encoder"),
+                e.getMessage());
     }
 }

@@ -2,6 +2,8 @@ package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.tasks.classification.Classification;
+import io.github.medvp.tasks.classification.ClassifySettings;
+import io.github.medvp.engine.DeviceList;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.inference.ModalityFill;
 import org.scijava.ItemIO;
@@ -63,7 +65,8 @@ public class ClassifyCommand extends ContextCommand {
     @Override
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
-                Classification cls = new Classification(model.toPath(), device, ModalityFill.parse(fill))) {
+                Classification cls = new Classification(new ClassifySettings(
+                        model == null ? null : model.toPath(), DeviceList.parse(device), ModalityFill.parse(fill)))) {
             List<io.github.medvp.data.manifest.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             summary = cls.run(input.toPath(), mods, aliases, output.toPath(), progress)
                     .stream().map(p -> p.id() + ": " + p.className()).collect(Collectors.joining("\n", "", "\n"))

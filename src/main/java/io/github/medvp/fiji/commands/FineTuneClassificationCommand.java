@@ -2,7 +2,7 @@ package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.tasks.classification.ClassificationFineTuning;
-import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.train.Settings;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -53,8 +53,8 @@ public class FineTuneClassificationCommand extends FineTuneCommand {
                 : Arrays.stream(classes.split(",")).map(String::trim).toList();
         try (CommandProgress progress = progress()) {
             ClassificationFineTuning.Result r = ClassificationFineTuning.run(settings()
-                    .classCsv(labels == null || labels.getPath().isEmpty() ? null : labels.toPath()).classes(names)
-                    .classWeights(FineTuneSettings.parseDoubles(class_weights, "class_weights")), progress);
+                    .classes(names, labels == null || labels.getPath().isEmpty() ? null : labels.toPath(),
+                            Settings.doubles("class_weights", class_weights)).build(), progress);
             runFolder = r.runFolder().toString();
             bestBalancedAccuracy = r.bestBalancedAccuracy();
             summary = r.summary();

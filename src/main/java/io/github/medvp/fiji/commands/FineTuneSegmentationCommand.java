@@ -14,8 +14,8 @@ import java.io.UncheckedIOException;
 /**
  * Segmentation fine-tuning ({@link SegmentationFineTuning}) from a manifest or a folder of labelled studies into a
  * run folder, the encoder from a BrainMVP (or reference, or fine-tuned) checkpoint or from scratch. Defaults are the
- * reference's (spec §4.3). Cancelling saves the last checkpoint; {@code resume=true} continues. The inputs it shares
- * with classification are those of {@link FineTuneCommand}.
+ * reference's (BrainMVP's {@code do_train.sh}). Cancelling saves the last checkpoint; {@code resume=true} continues.
+ * The inputs it shares with classification are those of {@link FineTuneCommand}.
  */
 @Plugin(type = Command.class, name = "finetune-seg", label = "Fine-tune Segmentation",
         menuPath = "Plugins>MedVP>Fine-tune>Segmentation",
@@ -43,8 +43,7 @@ public class FineTuneSegmentationCommand extends FineTuneCommand {
     public void run() {
         try (CommandProgress progress = progress()) {
             SegmentationFineTuning.Result r = SegmentationFineTuning.run(settings().labels(LabelSpec.parse(labels))
-                    .labelCentred(label_centred),
-                    progress);
+                    .labelCentred(label_centred).build(), progress);
             runFolder = r.runFolder().toString();
             bestDice = r.bestDice();
             summary = r.summary();

@@ -1,18 +1,18 @@
 package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CommandProgress;
-import io.github.medvp.fiji.MedvpCommands;
-import io.github.medvp.pretrain.mg3d.Mg3dConfig;
+import io.github.medvp.nn.swin.SwinPreset;
+import io.github.medvp.pretrain.mg3d.CmlMode;
+import io.github.medvp.pretrain.mg3d.MimFusion;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
+import io.github.medvp.pretrain.mg3d.Mg3dSettings;
+import io.github.medvp.train.Settings;
+import java.nio.file.Path;
 import io.github.medvp.train.TrainLoop;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -24,24 +24,7 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, name = "mg3d-pretrain", label = "MG-3D Pretrain",
         menuPath = "Plugins>MedVP>MG-3D>Pretrain",
         description = "MG-3D vision-language pre-training of a 3D Swin encoder on volume-report pairs")
-public class Mg3dPretrainCommand extends ContextCommand {
-
-    @Parameter(required = false)
-    private StatusService status;
-
-    @Parameter(required = false)
-    private LogService log;
-
-    @Parameter(label = "Data", style = "open",
-            description = "a CSV or JSON list of volume paths with findings and impression (CT-RATE columns accepted)")
-    private File data;
-
-    @Parameter(label = "Run folder", style = "directory",
-            description = "where config, metrics.csv, curves.png, vocab.txt and checkpoints are written")
-    private File output;
-
-    @Parameter(label = "Resume", required = false, description = "continue the run in the run folder")
-    private boolean resume = false;
+public class Mg3dPretrainCommand extends TrainCommand {
 
     @Parameter(label = "Vocabulary", required = false, style = "both",
             description = "vocab.txt, tokenizer.json or a model folder; empty: built from the training reports")
@@ -58,10 +41,10 @@ public class Mg3dPretrainCommand extends ContextCommand {
             description = "vision encoder: b (Swin-B, the reference), l (Swin-L) or tiny (tests, demos)")
     private String preset = "b";
 
-    @Parameter(label = "Epochs", min = "1", required = false, description = "training epochs")
+    @Parameter(label = "Epochs", required = false, description = "training epochs")
     private int epochs = 60;
 
-    @Parameter(label = "Batch size", min = "1", required = false, description = "volume-report pairs per step")
+    @Parameter(label = "Batch size", required = false, description = "volume-report pairs per step")
     private int batch = 4;
 
     @Parameter(label = "Learning rate", required = false, description = "base Adam learning rate")
@@ -70,12 +53,9 @@ public class Mg3dPretrainCommand extends ContextCommand {
     @Parameter(label = "Head LR multiplier", required = false, description = "factor for heads and fusion layers")
     private double head_lr = 5;
 
-    @Parameter(label = "Warm-up steps", min = "0", required = false,
+    @Parameter(label = "Warm-up steps", required = false,
             description = "linear warm-up (at most a tenth of the run), then linear decay to 0")
     private long warmup = 10_000;
-
-    @Parameter(label = "Seed", required = false, description = "seed of order, masking and initialisation")
-    private long seed = 0;
 
     @Parameter(label = "Modality", choices = {"ct", "mri"}, required = false,
             description = "ct: HU window; mri: 0.5-99.5 percentile scaling")
@@ -105,35 +85,39 @@ public class Mg3dPretrainCommand extends ContextCommand {
     @Parameter(label = "Loss weights", required = false, description = "MLM,SFR,MIM,CML,DFA,SSM")
     private String weights = "1,0.1,1,0.1,0.1,0.1";
 
-    @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
-    private String device = "auto";
-
-    @Parameter(label = "Log every", min = "1", required = false, description = "optimiser steps between log lines")
-    private int log_every = 10;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Run folder")
-    private String runFolder;
-
-    @Parameter(type = ItemIO.OUTPUT, label = "Summary")
-    private String summary;
+    /** The reference's seed, 0. */
+    public Mg3dPretrainCommand() {
+        super(0);
+    }
 
     @Override
     public void run() {
-        Mg3dPretraining training = Mg3dPretraining.builder().setData(data.toPath()).setRunFolder(output.toPath())
-                .optResume(resume).optVocabulary(vocab == null ? null : vocab.toPath())
-                .optTextModel(text_model == null ? null : text_model.toPath(), train_text).optPreset(preset)
-                .optEpochs(epochs).optBatchSize(batch).optOptimiser(lr, head_lr, 1e-8, warmup).optSeed(seed)
-                .optVolumes(modality, MedvpCommands.ints("size", size, 3), MedvpCommands.doubles("spacing", spacing, 3),
-                        MedvpCommands.doubles("window", window, 2))
-                .optVariant(Mg3dConfig.mimFusion(mim_fusion), Mg3dConfig.cml(cml), double_projection)
-                .optWeights(MedvpCommands.doubles("weights", weights, 6)).optDevice(device).optLogEvery(log_every)
-                .build();
-        try (CommandProgress progress = new CommandProgress(status, log, this)) {
+        Mg3dSettings settings = settings();
+        Mg3dPretraining training = new Mg3dPretraining(settings);
+        try (CommandProgress progress = progress()) {
             TrainLoop.Result result = training.run(progress);
-            runFolder = output.getPath();
+            runFolder = settings.training().output().toString();
             summary = training.summary(result);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** @return the inputs as settings @throws io.github.medvp.SettingsException naming a setting out of range */
+    Mg3dSettings settings() {
+        return Mg3dSettings.builder().training(training())
+                .text(path(vocab), path(text_model), train_text)
+                .preset(Settings.choice("preset", SwinPreset.class, preset)).epochs(epochs).batch(batch)
+                .optimiser(lr, head_lr, 1e-8, warmup)
+                .volumes(Settings.choice("modality", Mg3dSettings.VolumeModality.class, modality),
+                        Settings.ints("size", size, 3), Settings.doubles("spacing", spacing),
+                        Settings.doubles("window", window))
+                .variant(Settings.choice("mim_fusion", MimFusion.class, mim_fusion),
+                        Settings.choice("cml", CmlMode.class, cml), double_projection)
+                .weights(Settings.doubles("weights", weights)).build();
+    }
+
+    private static Path path(File f) {
+        return f == null || f.getPath().isEmpty() ? null : f.toPath();
     }
 }

@@ -8,7 +8,10 @@ import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.tasks.inference.Blending;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.segmentation.SegmentSettings;
 import io.github.medvp.tasks.segmentation.Segmentation;
+import io.github.medvp.engine.DeviceList;
+import io.github.medvp.train.Settings;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -65,14 +68,14 @@ public class SegmentCommand extends ContextCommand {
     @Parameter(label = "Probability maps", required = false, description = "also write probability maps")
     private boolean probabilities = false;
 
-    @Parameter(label = "Overlap", required = false, description = "sliding-window overlap in [0, 1)")
+    @Parameter(label = "Overlap", required = false, description = "sliding-window overlap from 0 to 0.95")
     private double overlap = 0.5;
 
     @Parameter(label = "Blending", choices = {"constant", "gaussian"}, required = false,
             description = "weights of overlapping windows")
     private String blending = "constant";
 
-    @Parameter(label = "Windows per batch", min = "1", required = false, description = "windows per forward pass")
+    @Parameter(label = "Windows per batch", required = false, description = "windows per forward pass")
     private int window_batch = 1;
 
     @Parameter(label = "Fill for missing modalities", choices = {"auto", "templates", "mean", "zeros"},
@@ -90,12 +93,17 @@ public class SegmentCommand extends ContextCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Summary")
     private String summary;
 
+    /** @return the inputs as settings @throws io.github.medvp.SettingsException naming a setting out of range */
+    SegmentSettings settings() {
+        return new SegmentSettings(model == null ? null : model.toPath(), DeviceList.parse(device), overlap,
+                Settings.choice("blending", Blending.class, blending), window_batch, probabilities,
+                ModalityFill.parse(fill));
+    }
+
     @Override
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
-                Segmentation seg = new Segmentation(model.toPath(), device, overlap,
-                Blending.valueOf(blending.toUpperCase(Locale.ROOT)), window_batch, probabilities,
-                ModalityFill.parse(fill))) {
+                Segmentation seg = new Segmentation(settings())) {
             List<io.github.medvp.data.manifest.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             if (input != null && !input.getPath().isEmpty()) {
                 if (output == null || output.getPath().isEmpty()) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -40,6 +41,7 @@ public final class Mg3dData {
     private final ReportEncoder encoder;
     private final WholeWordMasking masking;
     private final Transform pipeline;
+    private final int workers;
     private final Path cache;
     private final EncodedReport[] reports;
 
@@ -57,11 +59,30 @@ public final class Mg3dData {
         this.masking = masking;
         this.pipeline = pipeline;
         this.cache = cache;
+        this.workers = 0;
         this.reports = new EncodedReport[dataset.size()];
         for (int i = 0; i < reports.length; i++) {
             ReportRecord r = dataset.get(i);
             reports[i] = encoder.encode(r.findings(), r.impression());
         }
+    }
+
+    private Mg3dData(Mg3dData d, int workers) {
+        this.dataset = d.dataset;
+        this.encoder = d.encoder;
+        this.masking = d.masking;
+        this.pipeline = d.pipeline;
+        this.cache = d.cache;
+        this.reports = d.reports;
+        this.workers = workers;
+    }
+
+    /**
+     * @param workers threads loading a batch's volumes, 0 for the common pool (one per core)
+     * @return this data loading with that many threads
+     */
+    public Mg3dData withWorkers(int workers) {
+        return new Mg3dData(this, workers);
     }
 
     /** @return the number of pairs */
@@ -112,7 +133,18 @@ public final class Mg3dData {
      */
     public Mg3dBatch batch(int[] indices, long mlmSeed) {
         Sample[] samples = new Sample[indices.length];
-        IntStream.range(0, indices.length).parallel().forEach(k -> samples[k] = volume(indices[k]));
+        Runnable load = () -> IntStream.range(0, indices.length).parallel()
+                .forEach(k -> samples[k] = volume(indices[k]));
+        if (workers > 0) {
+            ForkJoinPool pool = new ForkJoinPool(workers);
+            try {
+                pool.submit(load).join();
+            } finally {
+                pool.shutdown();
+            }
+        } else {
+            load.run();
+        }
         int[] shape = samples[0].shape();
         int voxels = shape[0] * shape[1] * shape[2];
         float[] vol = new float[indices.length * voxels];

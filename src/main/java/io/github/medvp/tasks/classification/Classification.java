@@ -39,25 +39,15 @@ public final class Classification implements AutoCloseable {
     private final MissingModalities.Filling filling;
 
     /**
-     * With the model's default fill for missing modalities.
+     * Loads a model.
      *
-     * @param model a fine-tuned classification model
-     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param settings the model, device and fill
      * @throws MedvpException when the file is not a classification model
      */
-    public Classification(Path model, String device) {
-        this(model, device, null);
-    }
-
-    /**
-     * @param model a fine-tuned classification model
-     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
-     * @param fill what stands in for a missing modality, or null for the model's default
-     * @throws MedvpException when the file is not a classification model
-     */
-    public Classification(Path model, String device, ModalityFill fill) {
+    public Classification(ClassifySettings settings) {
+        Path model = settings.model();
         Engines.pytorch();
-        Device dev = Engines.device(device);
+        Device dev = settings.device().primary();
         manager = NDManager.newBaseManager(dev);
         try {
             this.model = TaskModel.load(model, manager);
@@ -69,7 +59,7 @@ public final class Classification implements AutoCloseable {
             manager.close();
             throw e;
         }
-        filling = this.model.filling(fill);
+        filling = this.model.filling(settings.fill());
     }
 
     /**

@@ -98,71 +98,71 @@ public final class ClassificationFineTuning {
      * @throws IOException when a file cannot be read or written
      */
     public static Result run(FineTuneSettings s, Progress progress) throws IOException {
-        s.check();
         Engines.pytorch();
-        Device dev = Engines.device(s.device);
-        ClassLabels labels = ClassLabels.attach(FineTuning.studies(s, progress), s.classCsv, s.classes);
+        Device dev = s.training().device().primary();
+        ClassLabels labels = ClassLabels.attach(FineTuning.studies(s, progress), s.classCsv(), s.classes());
         List<Modality> modalities = FineTuning.modalities(s, labels.manifest());
         int k = labels.classes().size();
-        if (s.classWeights != null && s.classWeights.length != k) {
-            throw new MedvpException("class weights: " + s.classWeights.length + " values for " + k + " classes "
+        if (s.classWeights().length > 0 && s.classWeights().length != k) {
+            throw new MedvpException("class weights: " + s.classWeights().length + " values for " + k + " classes "
                     + labels.classes());
         }
-        JsonObject config = s.toJson("classification");
-        config.add("modalities", SegmentationFineTuning.modalitiesJson(modalities));
         JsonArray names = new JsonArray();
         labels.classes().forEach(names::add);
-        config.add("classes", names);
-        RunFolder run = RunFolder.open(s.runDir, config, s.resume, FineTuning.CORE);
+        JsonObject resolved = new JsonObject();
+        resolved.add("classes", names);
+        RunFolder run = FineTuning.open(s, "classification", modalities, resolved);
         FineTuning.record(run, labels.manifest());
-        TaskSpec spec = new TaskSpec(TaskSpec.Task.CLASSIFICATION, s.preset, modalities, null, labels.classes(),
-                s.crop, null);
+        TaskSpec spec = new TaskSpec(TaskSpec.Task.CLASSIFICATION, s.preset().key(), modalities, null,
+                labels.classes(), s.crop(), null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
             FineTuning.measureMeans(model, labels.manifest(), progress);
             NDArray weights = null;
-            if (s.classWeights != null) {
+            if (s.classWeights().length > 0) {
                 float[] w = new float[k];
                 for (int i = 0; i < k; i++) {
-                    w[i] = (float) s.classWeights[i];
+                    w[i] = (float) s.classWeights()[i];
                 }
                 weights = HostArrays.copyOf(manager, w, new Shape(k));
             }
             NDArray classWeights = weights;
             TemplateReplacement replace = FineTuning.replacement(model, s, progress);
-            int normalised = s.batchSize * (paired(replace, s.consistencyWeight) ? 2 : 1);
+            int normalised = s.batch() * (paired(replace, s.consistencyWeight()) ? 2 : 1);
             if (normalised < MIN_NORMALISED_BATCH) {
-                progress.log("warning: batch " + s.batchSize + " gives the encoder's final BatchNorm " + normalised
+                progress.log("warning: batch " + s.batch() + " gives the encoder's final BatchNorm " + normalised
                         + " studies per pass, too few for a pooled head to learn from (their features are normalised "
                         + "against each other); use batch " + MIN_NORMALISED_BATCH + " or more");
             }
             NamedParameters params = model.parameters();
-            int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
+            int workers = s.training().workers() > 0 ? s.training().workers()
+                    : BatchLoader.Options.defaultWorkers();
             try (BatchLoader loader = new BatchLoader(labels.manifest().training(),
-                    replace != null ? Pipelines.classificationTraining(modalities, s.crop, model.spec().templateGrid())
-                            : Pipelines.classificationTraining(modalities, s.crop),
-                    BatchLoader.Options.training(s.batchSize, s.seed).withWorkers(workers));
+                    replace != null
+                            ? Pipelines.classificationTraining(modalities, s.crop(), model.spec().templateGrid())
+                            : Pipelines.classificationTraining(modalities, s.crop()),
+                    BatchLoader.Options.training(s.batch(), s.training().seed()).withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV),
                             List.of("step", "epoch", "accuracy", "balanced_accuracy", "auc"),
                             run.resuming() ? Long.MAX_VALUE : -1)) {
-                long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation;
+                long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation();
                 if (stepsPerEpoch == 0) {
                     throw new MedvpException(labels.manifest().training().size() + " training studies do not fill "
-                            + "one optimiser step of " + s.batchSize + " x " + s.accumulation);
+                            + "one optimiser step of " + s.batch() + " x " + s.accumulation());
                 }
                 Validation validation = new Validation(model, labels.manifest().validation(),
-                        Pipelines.classificationEvaluation(modalities, s.crop), s, stepsPerEpoch, manager, vlog,
+                        Pipelines.classificationEvaluation(modalities, s.crop()), s, stepsPerEpoch, manager, vlog,
                         run, progress);
                 TrainLoop.Result r = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
-                        .setSchedule(LrSchedule.cosine(s.lr, 0, s.epochs * stepsPerEpoch))
-                        .setStep((batch, ctx) -> step(model, batch, classWeights, replace, s.consistencyWeight, ctx))
+                        .setSchedule(LrSchedule.cosine(s.lr(), 0, s.epochs() * stepsPerEpoch))
+                        .setStep((batch, ctx) -> step(model, batch, classWeights, replace, s.consistencyWeight(), ctx))
                         .optLossNames(CE, SegmentationStep.CONS)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
-                        .setEpochs(s.epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation)
-                        .optSeed(s.seed).optClipGradNorm(s.clip)
+                        .setEpochs(s.epochs()).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation())
+                        .optSeed(s.training().seed()).optClipGradNorm(s.clip())
                         .optRunFolder(run).optProgress(progress).optHeader(model.header())
-                        .optLogEvery(s.logEvery).optValidator(validation).build().run();
+                        .optLogEvery(s.training().logEvery()).optValidator(validation).build().run();
                 return new Result(validation.best, validation.bestEpoch, validation.lastAccuracy,
                         validation.lastAuc, labels.classes(), run.dir(), run.best(),
                         labels.manifest().training().stream().map(Study::id).toList(), r);
@@ -324,7 +324,7 @@ public final class ClassificationFineTuning {
         @Override
         public double score(int epoch) {
             int done = epoch + 1;
-            if (studies.isEmpty() || (done % s.validateEvery != 0 && done != s.epochs)) {
+            if (studies.isEmpty() || (done % s.validateEvery() != 0 && done != s.epochs())) {
                 return Double.NaN;
             }
             int[] truth = new int[studies.size()];

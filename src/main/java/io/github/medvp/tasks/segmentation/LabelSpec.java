@@ -1,5 +1,6 @@
 package io.github.medvp.tasks.segmentation;
 
+import io.github.medvp.train.Settings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -30,7 +31,8 @@ import java.util.Locale;
  * @param values the label values of each region or class (after remapping)
  * @param remap pairs {from, to} applied to the label values first
  */
-public record LabelSpec(boolean exclusive, List<String> names, int[][] values, int[][] remap) {
+public record LabelSpec(boolean exclusive, List<String> names, int[][] values, int[][] remap)
+        implements Settings.Json {
 
     private static final int MAX_LABEL = 255;
 
@@ -236,6 +238,7 @@ public record LabelSpec(boolean exclusive, List<String> names, int[][] values, i
     }
 
     /** @return the JSON form stored in checkpoint headers */
+    @Override
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("kind", exclusive ? "classes" : "regions");

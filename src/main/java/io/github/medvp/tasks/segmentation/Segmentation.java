@@ -51,36 +51,13 @@ public final class Segmentation implements AutoCloseable {
     /**
      * Loads a model.
      *
-     * @param model a fine-tuned segmentation model (a run's {@code best} checkpoint)
-     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
-     * @param overlap window overlap in [0, 1), the reference's 0.5
-     * @param blending constant (the reference) or Gaussian
-     * @param windowBatch windows per forward pass
-     * @param probabilities also compute probability maps
+     * @param settings the model, device, sliding-window settings and fill
      * @throws MedvpException when the file is not a segmentation model
      */
-    public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
-            boolean probabilities) {
-        this(model, device, overlap, blending, windowBatch, probabilities, null);
-    }
-
-    /**
-     * Loads a model.
-     *
-     * @param model a fine-tuned segmentation model (a run's {@code best} checkpoint)
-     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
-     * @param overlap window overlap in [0, 1), the reference's 0.5
-     * @param blending constant (the reference) or Gaussian
-     * @param windowBatch windows per forward pass
-     * @param probabilities also compute probability maps
-     * @param fill what stands in for a missing modality, or null for the model's default (templates where it has
-     *     them, else its training means)
-     * @throws MedvpException when the file is not a segmentation model
-     */
-    public Segmentation(Path model, String device, double overlap, Blending blending, int windowBatch,
-            boolean probabilities, ModalityFill fill) {
+    public Segmentation(SegmentSettings settings) {
+        Path model = settings.model();
         Engines.pytorch();
-        Device dev = Engines.device(device);
+        Device dev = settings.device().primary();
         this.manager = NDManager.newBaseManager(dev);
         try {
             this.model = TaskModel.load(model, manager);
@@ -93,10 +70,10 @@ public final class Segmentation implements AutoCloseable {
             throw e;
         }
         this.window = SlidingWindow.builder().setPredictor(this.model.predictor(new ParameterStore(manager, false)))
-                .optWindow(this.model.spec().crop()).optOverlap(overlap).optBlending(blending).optBatch(windowBatch)
-                .build();
-        this.filling = this.model.filling(fill);
-        this.probabilities = probabilities;
+                .optWindow(this.model.spec().crop()).optOverlap(settings.overlap()).optBlending(settings.blending())
+                .optBatch(settings.windowBatch()).build();
+        this.filling = this.model.filling(settings.fill());
+        this.probabilities = settings.probabilities();
     }
 
     /** @return the model */

@@ -33,10 +33,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A segmentation fine-tuning run (spec §4): studies (validated once; a seeded validation split when the data has
- * none; the seeded label fraction) → {@link Pipelines#segmentationTraining} on worker threads → {@link TrainLoop}
- * with {@link SegmentationStep} (deep supervision, optional template replacement and consistency) → validation every
- * N epochs by sliding-window inference ({@link SegmentationValidation}), {@code best} kept by mean Dice → run folder.
+ * A segmentation fine-tuning run (BrainMVP's fine-tuning {@code main.py}): studies (validated once; a seeded validation
+ * split when the data has none; the seeded label fraction) → {@link Pipelines#segmentationTraining} on worker threads →
+ * {@link TrainLoop} with {@link SegmentationStep} (deep supervision, optional template replacement and consistency) →
+ * validation every N epochs by sliding-window inference ({@link SegmentationValidation}), {@code best} kept by mean
+ * Dice → run folder.
  * <p>
  * Run folder: {@code config.json}, {@code metrics.csv} (training losses), {@code curves.png}, {@code validation.csv}
  * and {@code validation.png} (Dice per region and mean per validation), {@code training-cases.txt} and
@@ -44,8 +45,9 @@ import java.util.Map;
  * models by {@link TaskModel#load}. A folder holding a run resumes with {@code resume}; cancel saves {@code last}.
  * <p>
  * Differences from the reference, on purpose: one cosine step per optimiser step instead of per epoch; the loss of an
- * epoch's last incomplete batch is dropped (drop-last); templates are normalised to [0, 1] (§6 item 8) and replaced
- * channels come from two copies of all modalities when paired (§6 item 7), the consistency term on encoder features.
+ * epoch's last incomplete batch is dropped (drop-last); templates are normalised to [0, 1] (the reference exports them
+ * raw, unlike pre-training) and replaced channels come from two copies of all modalities when paired (the reference
+ * repeats channels element-wise instead), the consistency term on encoder features.
  */
 public final class SegmentationFineTuning {
 
@@ -91,9 +93,8 @@ public final class SegmentationFineTuning {
      * @throws Progress.CancelledException after saving {@code last} when cancelled
      */
     public static Result run(FineTuneSettings s, Progress progress) throws IOException {
-        s.check();
-        Engines.pytorch();
-        Device dev = Engines.device(s.device);
+                Engines.pytorch();
+        Device dev = s.training().device().primary();
         StudyManifest manifest = FineTuning.studies(s, progress);
         List<Modality> modalities = FineTuning.modalities(s, manifest);
         for (Study st : manifest.pretraining()) {
@@ -102,52 +103,50 @@ public final class SegmentationFineTuning {
                         + "validation study needs one (put unlabelled studies in the test split)");
             }
         }
-        JsonObject config = s.toJson("segmentation");
-        config.add("labels", s.labels.toJson());
-        config.add("modalities", modalitiesJson(modalities));
-        RunFolder run = RunFolder.open(s.runDir, config, s.resume, FineTuning.CORE);
+        RunFolder run = FineTuning.open(s, "segmentation", modalities, null);
         FineTuning.record(run, manifest);
-        TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset, modalities, s.labels, List.of(), s.crop,
-                null);
+        TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset().key(), modalities, s.labels(), List.of(),
+                s.crop(), null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
             FineTuning.measureMeans(model, manifest, progress);
             TemplateReplacement replacement = FineTuning.replacement(model, s, progress);
             Compose train = replacement != null
-                    ? Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform(),
+                    ? Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform(),
                             model.spec().templateGrid())
-                    : Pipelines.segmentationTraining(modalities, s.crop, s.labelCentred, s.labels.transform());
-            int workers = s.workers > 0 ? s.workers : BatchLoader.Options.defaultWorkers();
+                    : Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform());
+            int workers = s.training().workers() > 0 ? s.training().workers()
+                    : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
             int heads = model.head() instanceof io.github.medvp.nn.UnetrDecoder d
                     && d.hasDeepSupervision() ? 3 : 1;
             double[] weights = new double[heads];
             Arrays.fill(weights, 1);
-            SegmentationStep step = new SegmentationStep(model, weights, replacement, s.consistencyWeight);
+            SegmentationStep step = new SegmentationStep(model, weights, replacement, s.consistencyWeight());
             try (BatchLoader loader = new BatchLoader(manifest.training(), train,
-                    BatchLoader.Options.training(s.batchSize, s.seed).withWorkers(workers));
+                    BatchLoader.Options.training(s.batch(), s.training().seed()).withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(VALIDATION_CSV),
-                            SegmentationValidation.columns(s.labels), run.resuming() ? Long.MAX_VALUE : -1)) {
-                long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation;
+                            SegmentationValidation.columns(s.labels()), run.resuming() ? Long.MAX_VALUE : -1)) {
+                long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation();
                 if (stepsPerEpoch == 0) {
                     throw new MedvpException(manifest.training().size() + " training studies do not fill one "
-                            + "optimiser step of " + s.batchSize + " x " + s.accumulation + "; lower the batch size");
+                            + "optimiser step of " + s.batch() + " x " + s.accumulation() + "; lower the batch size");
                 }
                 SegmentationValidation validation = new SegmentationValidation(model, manifest.validation(),
-                        Pipelines.segmentationEvaluation(modalities, s.labels.transform()), s.labels, s.crop,
-                        s.validateEvery, s.epochs, stepsPerEpoch, manager, vlog, run.dir(), progress);
+                        Pipelines.segmentationEvaluation(modalities, s.labels().transform()), s.labels(), s.crop(),
+                        s.validateEvery(), s.epochs(), stepsPerEpoch, manager, vlog, run.dir(), progress);
                 TrainLoop.Result r = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
-                        .setSchedule(LrSchedule.cosine(s.lr, 0, s.epochs * stepsPerEpoch)).setStep(step)
+                        .setSchedule(LrSchedule.cosine(s.lr(), 0, s.epochs() * stepsPerEpoch)).setStep(step)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
-                        .setEpochs(s.epochs).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation)
-                        .optSeed(s.seed).optClipGradNorm(s.clip)
+                        .setEpochs(s.epochs()).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation())
+                        .optSeed(s.training().seed()).optClipGradNorm(s.clip())
                         .optRunFolder(run).optProgress(progress).optHeader(model.header())
-                        .optLossNames(SegmentationStep.SEG, SegmentationStep.CONS).optLogEvery(s.logEvery)
+                        .optLossNames(SegmentationStep.SEG, SegmentationStep.CONS).optLogEvery(s.training().logEvery())
                         .optValidator(validation).build().run();
                 List<String> cases = manifest.training().stream().map(Study::id).toList();
                 return new Result(validation.bestDice(), validation.bestEpoch(), validation.lastDice(),
-                        s.labels.names(), run.dir(), run.best(), run.last(), cases, r, secondsPerStep(run));
+                        s.labels().names(), run.dir(), run.best(), run.last(), cases, r, secondsPerStep(run));
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
@@ -60,9 +61,9 @@ class BrainMvpPretrainingTest {
 
     @Test
     void aTinyRunFillsTheRunFolderAndExportsTemplates(@TempDir Path tmp) throws IOException {
-        BrainMvpPretraining run = BrainMvpPretraining.builder().setStudies(studies(tmp, 4))
-                .setRunFolder(tmp.resolve("run")).optPreset("tiny").optEpochs(2).optBatch(2, 1)
-                .optGeometry(32, 48, 48, 48).optPhases(0, 1).optWorkers(1).optDevice("cpu").optLogEvery(1).build();
+        BrainMvpPretraining run = new BrainMvpPretraining(BrainMvpSettings.builder().run(tmp.resolve("run"))
+                .preset(UniFormerPreset.TINY).epochs(2).batch(2, 1).geometry(32, 48, 48, 48).phases(0, 1).workers(1)
+                .device("cpu").logEvery(1).build(), studies(tmp, 4));
         TrainLoop.Result result = run.run(QUIET);
         assertEquals(4, result.steps()); // 2 epochs of 2 batches of 2 studies
         Map<String, double[]> metrics = MetricsLog.read(tmp.resolve("run").resolve("metrics.csv"));
@@ -79,9 +80,9 @@ class BrainMvpPretrainingTest {
 
     @Test
     void tooFewStudiesForOneOptimiserStepAreReported(@TempDir Path tmp) throws IOException {
-        BrainMvpPretraining run = BrainMvpPretraining.builder().setStudies(studies(tmp, 2))
-                .setRunFolder(tmp.resolve("run")).optPreset("tiny").optBatch(3, 2).optGeometry(32, 48, 48, 48)
-                .optDevice("cpu").build();
+        BrainMvpPretraining run = new BrainMvpPretraining(BrainMvpSettings.builder().run(tmp.resolve("run"))
+                .preset(UniFormerPreset.TINY).batch(3, 2).geometry(32, 48, 48, 48).device("cpu").build(),
+                studies(tmp, 2));
         MedvpException e = assertThrows(MedvpException.class, () -> run.run(QUIET));
         assertTrue(e.getMessage().contains("2 studies"), e.getMessage());
     }

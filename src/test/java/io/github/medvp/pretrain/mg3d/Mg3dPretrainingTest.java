@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.medvp.nn.swin.SwinPreset;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.TestProgress;
@@ -22,10 +23,11 @@ class Mg3dPretrainingTest {
     Path dir;
 
     private Mg3dPretraining run(Path list, Path folder, boolean resume) {
-        return Mg3dPretraining.builder().setData(list).setRunFolder(folder).optResume(resume).optPreset("tiny")
-                .optEpochs(2).optBatchSize(2).optOptimiser(1e-4, 5, 1e-8, 0).optSeed(3)
-                .optVolumes("ct", new int[] {32, 32, 32}, new double[] {1, 1, 2}, new double[] {-1000, 1000})
-                .optDevice("cpu").optLogEvery(1).build();
+        return new Mg3dPretraining(Mg3dSettings.builder().data(list).run(folder).resume(resume)
+                .preset(SwinPreset.TINY).epochs(2).batch(2).optimiser(1e-4, 5, 1e-8, 0).seed(3)
+                .volumes(Mg3dSettings.VolumeModality.CT, new int[] {32, 32, 32}, new double[] {1, 1, 2},
+                        new double[] {-1000, 1000})
+                .device("cpu").logEvery(1).build());
     }
 
     @Test
@@ -73,9 +75,9 @@ class Mg3dPretrainingTest {
 
     @Test
     void sizesThatAreNotMultiplesOf32AreRefused() {
-        MedvpException e = assertThrows(MedvpException.class, () -> Mg3dPretraining.builder()
-                .setData(dir.resolve("x.csv")).setRunFolder(dir.resolve("r"))
-                .optVolumes("ct", new int[] {128, 90, 128}, new double[] {1, 1, 1}, new double[] {-1000, 1000})
+        MedvpException e = assertThrows(MedvpException.class, () -> Mg3dSettings.builder()
+                .data(dir.resolve("x.csv")).run(dir.resolve("r")).volumes(Mg3dSettings.VolumeModality.CT,
+                        new int[] {128, 90, 128}, new double[] {1, 1, 1}, new double[] {-1000, 1000})
                 .build());
         assertEquals(true, e.getMessage().contains("multiple of 32"), e.getMessage());
     }

@@ -45,11 +45,11 @@ class ClassificationFineTuningTest {
     @Test
     void shortRunWritesTheRunAndAModel() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 8, 32, 5, true);
-        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
-                .classCsv(csv(8)).classes(List.of("healthy", "lesion")).classWeights(new double[] {1, 1})
+        FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
+                .classes(List.of("healthy", "lesion"), csv(8), new double[] {1, 1})
                 .validation(0.25, 1).logEvery(3);
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
-        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         System.out.println(r.summary());
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("warning: batch 2 gives the encoder's final "
                 + "BatchNorm 2 studies")), progress.lines.toString());
@@ -73,10 +73,10 @@ class ClassificationFineTuningTest {
         // Half the studies have a bright lesion. 40 epochs of 4 studies: on data seeds 5-7 validation balanced
         // accuracy reached 1.0 by epoch 30 (with batch 2 it stayed at 0.5: see MIN_NORMALISED_BATCH).
         Path data = Blobs.write(dir.resolve("data"), 16, 32, 5, true);
-        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(40).batch(4, 1)
-                .classCsv(csv(16)).validation(0.25, 10).logEvery(10);
+        FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(40).batch(4, 1)
+                .classes(List.of(), csv(16), null).validation(0.25, 10).logEvery(10);
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
-        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         assertTrue(r.bestBalancedAccuracy() >= 0.75, r.summary());
         assertTrue(progress.lines.stream().noneMatch(l -> l.startsWith("warning: batch")), progress.lines.toString());
     }
@@ -89,9 +89,9 @@ class ClassificationFineTuningTest {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
         }
         TaskModelTest.Logged progress = new TaskModelTest.Logged();
-        FineTuneSettings s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(1).init(ck)
-                .templates(true, 1.0, 1, 0.1).classCsv(csv(6)).validation(0.34, 1).logEvery(1);
-        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s, progress);
+        FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(1).init(ck)
+                .templates(true, 1.0, 1, 0.1).classes(List.of(), csv(6), null).validation(0.34, 1).logEvery(1);
+        ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("template replacement: p 1.00")),
                 progress.lines.toString());
         Map<String, double[]> log = MetricsLog.read(r.runFolder().resolve("metrics.csv"));

@@ -3,6 +3,8 @@ package io.github.medvp.tasks.segmentation;
 import io.github.medvp.tasks.inference.Blending;
 import io.github.medvp.tasks.Blobs;
 import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.nn.UniFormerPreset;
+import io.github.medvp.train.Adam;
 import io.github.medvp.tasks.FineTuning;
 import io.github.medvp.tasks.metrics.Metrics;
 import io.github.medvp.tasks.inference.ModalityFill;
@@ -34,9 +36,9 @@ public class SegmentationFineTuningTest {
     @TempDir
     Path dir;
 
-    public static FineTuneSettings tiny(Path data, Path run) {
-        return new FineTuneSettings().data(data).run(run).preset("tiny").crop(32).batch(2, 1)
-                .optimiser(2e-3, 1e-5, true).labels(LabelSpec.binary()).modalities(List.of(Modality.T1,
+    public static FineTuneSettings.Builder tiny(Path data, Path run) {
+        return FineTuneSettings.builder().data(data).run(run).preset(UniFormerPreset.TINY).crop(32).batch(2, 1)
+                .optimiser(2e-3, 1e-5, Adam.Mode.ADAMW).labels(LabelSpec.binary()).modalities(List.of(Modality.T1,
                         Modality.FLAIR)).validation(0.25, 4).workers(1).device("cpu").logEvery(2).seed(3);
     }
 
@@ -46,9 +48,9 @@ public class SegmentationFineTuningTest {
         Path data = Blobs.write(dir.resolve("data"), 10, 36, 1);
         // 20 epochs: with seeded initial weights, seeds 2 and 3 of 1-5 were still at Dice 0.17 and 0.23 after 10
         // epochs (the others 0.81-0.97) and reach 0.64 and 0.79 in 20.
-        FineTuneSettings s = tiny(data, dir.resolve("run")).epochs(20).validation(0.25, 10);
+        FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).epochs(20).validation(0.25, 10);
         // The Dice of the untrained model on the same validation studies.
-        StudyManifest m = FineTuning.studies(s, Progress.NONE);
+        StudyManifest m = FineTuning.studies(s.build(), Progress.NONE);
         double start;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             io.github.medvp.train.StepContext.seedInitialisation(3); // the run's own initial weights
@@ -58,7 +60,7 @@ public class SegmentationFineTuningTest {
                     List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary().transform()), LabelSpec.binary(), 32, 1,
                     1, 1, manager, null, dir, Progress.NONE).evaluate()[0];
         }
-        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s, Progress.NONE);
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.build(), Progress.NONE);
         System.out.println(r.summary() + "start Dice " + start);
         assertTrue(r.bestDice() > 0.6 && r.bestDice() > start + 0.3, "best " + r.bestDice() + " start " + start);
         assertTrue(Files.isRegularFile(r.best()) && Files.isRegularFile(r.last()));
@@ -77,8 +79,8 @@ public class SegmentationFineTuningTest {
         assertEquals(training.toJson(), means.toJson());
         assertTrue(Math.abs(validation.get(Modality.FLAIR) - means.get(Modality.FLAIR)) > 1e-4, "validation "
                 + validation + " training " + means);
-        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false,
-                ModalityFill.TEMPLATES)) {
+        try (Segmentation seg = new Segmentation(SegmentSettings.of(r.best(), "cpu")
+                .withFill(ModalityFill.TEMPLATES))) {
             assertEquals(List.of(Modality.T1, Modality.FLAIR), seg.model().spec().modalities());
             Path out = dir.resolve("pred");
             var p = seg.run(val.channels().get(0).path(), List.of(Modality.T1), "", out, Progress.NONE);
@@ -88,7 +90,7 @@ public class SegmentationFineTuningTest {
             assertTrue(e.getMessage().contains("flair") && e.getMessage().contains("fill=templates"),
                     e.getMessage());
         }
-        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false)) {
+        try (Segmentation seg = new Segmentation(SegmentSettings.of(r.best(), "cpu"))) {
             // By default a model without templates fills with its training means.
             var p = seg.run(val.channels().get(0).path(), List.of(Modality.T1), "", dir.resolve("pred-mean"),
                     Progress.NONE).get(0);
@@ -97,7 +99,7 @@ public class SegmentationFineTuningTest {
             assertEquals(means.get(Modality.FLAIR), p.fill().values().get(0));
             assertTrue(p.summary().contains("flair filled with its training mean"), p.summary());
         }
-        try (Segmentation seg = new Segmentation(r.best(), "cpu", 0.5, Blending.CONSTANT, 1, false)) {
+        try (Segmentation seg = new Segmentation(SegmentSettings.of(r.best(), "cpu"))) {
             Path out = dir.resolve("pred");
             Path one = Files.createDirectories(dir.resolve("one"));
             for (Path f : val.files()) {
@@ -131,7 +133,7 @@ public class SegmentationFineTuningTest {
     void cancelKeepsLastAndResumeFinishesTheRun() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 5, 32, 3);
         // 1 validation study, 4 training studies in batches of 2: 2 steps per epoch, 4 in all.
-        FineTuneSettings s = tiny(data, dir.resolve("run")).epochs(2).validation(0.2, 2);
+        FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).epochs(2).validation(0.2, 2);
         // Cancelled once the first optimiser step is reported (the study checks report progress too).
         Progress afterFirstStep = new Progress() {
             private boolean stepped;
@@ -146,12 +148,12 @@ public class SegmentationFineTuningTest {
                 return stepped;
             }
         };
-        assertThrows(Progress.CancelledException.class, () -> SegmentationFineTuning.run(s, afterFirstStep));
+        assertThrows(Progress.CancelledException.class, () -> SegmentationFineTuning.run(s.build(), afterFirstStep));
         assertTrue(Files.isRegularFile(dir.resolve("run").resolve("checkpoints").resolve("last.safetensors")));
         io.github.medvp.MedvpException refused = assertThrows(io.github.medvp.MedvpException.class,
-                () -> SegmentationFineTuning.run(s, Progress.NONE));
+                () -> SegmentationFineTuning.run(s.build(), Progress.NONE));
         assertTrue(refused.getMessage().contains("resume=true"), refused.getMessage());
-        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.resume(true), Progress.NONE);
+        SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.resume(true).build(), Progress.NONE);
         assertEquals(1, r.training().resumedFrom());
         assertEquals(4, r.training().steps());
         assertEquals(List.of(2.0), toList(MetricsLog.read(r.runFolder().resolve(
@@ -163,13 +165,14 @@ public class SegmentationFineTuningTest {
     void clipAndLabelCentredCropsAreCheckedAndRecorded() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 5, 32, 5);
         io.github.medvp.MedvpException bad = assertThrows(io.github.medvp.MedvpException.class,
-                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("bad")).clip(-1), Progress.NONE));
-        assertTrue(bad.getMessage().startsWith("clip"), bad.getMessage());
+                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("bad")).clip(-1).build(), Progress.NONE));
+        assertTrue(bad.getMessage().startsWith("setting 'clip'"), bad.getMessage());
         bad = assertThrows(io.github.medvp.MedvpException.class,
-                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("bad")).labelCentred(1.5), Progress.NONE));
-        assertTrue(bad.getMessage().startsWith("label_centred"), bad.getMessage());
+                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("bad")).labelCentred(1.5).build(),
+                        Progress.NONE));
+        assertTrue(bad.getMessage().startsWith("setting 'label_centred'"), bad.getMessage());
         SegmentationFineTuning.Result r = SegmentationFineTuning.run(tiny(data, dir.resolve("run")).epochs(1)
-                .validation(0.2, 1).clip(0.5).labelCentred(0.5), Progress.NONE);
+                .validation(0.2, 1).clip(0.5).labelCentred(0.5).build(), Progress.NONE);
         com.google.gson.JsonObject config = com.google.gson.JsonParser.parseString(Files.readString(
                 r.runFolder().resolve("config.json"))).getAsJsonObject();
         assertEquals(0.5, config.get("clip").getAsDouble());
@@ -181,20 +184,20 @@ public class SegmentationFineTuningTest {
     @Test
     void fractionIsSeededAndRecorded() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 10, 20, 2);
-        FineTuneSettings s = tiny(data, dir.resolve("run")).fraction(0.4);
-        StudyManifest a = FineTuning.studies(s, Progress.NONE);
-        StudyManifest b = FineTuning.studies(s, Progress.NONE);
+        FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).fraction(0.4);
+        StudyManifest a = FineTuning.studies(s.build(), Progress.NONE);
+        StudyManifest b = FineTuning.studies(s.build(), Progress.NONE);
         // 10 studies: 3 held out for validation (0.25 of 10, rounded), 40 % of the other 7 → 3.
         assertEquals(3, a.validation().size());
         assertEquals(3, a.training().size());
         assertEquals(ids(a.training()), ids(b.training()));
         assertEquals(ids(a.validation()), ids(b.validation()));
-        StudyManifest other = FineTuning.studies(tiny(data, dir.resolve("run")).fraction(0.4).seed(4),
-                Progress.NONE);
+        StudyManifest other = FineTuning.studies(tiny(data, dir.resolve("run")).fraction(0.4).seed(4)
+                .build(), Progress.NONE);
         assertTrue(!ids(other.training()).equals(ids(a.training()))
                 || !ids(other.validation()).equals(ids(a.validation())));
-        io.github.medvp.train.RunFolder run = io.github.medvp.train.RunFolder.open(dir.resolve("run"),
-                s.toJson("segmentation"), false, FineTuning.CORE);
+        io.github.medvp.train.RunFolder run = FineTuning.open(s.build(), "segmentation", List.of(Modality.T1,
+                Modality.FLAIR), null);
         FineTuning.record(run, a);
         List<String> ids = Files.readAllLines(dir.resolve("run").resolve(FineTuning.TRAINING_CASES));
         assertEquals(a.training().stream().map(io.github.medvp.data.manifest.Study::id).toList(), ids);
