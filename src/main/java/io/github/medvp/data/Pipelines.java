@@ -39,10 +39,11 @@ public final class Pipelines {
     }
 
     /**
-     * Pre-training (spec §1.3, steps 2–9): {@code k} modalities sub-sampled before anything is read, loaded, RAS,
-     * 1 mm, symmetric foreground crop, per-channel 5–95 percentile scaling with clipping, symmetric foreground crop
-     * again, frame recorded ({@code new_dim}), one random {@code crop}³ crop, zero-padded to {@code crop}³, and
-     * {@code rep_start} against the {@code template} grid. No flips or intensity augmentation.
+     * Pre-training (the {@code train_transforms} of the BrainMVP reference's {@code utils/data_utils.py}
+     * {@code get_loader}): {@code k} modalities sub-sampled before anything is read, loaded, RAS, 1 mm, symmetric
+     * foreground crop, per-channel 5–95 percentile scaling with clipping, symmetric foreground crop again, frame
+     * recorded ({@code new_dim}), one random {@code crop}³ crop, zero-padded to {@code crop}³, and {@code rep_start}
+     * against the {@code template} grid. No flips or intensity augmentation.
      */
     public static Compose brainMvpPretraining(int k, int crop, int[] template) {
         return Compose.of(new ModalitySubsample(k), new LoadStudy(false), new ToRas(), new ResampleSpacing(1, 1, 1),
@@ -57,9 +58,10 @@ public final class Pipelines {
     }
 
     /**
-     * MG-3D's CT preprocessing (MG-3D spec §1.2, CT-RATE): RAS, trilinear resampling to {@code spacing} (0.75 ×
-     * 0.75 × 1.5 mm), the HU {@code window} ([−1000, 1000]) mapped to [0, 1], the centre crop of
-     * {@link CenterCropRatio#MG3D}, trilinear resize to {@code size} (128 × 96 × 128). Input: a sample of
+     * MG-3D's CT preprocessing (CT-RATE; {@code BaseDataset.get_raw_image} of the reference's
+     * {@code mg3d/datasets/base_dataset.py} on CT-CLIP's preprocessed volumes): RAS, trilinear resampling to
+     * {@code spacing} (0.75 × 0.75 × 1.5 mm), the HU {@code window} ([−1000, 1000]) mapped to [0, 1], the centre crop
+     * of {@link CenterCropRatio#MG3D}, trilinear resize to {@code size} (128 × 96 × 128). Input: a sample of
      * {@link VolumeFiles#load} (values in HU).
      *
      * @param spacing target spacing (X, Y, Z) in mm
@@ -72,7 +74,7 @@ public final class Pipelines {
                 new CenterCropRatio(CenterCropRatio.MG3D), new ResizeTo(size));
     }
 
-    /** @return MG-3D's CT spacing in mm, 0.75 × 0.75 × 1.5 (CT-CLIP's, spec §1.2); a fresh array */
+    /** @return MG-3D's CT spacing in mm, 0.75 × 0.75 × 1.5 (CT-CLIP's, which MG-3D reuses); a fresh array */
     public static double[] mg3dCtSpacing() {
         return new double[] {0.75, 0.75, 1.5};
     }
@@ -114,11 +116,11 @@ public final class Pipelines {
     }
 
     /**
-     * Segmentation fine-tuning, training (spec §1.4): task modalities, load with label, 5–95 percentile scaling
-     * without clipping (before reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with
-     * margin 1, random {@code crop}³ crop (a share {@code labelCentred} of them centred on a labelled voxel, 0 in the
-     * reference), zero pad, flips of all three axes with p = 0.5, intensity shift and scale U(−0.1, 0.1), label to
-     * regions.
+     * Segmentation fine-tuning, training ({@code custom_transform(mode='train')} of the BrainMVP reference's
+     * {@code Downstream/dataset/transforms.py}): task modalities, load with label, 5–95 percentile scaling without
+     * clipping (before reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with margin 1,
+     * random {@code crop}³ crop (a share {@code labelCentred} of them centred on a labelled voxel, 0 in the reference),
+     * zero pad, flips of all three axes with p = 0.5, intensity shift and scale U(−0.1, 0.1), label to regions.
      */
     public static Compose segmentationTraining(List<Modality> modalities, int crop, double labelCentred,
             LabelToRegions regions) {
@@ -194,11 +196,12 @@ public final class Pipelines {
     }
 
     /**
-     * The intensity scaling of fine-tuning and inference, one definition for both (spec §1.4): per-channel 5–95
-     * percentile scaling without clipping, as the reference's downstream code. Clipping to [0, 1] as pre-training does
-     * (spec §6 item 9) was measured on the demo and was not better: the tumour's bright parts lose their contrast and
-     * a template-filled modality then drags the prediction down (held-out Dice with t2 filled 0.29 unclipped, 0.04
-     * clipped).
+     * The intensity scaling of fine-tuning and inference, one definition for both (the reference's
+     * {@code Downstream/dataset/transforms.py}): per-channel 5–95 percentile scaling without clipping, as the
+     * reference's downstream code. Clipping to [0, 1] as pre-training does ({@code get_loader} in
+     * {@code utils/data_utils.py}) was measured on the demo and was not better: the tumour's bright parts lose their
+     * contrast and a template-filled modality then drags the prediction down (held-out Dice with t2 filled 0.29
+     * unclipped, 0.04 clipped).
      */
     public static PercentileScale taskIntensity() {
         return new PercentileScale(5, 95, false);

@@ -33,7 +33,10 @@ public final class Sample {
 
     /** Metadata key: spatial shape after the pre-training's second foreground crop ({@code int[3]}). */
     public static final String NEW_DIM = "new_dim";
-    /** Metadata key: the template ROI offset of the crop ({@code int[3]}, spec §1.3). */
+    /**
+     * Metadata key: the template ROI offset of the crop ({@code int[3]}, {@code rep_start_point} in {@code train_epoch}
+     * of the BrainMVP reference's {@code main.py}).
+     */
     public static final String REP_START = "rep_start";
     /** Metadata key: where {@link RandomCrop} started, in voxels of its input ({@code int[3]}). */
     public static final String CROP_START = "crop_start";

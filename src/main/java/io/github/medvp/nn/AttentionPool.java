@@ -12,11 +12,11 @@ import ai.djl.util.PairList;
 import io.github.medvp.engine.Scalars;
 
 /**
- * MG-3D's {@code SentAttnPool} (spec §2.5), CLIP's attention pool without positional embedding: the mean row is
- * prepended and attends, with {@code heads} heads, over itself and every row; the result is its output after the
- * output projection. Inputs {@code (x (N, S, D)[, mask (N, S)])}, output (N, D). The optional 0/1 mask keeps padded
- * sentences out of the mean and out of the keys, which equals running the reference on each sample's own sentences.
- * PyTorch-default initialisation, as the reference.
+ * MG-3D's {@code SentenceAttentionPool} (the reference's {@code mg3d/models/sentence_pool.py}), CLIP's attention pool
+ * without positional embedding: the mean row is prepended and attends, with {@code heads} heads, over itself and every
+ * row; the result is its output after the output projection. Inputs {@code (x (N, S, D)[, mask (N, S)])}, output (N,
+ * D). The optional 0/1 mask keeps padded sentences out of the mean and out of the keys, which equals running the
+ * reference on each sample's own sentences. PyTorch-default initialisation, as the reference.
  */
 public final class AttentionPool extends AbstractBlock {
 

@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * UniFormer's local block (spec §2.1), on (N, d, X, Y, Z):
+ * UniFormer's local block ({@code CBlock} of BrainMVP's {@code models/uniformer_blocks.py}), on (N, d, X, Y, Z):
  * <pre>
  * x = x + posEmbed(x)                                  depthwise 3³
  * x = x + conv2(attn(conv1(norm1(x))))                 BN, 1³, depthwise 5³, 1³

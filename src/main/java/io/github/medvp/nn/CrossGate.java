@@ -13,9 +13,9 @@ import ai.djl.util.PairList;
 import io.github.medvp.engine.Scalars;
 
 /**
- * MG-3D's fusion layer ("CrossMultiHeadAttention" of the reference, Fig. 4 of the paper, spec §2.4): single head,
- * sigmoid instead of softmax, no residual, norm, FFN. Each stream keeps <b>its own values</b>; the other modality
- * only supplies one scalar gate per token:
+ * MG-3D's fusion layer ({@code MLMCrossMultiHeadAttention} and {@code MIMCrossMultiHeadAttention} of the reference's
+ * {@code mg3d/models/local_attention.py}, Fig. 4 of the paper): single head, sigmoid instead of softmax, no residual,
+ * norm, FFN. Each stream keeps <b>its own values</b>; the other modality only supplies one scalar gate per token:
  * <pre>
  * A'_i = mean_j σ(q1(A_i)·k2(B_j) / √D) · v1(A_i)
  * B'_j = mean_i σ(q2(B_j)·k1(A_i) / √D) · v2(B_j)
@@ -23,7 +23,8 @@ import io.github.medvp.engine.Scalars;
  * Inputs {@code (A (N, n_a, D), B (N, n_b, D)[, maskA (N, n_a), maskB (N, n_b)])}; outputs {@code (A', B')}. The
  * optional 0/1 masks restrict the means to real rows, so a padded batch gives what the reference's per-sample loop
  * gives (the reference passes no mask for token streams, so callers pass none there). The six Linear(D, D) layers
- * keep PyTorch's default initialisation, as the reference (spec §2.7).
+ * keep PyTorch's default initialisation, as the reference ({@code MG3DTransformerSS} never applies its
+ * {@code init_weights} to them).
  */
 public final class CrossGate extends AbstractBlock {
 

@@ -14,8 +14,9 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * The projection of MG-3D's contrastive losses (CLIP-style ITC head, spec §2.6): {@code LayerNorm → Linear(no bias)
- * → L2 normalise}. Input (N, in), output (N, out) unit rows. BERT-initialised (LayerNorm 1, 0; weight N(0, 0.02)).
+ * The projection of MG-3D's contrastive losses (CLIP-style {@code ITCHead}, {@code ITCHead_Single} of the reference's
+ * {@code mg3d/models/prediction_heads.py}): {@code LayerNorm → Linear(no bias) → L2 normalise}. Input (N, in), output
+ * (N, out) unit rows. BERT-initialised (LayerNorm 1, 0; weight N(0, 0.02)).
  */
 public final class ItcHead extends AbstractBlock {
 

@@ -16,8 +16,9 @@ import ai.djl.util.PairList;
 import java.util.function.Supplier;
 
 /**
- * Factories for the DJL layers the references use, initialised as the references initialise them (BrainMVP spec §2.3),
- * and the scoped child-block calls every model uses ({@link #forward}, {@link #apply}, {@link #scoped}).
+ * Factories for the DJL layers the references use, initialised as the references initialise them (BrainMVP's
+ * {@code _init_weights} of {@code UniFormer} and {@code UniSegDecoder}; MG-3D's {@code init_weights}), and the scoped
+ * child-block calls every model uses ({@link #forward}, {@link #apply}, {@link #scoped}).
  */
 public final class Layers {
 

@@ -14,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * MG-3D's MIM decoder ("vae", spec §2.6): five repeats of {@code Conv3d k3 p1 → InstanceNorm3d (no affine) →
- * LeakyReLU(0.01) → trilinear ×2 (align_corners = False)}, channels C → C/2 → C/4 → C/8 → C/16 → C/16, then
- * {@code Conv3d(C/16 → 1, k1)} without activation: (N, C, d, h, w) → (N, 1, 32d, 32h, 32w). With C = 768 that is
- * the reference's 768 → 384 → 192 → 96 → 48 → 48 (≈10.6 M parameters). PyTorch-default initialisation.
+ * MG-3D's MIM decoder ({@code MIM_SWINUNETR_Head(upsample="vae")} of the reference's {@code prediction_heads.py}): five
+ * repeats of {@code Conv3d k3 p1 → InstanceNorm3d (no affine) → LeakyReLU(0.01) → trilinear ×2 (align_corners =
+ * False)}, channels C → C/2 → C/4 → C/8 → C/16 → C/16, then {@code Conv3d(C/16 → 1, k1)} without activation: (N, C, d,
+ * h, w) → (N, 1, 32d, 32h, 32w). With C = 768 that is the reference's 768 → 384 → 192 → 96 → 48 → 48 (≈10.6 M
+ * parameters). PyTorch-default initialisation.
  */
 public final class MimDecoder extends AbstractBlock {
 

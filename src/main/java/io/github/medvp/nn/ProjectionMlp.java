@@ -12,8 +12,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The two-layer heads of MG-3D (spec §2.5, §2.6): {@code Linear(in → hidden) → [standardise] → GELU|ReLU →
- * Linear(hidden → out) → [tanh]} on the last axis.
+ * The two-layer heads of MG-3D (the reference's {@code mg3d/models/prediction_heads.py} and {@code mg3d_module.py}):
+ * {@code Linear(in → hidden) → [standardise] → GELU|ReLU → Linear(hidden → out) → [tanh]} on the last axis.
  * <ul>
  * <li>{@link #sentencePooler(int)} ({@code Sentence_Pooler}): 768 → 384, standardise, GELU, → 128, tanh;</li>
  * <li>{@link #sfr(int)} (the MLM head's {@code fc}): D → 128, standardise, GELU, → 8;</li>
@@ -21,7 +21,7 @@ import ai.djl.util.PairList;
  * </ul>
  * "Standardise" is the reference's {@code BatchNorm1d(affine=False)} on a (1, S, C) input, i.e. a per-row
  * standardisation ({@link Tokens#standardise}). The first two are BERT-initialised, {@code uni_emd_sen} keeps
- * PyTorch's defaults (spec §2.7).
+ * PyTorch's defaults ({@code MG3DTransformerSS} never applies {@code init_weights} to it).
  */
 public final class ProjectionMlp extends AbstractBlock {
 

@@ -14,10 +14,11 @@ import ai.djl.util.PairList;
 import java.util.List;
 
 /**
- * The linear pre-training decoder of BrainMVP (spec §2.2): four k2/s2 transposed convolutions (no bias)
- * w4 → w3 → w2 → w1 → w1 chained with no normalisation or non-linearity, then a 1×1×1 convolution (with bias) to
- * the output channels. It only uses the encoder's last output, so each spatial axis grows 16 times; with the
- * encoder's ×16 reduction the reconstruction has the input's size.
+ * The linear pre-training decoder of BrainMVP ({@code UniSegDecoder.forward} of the reference's
+ * {@code models/Uniformer.py}): four k2/s2 transposed convolutions (no bias) w4 → w3 → w2 → w1 → w1 chained with no
+ * normalisation or non-linearity, then a 1×1×1 convolution (with bias) to the output channels. It only uses the
+ * encoder's last output, so each spatial axis grows 16 times; with the encoder's ×16 reduction the reconstruction has
+ * the input's size.
  * <p>
  * Forward: {@code (…, x4)} (e.g. the whole encoder output) → {@code (reconstruction)}. With the default widths it
  * has 1,736,769 parameters (the reference's decoder also builds residual blocks and {@code proj1} that pre-training

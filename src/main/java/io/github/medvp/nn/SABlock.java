@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
 import io.github.medvp.engine.Scalars;
 
 /**
- * UniFormer's global block (spec §2.1), on (N, d, X, Y, Z):
+ * UniFormer's global block ({@code SABlock} of BrainMVP's {@code models/uniformer_blocks.py}), on (N, d, X, Y, Z):
  * <pre>
  * x = x + posEmbed(x)                                  depthwise 3³
  * t = tokens(x)                                        (N, X·Y·Z, d)

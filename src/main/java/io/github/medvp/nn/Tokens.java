@@ -9,9 +9,10 @@ import ai.djl.training.initializer.NormalInitializer;
 import io.github.medvp.engine.Scalars;
 
 /**
- * Batched token and sentence operations of MG-3D (spec §2.5), written for padded batches: the reference loops over
- * samples with a varying number of sentences; here every sample is padded to the batch's largest sentence count and
- * a 0/1 mask says which rows are real, so one kernel covers the batch and the results equal the per-sample loop.
+ * Batched token and sentence operations of MG-3D (the reference's {@code SentenceGather} and poolers), written for
+ * padded batches: the reference loops over samples with a varying number of sentences; here every sample is padded to
+ * the batch's largest sentence count and a 0/1 mask says which rows are real, so one kernel covers the batch and the
+ * results equal the per-sample loop.
  */
 public final class Tokens {
 
@@ -74,7 +75,8 @@ public final class Tokens {
 
     /**
      * {@code BatchNorm1d(affine=False)} applied to a (1, S, C) input, which standardises each row over its C features
-     * (biased variance, eps 1e-5): the reference's Sentence_Pooler and SFR {@code fc} (spec §2.5).
+     * (biased variance, eps 1e-5): the reference's Sentence_Pooler and SFR {@code fc} (the reference's
+     * {@code prediction_heads.py}).
      *
      * @param x (…, C)
      * @return x standardised over the last axis
@@ -87,7 +89,7 @@ public final class Tokens {
 
     /**
      * A Linear initialised as BERT initialises its modules ({@code init_weights}: weights N(0, 0.02), zero bias),
-     * which MG-3D applies to its projections, poolers and heads (spec §2.7).
+     * which MG-3D applies to its projections, poolers and heads (in {@code MG3DTransformerSS.__init__}).
      *
      * @param out output units
      * @param bias whether the layer has a bias

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 
 /**
- * The weight initialisations of the reference implementation (PyTorch), spec §2.3.
+ * The weight initialisations of the reference implementation (PyTorch): the {@code _init_weights} of BrainMVP's
+ * {@code UniFormer} and {@code UniSegDecoder}, and PyTorch's layer defaults.
  * <p>
  * PyTorch computes fan-in as {@code shape[1] * prod(kernel)} and fan-out as {@code shape[0] * prod(kernel)}
  * regardless of groups or of the transposed-convolution weight layout; these initialisers do the same so that

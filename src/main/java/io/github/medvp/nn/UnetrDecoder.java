@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The segmentation decoder of BrainMVP (spec §2.2, {@code UniSegDecoder} with {@code segmentation=True} plus the
- * deep-supervision heads of {@code UniUnet}):
+ * The segmentation decoder of BrainMVP (the reference's {@code Downstream/model/Uni_unet.py}: {@code UniSegDecoder}
+ * with {@code segmentation=True} plus the deep-supervision heads of {@code UniUnet}):
  * <pre>
  * d5 = decoder5(x4, x3); d4 = decoder4(d5, x2); d3 = decoder3(d4, x1)
  * d2 = decoder2(d3, proj1(x0))                         proj1: 3³ conv C_in → w1 + channel LayerNorm

@@ -15,8 +15,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The 3D UniFormer encoder of BrainMVP (spec §2.1): four stages, each a k2/s2 {@link PatchEmbed3d} followed by
- * {@link CBlock}s (stages 1, 2) or {@link SABlock}s (stages 3, 4), and a BatchNorm on the stage-4 output.
+ * The 3D UniFormer encoder of BrainMVP ({@code uniformer_small} of the reference's {@code models/uniformer_blocks.py}):
+ * four stages, each a k2/s2 {@link PatchEmbed3d} followed by {@link CBlock}s (stages 1, 2) or {@link SABlock}s (stages
+ * 3, 4), and a BatchNorm on the stage-4 output.
  * <p>
  * Works natively on (N, C, X, Y, Z): the reference permutes its input to (N, C, Z, X, Y), but every kernel is cubic
  * and attention and the norms are equivariant under permutations of space, so the only difference is the axis order

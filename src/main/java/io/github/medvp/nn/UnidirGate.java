@@ -13,9 +13,10 @@ import ai.djl.util.PairList;
 import io.github.medvp.engine.Scalars;
 
 /**
- * The one-way gate of MG-3D's disentangled aggregation ({@code Unidir_LocalCrossAttention(in1, in2)}, spec §2.5):
- * {@code out_k = σ(q(in2)·k(in1_k) / √D) · v(in1_k)} for every row k of {@code in1}, with {@code in2} one vector per
- * sample. Inputs {@code (in1 (N, S, D), in2 (N, D))}, output (N, S, D). PyTorch-default initialisation.
+ * The one-way gate of MG-3D's disentangled aggregation ({@code Unidir_LocalCrossAttention(in1, in2)}, in
+ * {@code mg3d/models/local_attention.py}): {@code out_k = σ(q(in2)·k(in1_k) / √D) · v(in1_k)} for every row k of
+ * {@code in1}, with {@code in2} one vector per sample. Inputs {@code (in1 (N, S, D), in2 (N, D))}, output (N, S, D).
+ * PyTorch-default initialisation.
  */
 public final class UnidirGate extends AbstractBlock {
 

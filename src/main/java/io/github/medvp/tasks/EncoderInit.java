@@ -29,19 +29,21 @@ import java.util.regex.Pattern;
  * Initialises a {@link TaskModel}'s encoder (and templates) from a checkpoint: a BrainMVP pre-training run's
  * checkpoint, a reference {@code .pt} state dict (read by {@link EncoderCheckpoint}), or a fine-tuned model. Every
  * encoder tensor is copied except the stage-1 patch-embedding convolution when its input channels differ (BrainMVP
- * pre-trains on one channel; spec §4.1): {@link FirstConv#REINIT} leaves that convolution at its fresh Kaiming
- * initialisation, as the reference does (it never transfers the stem, spec §6 item 13); {@link FirstConv#INFLATE}
- * spreads the pre-trained kernel over the model's channels. Either way the choice is logged. A checkpoint of another
- * preset is refused.
+ * pre-trains on one channel; the reference's {@code Downstream/train_script.py} drops {@code patch_embed1}):
+ * {@link FirstConv#REINIT} leaves that convolution at its fresh Kaiming initialisation, as the reference does (it never
+ * transfers the stem); {@link FirstConv#INFLATE} spreads the pre-trained kernel over the model's channels. Either way
+ * the choice is logged. A checkpoint of another preset is refused.
  * <p>
- * Segmentation decoder: as the reference (spec §4.1), the four k2/s2 transposed convolutions of a pre-training
- * checkpoint's linear reconstruction decoder (BrainMVP {@code decoder.decoderN}) initialise the transposed
- * convolutions of the segmentation decoder's up-blocks; the residual blocks, {@code proj1} and the output heads keep
- * their fresh initialisation (the reference's residual blocks are loaded too, but pre-training never trains them).
+ * Segmentation decoder: as the reference ({@code main} of {@code Downstream/train_script.py}), the four k2/s2
+ * transposed convolutions of a pre-training checkpoint's linear reconstruction decoder (BrainMVP
+ * {@code decoder.decoderN}) initialise the transposed convolutions of the segmentation decoder's up-blocks; the
+ * residual blocks, {@code proj1} and the output heads keep their fresh initialisation (the reference's residual blocks
+ * are loaded too, but pre-training never trains them).
  * <p>
  * Templates: when the checkpoint holds BrainMVP's {@code rep_template} (8 canonical modalities in template order),
- * the rows of the task's modalities are min-max normalised per template (as pre-training used them, spec §6 item 8)
- * and copied into the model, which must have been created with their grid ({@link #templateGrid}).
+ * the rows of the task's modalities are min-max normalised per template (as pre-training used them in
+ * {@code aug_rand_with_learnable_rep}; the reference exports them raw) and copied into the model, which must have been
+ * created with their grid ({@link #templateGrid}).
  */
 public final class EncoderInit {
 
@@ -59,7 +61,7 @@ public final class EncoderInit {
 
     /** What becomes of the stage-1 convolution when the checkpoint's input channels differ from the model's. */
     public enum FirstConv {
-        /** Fresh Kaiming initialisation, the pre-trained kernel dropped (the reference, spec §4.1). */
+        /** Fresh Kaiming initialisation, the pre-trained kernel dropped (as BrainMVP's {@code train_script.py}). */
         REINIT,
         /**
          * Every model channel gets the sum of the checkpoint's channel kernels divided by the model's channel count

@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import io.github.medvp.engine.Scalars;
 
 /**
- * The fine-tuning losses (spec §4.3), batched on the device, each a 0-dimensional mean.
+ * The fine-tuning losses (the BrainMVP reference's {@code EDiceLoss} in {@code Downstream/loss/dice.py} and
+ * {@code train_epoch} in {@code Downstream/trainer.py}), batched on the device, each a 0-dimensional mean.
  * <ul>
  * <li>regions (sigmoid): per channel c, {@code Dice_c = (2Σpy + 1) / (Σp² + Σy² + 1)} with {@code p = sigmoid}
  * and sums over batch and voxels, {@code BCE_c} the mean binary cross-entropy; {@code L = 0.7·mean_c(1 − Dice_c) +

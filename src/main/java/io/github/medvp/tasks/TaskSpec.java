@@ -29,7 +29,7 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
     public static final String METHOD = "finetune";
     /** The encoder family; the only one so far. */
     public static final String ENCODER = "uniformer";
-    /** The intensity and grid preparation both training and inference apply (spec §1.4). */
+    /** The intensity and grid preparation both training and inference apply (BrainMVP's {@code custom_transform}). */
     public static final String NORMALISATION = "per-channel 5-95 percentile scaling without clipping, RAS, 1 mm";
 
     /** The kinds of task. */

@@ -12,9 +12,12 @@ import io.github.medvp.engine.Scalars;
 import java.util.random.RandomGenerator;
 
 /**
- * BrainMVP's modality-wise distillation at fine-tuning time (spec §4.2, with the §6 items 7 and 8 fixed): with
- * probability {@code p} per sample, {@code k} distinct input modalities (whole channels) are replaced by their
- * learned templates, normalised to [0, 1] and cropped at the sample's position in the template grid.
+ * BrainMVP's modality-wise distillation at fine-tuning time ({@code RandomChannelCutmix} of the reference's
+ * {@code Downstream/dataset/mix_transform.py} and the {@code use_cl} branch of {@code train_epoch} in
+ * {@code Downstream/trainer.py}, with two fixes: the templates are normalised, where the reference mixes raw ones, and
+ * a pair holds the same modalities, where the reference repeats channels element-wise): with probability {@code p} per
+ * sample, {@code k} distinct input modalities (whole channels) are replaced by their learned templates, normalised to
+ * [0, 1] and cropped at the sample's position in the template grid.
  * <p>
  * The crop of each sample is described by host metadata the data pipeline records ({@link
  * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double,

@@ -9,10 +9,10 @@ import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 
 /**
- * The block mask of masked-image pre-training (BrainMVP spec §3 step 2; MG-3D uses it with 16³ blocks and ratio
- * 0.5, one mask for the whole batch, spec §3 pass 2): the volume is cut into cubes of {@code blockSize}³, of which
- * {@code floor(nBlocks·(1−ratio))} are kept, chosen uniformly without replacement, and the rest masked (ratio 0.8 on
- * 96³ with 8³ cubes: 345 of 1728 kept).
+ * The block mask of masked-image pre-training (BrainMVP's {@code Uniform_block_replace} in {@code utils/ops.py}; MG-3D
+ * uses it with 16³ blocks and ratio 0.5, one mask for the whole batch, as its {@code mask_rand_patch}): the volume is
+ * cut into cubes of {@code blockSize}³, of which {@code floor(nBlocks·(1−ratio))} are kept, chosen uniformly without
+ * replacement, and the rest masked (ratio 0.8 on 96³ with 8³ cubes: 345 of 1728 kept).
  * <p>
  * The masks of a whole batch are made in one go on the device: one random score per block, the rank of each score
  * within its row ({@code argsort} of {@code argsort}, so ties cannot change the count), keep ranks below k, then a

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.medvp.MedvpException;
 
-/** The spec's chains end to end on NIfTI files, through the loader. */
+/** The references' chains end to end on NIfTI files, through the loader. */
 class PipelinesTest {
 
     @TempDir

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * which in the cross-modal view brings the other modality's contrast into the masked blocks; it peaked at 0.24 around
  * step 11) and falls once the network learns to translate; batch 4 and lr 2e-3 get past that within 40 steps.
  * L_CL with the reference's τ = 1 stays at chance (log B) for at least 40 steps — cosine logits in [−1, 1] give a
- * weak gradient next to 10·L_MD (spec §6 item 6) — so this run uses τ = 0.1, which shows that the contrastive term
- * itself learns.
+ * weak gradient next to 10·L_MD ({@code Contrast_Loss(temperature=1.0)} in the reference's {@code RecModel}) — so this
+ * run uses τ = 0.1, which shows that the contrastive term itself learns.
  */
 class PretrainingOnPhantomsTest {
 

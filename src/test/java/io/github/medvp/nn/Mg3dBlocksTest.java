@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** MG-3D's fusion and pooling blocks on tiny tensors against plain-Java double computations of the spec's formulas. */
+/** MG-3D's fusion and pooling blocks on tiny tensors against plain-Java double computations of the reference. */
 class Mg3dBlocksTest {
 
     private static NDManager manager;

@@ -99,8 +99,8 @@ public final class ModalityNames {
 
     /**
      * The modality token of a file name: the last token of the name without its NIfTI extension after splitting
-     * on {@code -}, {@code _} and {@code |} (reference §1.2), e.g. {@code BraTS-GLI-00000-000-t2f.nii.gz} →
-     * {@code t2f}.
+     * on {@code -}, {@code _} and {@code |} (BrainMVP's {@code load_mmri_sampled_list} in {@code utils/data_utils.py}),
+     * e.g. {@code BraTS-GLI-00000-000-t2f.nii.gz} → {@code t2f}.
      */
     public static String token(Path file) {
         String base = stripExtension(file.getFileName().toString());

@@ -3,7 +3,8 @@ package io.github.medvp.data.text;
 import java.util.List;
 
 /**
- * One report tokenised as MG-3D's batch holds it (spec §1.3), all arrays of the fixed length L (250 in MG-3D).
+ * One report tokenised as MG-3D's batch holds it ({@code BaseDataset.get_text_sen} and {@code collate} in the
+ * reference's {@code mg3d/datasets/base_dataset.py}), all arrays of the fixed length L (250 in MG-3D).
  *
  * @param ids {@code [CLS]} + the sentences' tokens + {@code [SEP]}, padded with {@code [PAD]} and hard-cut to L
  *     (a cut drops {@code [SEP]}, as the reference does)

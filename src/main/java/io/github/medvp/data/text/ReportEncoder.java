@@ -6,18 +6,19 @@ import java.util.List;
 
 /**
  * Turns a report (findings and impression text) into an {@link EncodedReport} as MG-3D's data module does
- * (spec §1.3): the findings' sentences then the impression's (from {@link SentenceSplitter}, lower-cased), tokenised
- * into {@code [CLS]} tokens {@code [SEP]}, padded to L = {@value #MAX_LENGTH} and hard-cut there, with the sentence
- * index of every token and every sentence's own encoding.
+ * ({@code BaseDataset.get_text_sen} in the reference's {@code mg3d/datasets/base_dataset.py}): the findings' sentences
+ * then the impression's (from {@link SentenceSplitter}, lower-cased), tokenised into {@code [CLS]} tokens
+ * {@code [SEP]}, padded to L = {@value #MAX_LENGTH} and hard-cut there, with the sentence index of every token and
+ * every sentence's own encoding.
  * <p>
- * Fix of spec §6.9: the reference concatenates sentences with no separator, so the joint tokenisation can differ
- * from the per-sentence counts it indexes with; here the report is the sentences joined with a space, whose
- * tokenisation is exactly the concatenation of the sentences' tokens, so the sentence indices always line up.
- * Sentences without any token are dropped before numbering (SentGather would skip them anyway). When the report
- * overflows L, the last visible sentence's own encoding keeps only its tokens that fit (the reference cuts it to
- * the words that fit; tokens are the unit the index uses). The reference's {@code sent_level} re-split, which keeps one
- * random piece of a sentence that its regex would split further, is not reproduced: the splitter already yields
- * single sentences, and dropping pieces would lose report text.
+ * A fix of the reference: its {@code get_text_sen} concatenates sentences with no separator, so the joint tokenisation
+ * can differ from the per-sentence counts it indexes with; here the report is the sentences joined with a space, whose
+ * tokenisation is exactly the concatenation of the sentences' tokens, so the sentence indices always line up. Sentences
+ * without any token are dropped before numbering (SentGather would skip them anyway). When the report overflows L, the
+ * last visible sentence's own encoding keeps only its tokens that fit (the reference cuts it to the words that fit;
+ * tokens are the unit the index uses). The reference's {@code sent_level} re-split, which keeps one random piece of a
+ * sentence that its regex would split further, is not reproduced: the splitter already yields single sentences, and
+ * dropping pieces would lose report text.
  * <p>
  * Thread-safe.
  */

@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Splits report text into lower-cased sentences (spec §1.3: the reference's {@code findings_sen}/{@code
- * impression_sen} columns, whose builder is missing, and its {@code split_into_sents}: break after "." "?" "!",
- * protecting abbreviations and decimals).
+ * Splits report text into lower-cased sentences ({@code BaseDataset.get_text_sen} of the reference's
+ * {@code mg3d/datasets/base_dataset.py} reads the {@code findings_sen}/{@code impression_sen} columns, whose builder is
+ * missing, and its {@code split_into_sents}: break after "." "?" "!", protecting abbreviations and decimals).
  * <p>
  * A sentence ends at a run of {@code . ? !} (optionally followed by closing quotes or brackets) that is followed by
  * whitespace or the end of the text, except after an abbreviation ({@code e.g.}, {@code i.e.}, {@code approx.},
@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * lower-cased ({@link Locale#ROOT}) with whitespace collapsed; empty ones are dropped.
  * <p>
  * Optionally ({@link #SentenceSplitter(boolean)}) a comma followed by whitespace also ends a piece, as the
- * reference's data folder name {@code pretrain_arrows_comma_*} suggests its missing sentence builder did (spec §1.1);
- * decimal commas ({@code 1,5}) are safe. Off by default.
+ * reference's data folder name {@code pretrain_arrows_comma_*} (in its {@code run_scripts/pretrain*.sh}) suggests its
+ * missing sentence builder did; decimal commas ({@code 1,5}) are safe. Off by default.
  * <p>
  * Stateless and thread-safe.
  */

@@ -9,7 +9,8 @@ import java.util.List;
 import io.github.medvp.engine.HostArrays;
 
 /**
- * Encoded reports collated into fixed-length host arrays (int64, row-major), MG-3D's text batch (spec §1.3):
+ * Encoded reports collated into fixed-length host arrays (int64, row-major), MG-3D's text batch
+ * ({@code BaseDataset.collate} in the reference's {@code mg3d/datasets/base_dataset.py}):
  * <ul>
  * <li>{@code text_ids}, {@code text_masks} (attention mask 1/0), {@code sentence_index} (−1 or 1..S):
  * (B, L);</li>

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Whole-word masking for MLM, Hugging Face's {@code DataCollatorForWholeWordMask} as MG-3D uses it (spec §1.3):
+ * Whole-word masking for MLM, Hugging Face's {@code DataCollatorForWholeWordMask} as MG-3D's
+ * {@code BaseDataset.collate} uses it ({@code mlm_collator}):
  * <ol>
  * <li>Candidates are whole words: a {@code ##} piece joins the word before it; {@code [CLS]} and {@code [SEP]} are
  * never candidates, but every padding position is a candidate of its own.</li>

@@ -23,11 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A BERT WordPiece tokenizer (spec §1.3 and §5) built from DJL's pieces: {@link BertFullTokenizer}'s basic
- * preprocessing (clean control characters, split on whitespace, lower-case, strip accents, split punctuation) then
- * DJL's greedy longest-match {@link WordpieceTokenizer} with {@code ##} continuations. A word longer than
- * {@value #MAX_WORD_CHARS} characters becomes {@code [UNK]}, as in Hugging Face's {@code BertTokenizer} (DJL's own
- * {@code BertFullTokenizer} would allow 200).
+ * A BERT WordPiece tokenizer (RadBERT's, which MG-3D's {@code MG3DTransformerSS} loads with {@code AutoTokenizer})
+ * built from DJL's pieces: {@link BertFullTokenizer}'s basic preprocessing (clean control characters, split on
+ * whitespace, lower-case, strip accents, split punctuation) then DJL's greedy longest-match {@link WordpieceTokenizer}
+ * with {@code ##} continuations. A word longer than {@value #MAX_WORD_CHARS} characters becomes {@code [UNK]}, as in
+ * Hugging Face's {@code BertTokenizer} (DJL's own {@code BertFullTokenizer} would allow 200).
  * <p>
  * The vocabulary comes from a {@code vocab.txt} (one token per line, id = line number, as HF), from the WordPiece
  * model of a Hugging Face {@code tokenizer.json} ({@code model.vocab}, {@code model.unk_token},

@@ -5,11 +5,11 @@ import io.github.medvp.data.Voxels;
 import java.util.random.RandomGenerator;
 
 /**
- * BrainMVP's symmetric foreground crop (spec §1.3 step 5): with the tight box {@code [s, e)} of voxels where any
- * channel is {@code > 0}, the centre {@code c = dim/2} and {@code d = max(|s − c|, |e − c|)}, the crop is
- * {@code [int(c − d), int(c + d))} on every axis, so it stays centred on the original volume centre, which the
- * template offset relies on. Without foreground the box is {@code [0, 0)}, giving {@code d = c}: nothing is cut.
- * Label and affine follow the image.
+ * BrainMVP's symmetric foreground crop ({@code CenterCropForeground.compute_bounding_box} of the reference's
+ * {@code utils/custom_trans.py}): with the tight box {@code [s, e)} of voxels where any channel is {@code > 0}, the
+ * centre {@code c = dim/2} and {@code d = max(|s − c|, |e − c|)}, the crop is {@code [int(c − d), int(c + d))} on every
+ * axis, so it stays centred on the original volume centre, which the template offset relies on. Without foreground the
+ * box is {@code [0, 0)}, giving {@code d = c}: nothing is cut. Label and affine follow the image.
  */
 public final class CenterCropForeground implements Transform {
 

@@ -6,8 +6,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * A centre crop to fractions of each axis, sizes floored: axis a keeps {@code floor(n_a · r_a)} voxels starting at
- * {@code floor((n_a − size) / 2)}. MG-3D's CT-RATE crop (spec §1.2 step 5: Z × 0.88, X × 0.875, Y × 0.65625, so
- * CT-RATE and CTRG-Chest share one field of view) is {@link #MG3D} in the project's (X, Y, Z) RAS order.
+ * {@code floor((n_a − size) / 2)}. MG-3D's CT-RATE crop ({@code CenterSpatialCrop} in {@code BaseDataset.get_raw_image}
+ * of the reference's {@code mg3d/datasets/base_dataset.py}: Z × 0.88, X × 0.875, Y × 0.65625, so CT-RATE and CTRG-Chest
+ * share one field of view) is {@link #MG3D} in the project's (X, Y, Z) RAS order.
  */
 public final class CenterCropRatio implements Transform {
 

@@ -7,8 +7,9 @@ import java.util.random.RandomGenerator;
 /**
  * A CT intensity window mapped to [0, 1]: {@code (clip(v, lo, hi) − lo) / (hi − lo)}. The values must be Hounsfield
  * units, i.e. the NIfTI scaling ({@code scl_slope}, {@code scl_inter}) applied, which {@link VolumeFiles} and
- * {@link LoadStudy} do. MG-3D's CT-RATE preprocessing (spec §1.2 steps 1, 2 and 4: clip to [−1000, 1000], divide
- * by 1000, then map [−1, 1] to [0, 1]) is this transform with the default window.
+ * {@link LoadStudy} do. MG-3D's CT-RATE preprocessing (CT-CLIP's HU scaling, then {@code ScaleIntensityRange} in
+ * {@code BaseDataset.get_raw_image} of the reference's {@code mg3d/datasets/base_dataset.py}: clip to [−1000, 1000],
+ * divide by 1000, then map [−1, 1] to [0, 1]) is this transform with the default window.
  */
 public final class HounsfieldWindow implements Transform {
 

@@ -8,8 +8,9 @@ import java.util.random.RandomGenerator;
  * A label map (one channel of integer values) to binary region channels, each region a set of label values.
  * {@link #brats()} gives MONAI's BraTS convention [TC, WT, ET] = [{1,4}, {1,2,4}, {4}] (overlapping regions);
  * {@link #exclusive} one channel per class (mutually exclusive, e.g. CSF/GM/WM). An optional remap runs first, e.g.
- * BraTS 2023's enhancing tumour label 3 → 4 ({@link #brats2023()}, spec §6 item 10). Values outside 0..255 belong
- * to no region.
+ * BraTS 2023's enhancing tumour label 3 → 4 ({@link #brats2023()}; BrainMVP's downstream code applies MONAI's
+ * BraTS-2018 {@code ConvertToMultiChannelBasedOnBratsClassesD} to BraTS 2023 labels). Values outside 0..255 belong to
+ * no region.
  */
 public final class LabelToRegions implements Transform {
 

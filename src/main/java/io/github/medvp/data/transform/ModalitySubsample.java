@@ -9,9 +9,9 @@ import java.util.random.RandomGenerator;
 import io.github.medvp.MedvpException;
 
 /**
- * Exactly {@code k} channels (spec §1.3 step 2): a study with {@code k} channels is unchanged; with more, {@code k}
- * are drawn without replacement (in draw order, like Python's {@code random.sample}); with fewer, all are kept and
- * the rest are random repeats drawn with replacement.
+ * Exactly {@code k} channels ({@code Sample_fix_seqd} of the BrainMVP reference's {@code utils/custom_trans.py}): a
+ * study with {@code k} channels is unchanged; with more, {@code k} are drawn without replacement (in draw order, like
+ * Python's {@code random.sample}); with fewer, all are kept and the rest are random repeats drawn with replacement.
  * <p>
  * Works on unloaded samples (then only the modality list changes and {@link LoadStudy} reads the chosen files) and
  * on loaded ones (a repeated channel gets its own copy, so in-place transforms never see shared arrays).

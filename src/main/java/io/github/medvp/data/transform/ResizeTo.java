@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
 /**
  * A trilinear resize of the image channels to a fixed grid ({@code F.interpolate(mode="trilinear",
  * align_corners=False)}, {@link Resample#resize}); the affine follows, so world positions of voxel centres stay
- * where they were. MG-3D resizes CT to (X, Y, Z) = 128 × 96 × 128 (spec §1.2 step 6). Label maps are not resized
- * (no MG-3D input has one): a sample with labels fails.
+ * where they were. MG-3D resizes CT to (X, Y, Z) = 128 × 96 × 128 ({@code Resize} in {@code BaseDataset.get_raw_image}
+ * of the reference's {@code mg3d/datasets/base_dataset.py}). Label maps are not resized (no MG-3D input has one): a
+ * sample with labels fails.
  */
 public final class ResizeTo implements Transform {
 

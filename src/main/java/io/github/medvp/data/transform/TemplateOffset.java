@@ -7,12 +7,13 @@ import java.util.random.RandomGenerator;
 import io.github.medvp.MedvpException;
 
 /**
- * BrainMVP's template ROI offset (spec §1.3 step 8 and the training step). {@link #recordFrame()} stores the
- * current shape as {@link Sample#NEW_DIM} and the affine as {@link Sample#ORIENT_AFFINE} (after the second
- * foreground crop); {@link #repStart(int...)}, after the random crop and padding, stores
- * {@code rep_start = start + (template − new_dim) // 2} as {@link Sample#REP_START}, where {@code start} is the
- * crop's origin in voxels of the recorded frame (the reference's {@code t_crop − t_orient}, which is the same at
- * 1 mm RAS) and {@code //} is Python's floor division.
+ * BrainMVP's template ROI offset ({@code RecordAffined} of the reference's {@code utils/custom_trans.py} and
+ * {@code rep_start_point} in {@code train_epoch} of its {@code main.py}). {@link #recordFrame()} stores the current
+ * shape as {@link Sample#NEW_DIM} and the affine as {@link Sample#ORIENT_AFFINE} (after the second foreground crop);
+ * {@link #repStart(int...)}, after the random crop and padding, stores
+ * {@code rep_start = start + (template − new_dim) // 2} as {@link Sample#REP_START}, where {@code start} is the crop's
+ * origin in voxels of the recorded frame (the reference's {@code t_crop − t_orient}, which is the same at 1 mm RAS) and
+ * {@code //} is Python's floor division.
  */
 public final class TemplateOffset implements Transform {
 
@@ -58,7 +59,8 @@ public final class TemplateOffset implements Transform {
 
     /**
      * Checks that a crop of {@code size} at {@code rep_start} lies inside the template; the reference asserts
-     * this, and it fails for studies not on the template grid (spec §6 item 8).
+     * this ({@code aug_rand_with_learnable_rep} in {@code utils/ops.py}), and it fails for studies not on the template
+     * grid.
      *
      * @throws MedvpException naming the study
      */

@@ -43,8 +43,8 @@ public record BertConfig(int vocabSize, int hiddenSize, int layers, int heads, i
     }
 
     /**
-     * bert-base (and RadBERT, spec §2.2): hidden 768, 12 layers, 12 heads, FFN 3072, 512 positions, 2 token types,
-     * eps 1e-12, dropout 0.1.
+     * bert-base (and RadBERT, {@code StanfordAIMI/RadBERT}): hidden 768, 12 layers, 12 heads, FFN 3072, 512 positions,
+     * 2 token types, eps 1e-12, dropout 0.1.
      *
      * @param vocabSize vocabulary size (28,996 for RadBERT)
      * @return the configuration

@@ -17,8 +17,9 @@ import io.github.medvp.engine.Scalars;
 
 /**
  * A BERT encoder (Hugging Face's {@code BertModel} without the pooler): {@link BertEmbeddings} followed by
- * {@link BertConfig#layers()} post-LN {@link BertLayer}s. MG-3D's text encoder (spec §2.2) is {@link BertConfig#base}
- * loaded from RadBERT ({@link HfBert#load}); {@link BertConfig#tiny} is trained from scratch.
+ * {@link BertConfig#layers()} post-LN {@link BertLayer}s. MG-3D's text encoder
+ * ({@code MG3DTransformerSS.language_encoder}) is {@link BertConfig#base} loaded from RadBERT ({@link HfBert#load});
+ * {@link BertConfig#tiny} is trained from scratch.
  * <p>
  * Forward: {@code (ids, attentionMask)} or {@code (ids, attentionMask, tokenTypes)}: ids (B, L) integer token ids,
  * attentionMask (B, L) with 1 for real tokens and 0 for padding (any numeric type), tokenTypes (B, L) integer;

@@ -20,10 +20,11 @@ import ai.djl.util.PairList;
  * BERT's masked-language-model head ({@code cls.predictions}): a transform {@code LayerNorm(GELU(dense(x)))}
  * ({@code transform.dense}, {@code transform.LayerNorm}), then {@code logits = z Wᵀ + bias} with W (V, H).
  * <p>
- * MG-3D's head (spec §2.6) has its <b>own</b> decoder weight (not tied to the embeddings); HF's {@code BertForMaskedLM}
- * ties W to the word embeddings. Both are offered: {@link #untied} owns {@code decoder.weight}, {@link #tied} reads
- * the encoder's word-embedding table at each forward (gradients flow into that table if it is trainable). The bias
- * ({@code cls.predictions.bias}) is always the head's own, zero-initialised.
+ * MG-3D's head ({@code SEN_MLMHead} of the reference's {@code prediction_heads.py}) has its <b>own</b> decoder weight
+ * (not tied to the embeddings); HF's {@code BertForMaskedLM} ties W to the word embeddings. Both are offered:
+ * {@link #untied} owns {@code decoder.weight}, {@link #tied} reads the encoder's word-embedding table at each forward
+ * (gradients flow into that table if it is trainable). The bias ({@code cls.predictions.bias}) is always the head's
+ * own, zero-initialised.
  * <p>
  * Forward: {@code (x)}, x (B, L, H); returns logits (B, L, V).
  */
@@ -91,7 +92,7 @@ public final class BertMlmHead extends AbstractBlock {
     }
 
     /**
-     * The head's transform alone (MG-3D's SFR branch reads the transformed features, spec §3 pass 1 step 7).
+     * The head's transform alone (MG-3D's SFR branch reads the transformed features in {@code SEN_MLMHead.forward}).
      *
      * @param ps the parameter store
      * @param x (B, L, H)

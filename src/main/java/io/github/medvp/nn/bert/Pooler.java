@@ -13,7 +13,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * MG-3D's poolers (spec §2.5), each ending in {@code tanh(Linear(D, D)(·))}, BERT-initialised:
+ * MG-3D's poolers (the reference's {@code mg3d/models/prediction_heads.py}), each ending in
+ * {@code tanh(Linear(D, D)(·))}, BERT-initialised:
  * <ul>
  * <li>{@link #tokens(int)} ({@code Swin_Pooler}): a learned Linear(N → 1) over the N image tokens, input (B, N, D);
  * </li>

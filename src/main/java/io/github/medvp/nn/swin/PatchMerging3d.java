@@ -14,9 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * MONAI 0.9's 3D {@code PatchMerging} ("merging", spec §2.1), channels-last: (N, D, H, W, C) →
- * (N, D/2, H/2, W/2, 2C). It concatenates 8 strided sub-grids, normalises (LayerNorm 8C, eps 1e-5) and reduces
- * (Linear 8C → 2C, no bias).
+ * MONAI 0.9's 3D {@code PatchMerging} ("merging"; the reference's copy is in
+ * {@code mg3d/models/vision_encoders/swin_unetr.py}), channels-last: (N, D, H, W, C) → (N, D/2, H/2, W/2, 2C). It
+ * concatenates 8 strided sub-grids, normalises (LayerNorm 8C, eps 1e-5) and reduces (Linear 8C → 2C, no bias).
  * <p>
  * The sub-grid order is the reference's, including its bug: offsets (d, h, w) = (0,0,0), (1,0,0), (0,1,0), (0,0,1),
  * (1,0,1), (0,1,0), (0,0,1), (1,1,1) — (0,1,0) and (0,0,1) appear twice and (1,1,0), (0,1,1) never. Odd sizes are

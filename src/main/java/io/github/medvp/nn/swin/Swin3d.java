@@ -17,7 +17,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * MG-3D's vision encoder: MONAI 0.9's 3D {@code SwinTransformer} ({@code SSLHead.swinViT}, spec §2.1).
+ * MG-3D's vision encoder: MONAI 0.9's 3D {@code SwinTransformer} ({@code SSLHead.swinViT} of the reference's
+ * {@code mg3d/models/vision_encoders/ssl_head.py}).
  * <pre>
  * x0 = Conv3d(C_in → C, kernel = stride = patch)(pad(x))     no norm
  * stage s = 1..4:  blocks (shift 0, window/2, 0, …) then PatchMerging3d (C → 2C)

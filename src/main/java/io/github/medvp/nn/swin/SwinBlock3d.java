@@ -15,8 +15,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One Swin Transformer block of MONAI 0.9 ({@code SwinTransformerBlock}, spec §2.1), channels-last on
- * (N, D, H, W, C):
+ * One Swin Transformer block of MONAI 0.9 ({@code SwinTransformerBlock} of the reference's
+ * {@code mg3d/models/vision_encoders/swin_unetr.py}), channels-last on (N, D, H, W, C):
  * <pre>
  * x = x + crop(unshift(reverse(WindowMSA(partition(shift(pad(norm1(x))))))))
  * x = x + linear2(GELU(linear1(norm2(x))))            MLP C → 4C → C

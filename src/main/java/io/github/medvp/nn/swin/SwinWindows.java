@@ -14,10 +14,11 @@ import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 
 /**
- * The constant index arithmetic of MONAI 0.9's 3D Swin (spec §2.1): window shrinking, the cyclic shift, padding to
- * multiples of the window, window partition/reverse, the −100 attention mask of shifted windows and the
- * relative-position index. Everything here depends only on the grid size and the window configuration, so it is
- * computed once per grid on the host and cached on the device; the forward passes only gather with it.
+ * The constant index arithmetic of MONAI 0.9's 3D Swin ({@code get_window_size}, {@code compute_mask} and
+ * {@code WindowAttention} of the reference's {@code mg3d/models/vision_encoders/swin_unetr.py}): window shrinking, the
+ * cyclic shift, padding to multiples of the window, window partition/reverse, the −100 attention mask of shifted
+ * windows and the relative-position index. Everything here depends only on the grid size and the window configuration,
+ * so it is computed once per grid on the host and cached on the device; the forward passes only gather with it.
  * <p>
  * Grids are (D, H, W), the reference's axis order: the rules are not symmetric in the axes.
  */
@@ -77,7 +78,7 @@ final class SwinWindows {
     /**
      * The part of {@link #relativePositionIndex} a window of {@code n} tokens uses: the reference slices
      * {@code [:n, :n]} of the full index even when the window shrank, so a shrunk window reads the bias of a 7³
-     * window's first n tokens (spec §2.1: "wrong", but the checkpoints depend on it).
+     * window's first n tokens ({@code WindowAttention.forward}; "wrong", but the checkpoints depend on it).
      */
     static long[] slicedIndex(int[] window, int n) {
         int full = window[0] * window[1] * window[2];

@@ -21,7 +21,7 @@ import io.github.medvp.engine.Scalars;
 
 /**
  * Window multi-head self-attention with a learned relative-position bias, MONAI 0.9's {@code WindowAttention}
- * (spec §2.1):
+ * (the reference's copy is in {@code mg3d/models/vision_encoders/swin_unetr.py}):
  * <pre>
  * q, k, v = qkv(x)                                    Linear C → 3C with bias, split into heads
  * a = softmax(q·headDim^−½ kᵀ + B[index[:n, :n]] (+ mask))

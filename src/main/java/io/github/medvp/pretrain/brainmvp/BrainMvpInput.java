@@ -12,7 +12,8 @@ import java.util.List;
  * @param images (B, C, X, Y, Z) intensities in [0, 1], C channels (4 in the reference) of one study per sample
  * @param modalities per sample, the modality of each channel (duplicates allowed, as for studies with fewer than C
  *     modalities)
- * @param repStart per sample, the template offset {@code rep_start} (x, y, z) of the crop (spec §1.3)
+ * @param repStart per sample, the template offset {@code rep_start} (x, y, z) of the crop ({@code rep_start_point} in
+ *     {@code train_epoch} of the reference's {@code main.py})
  */
 public record BrainMvpInput(NDArray images, List<List<Modality>> modalities, int[][] repStart) {
 

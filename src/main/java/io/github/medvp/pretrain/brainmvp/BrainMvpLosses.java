@@ -3,7 +3,7 @@ package io.github.medvp.pretrain.brainmvp;
 import ai.djl.ndarray.NDArray;
 import io.github.medvp.train.Contrastive;
 
-/** The loss terms of BrainMVP (spec §3 steps 6–7), as device scalars. */
+/** The loss terms of BrainMVP ({@code RecModel.forward} in the reference's {@code models/Uniformer.py}) on the device. */
 public final class BrainMvpLosses {
 
     /** ε of the feature normalisation ({@code F.normalize}). */
@@ -22,9 +22,9 @@ public final class BrainMvpLosses {
     }
 
     /**
-     * The symmetric InfoNCE of the reference ({@code Contrast_Loss}, spec §3 step 7):
-     * {@code S_ab = ⟨s_a/‖s_a‖, t_b/‖t_b‖⟩ / τ}, {@code L = ½ [CE(S, diag) + CE(Sᵀ, diag)]}, with the norm
-     * clamped below by {@link #NORM_EPS}. No projection head and no stop-gradient on either side.
+     * The symmetric InfoNCE of the reference ({@code Contrast_Loss} in {@code losses/loss.py}):
+     * {@code S_ab = ⟨s_a/‖s_a‖, t_b/‖t_b‖⟩ / τ}, {@code L = ½ [CE(S, diag) + CE(Sᵀ, diag)]}, with the norm clamped
+     * below by {@link #NORM_EPS}. No projection head and no stop-gradient on either side.
      *
      * @param student (N, D), the view-2 features
      * @param teacher (N, D), the view-1 features; row a of both belongs to sample a

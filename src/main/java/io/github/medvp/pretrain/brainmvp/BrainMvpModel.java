@@ -28,8 +28,8 @@ import java.util.Map;
 /**
  * The BrainMVP pre-training network ({@code RecModel} of the reference): a one-channel {@link UniFormer3d}
  * encoder, the linear {@link ReconstructionDecoder} and the {@link ModalityTemplates}, initialised as the reference
- * (spec §2.3: Kaiming-normal fan-out convolutions, PyTorch-default transposed convolutions and linears, zero
- * templates).
+ * (the {@code _init_weights} of {@code UniFormer} and {@code UniSegDecoder}: Kaiming-normal fan-out convolutions,
+ * PyTorch-default transposed convolutions and linears, zero templates).
  * <p>
  * Forward: {@code (x)} (N, 1, X, Y, Z) → {@code (x1, x2, x3, x4, reconstruction)}, x4 after the encoder's final
  * BatchNorm, the reconstruction (N, 1, X, Y, Z). The templates are used by {@link BrainMvpStep}, not by the forward.

@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One BrainMVP pre-training micro-step (spec §3): draw the channel, build the two masked views, run the encoder on
- * both views as one batch (shared BatchNorm statistics), reconstruct, and combine
+ * One BrainMVP pre-training micro-step ({@code train_epoch} of the reference's {@code main.py} and
+ * {@code RecModel.forward} of its {@code models/Uniformer.py}): draw the channel, build the two masked views, run the
+ * encoder on both views as one batch (shared BatchNorm statistics), reconstruct, and combine
  * {@code w_MD·L_MD + w_CMR·L_CMR + w_CL·L_CL} (10, 1, 1 by default).
  * <ul>
  * <li>{@code L_MD = MSE(rec(view 1), y)}, {@code L_CMR = MSE(rec(view 2), y)}, means over all voxels;</li>

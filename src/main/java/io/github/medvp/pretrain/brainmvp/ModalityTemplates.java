@@ -19,10 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * BrainMVP's learnable modality templates (spec §3 step 3): one trainable volume per modality, stored as a single
- * parameter {@code rep_template} of shape (M, GX, GY, GZ) (8 × 240 × 240 × 155 in the reference, zeros at start),
- * used min-max normalised, {@code T̂_m = (T_m − min T_m) / (max T_m − min T_m + 1e-9)}, over each template's whole
- * grid, and cropped at each sample's integer {@code rep_start}.
+ * BrainMVP's learnable modality templates ({@code rep_template} of {@code RecModel} in the reference's
+ * {@code models/Uniformer.py}, used by {@code aug_rand_with_learnable_rep} in its {@code utils/ops.py}): one trainable
+ * volume per modality, stored as a single parameter {@code rep_template} of shape (M, GX, GY, GZ) (8 × 240 × 240 × 155
+ * in the reference, zeros at start), used min-max normalised,
+ * {@code T̂_m = (T_m − min T_m) / (max T_m − min T_m + 1e-9)}, over each template's whole grid, and cropped at each
+ * sample's integer {@code rep_start}.
  * <p>
  * {@link #normalisedCrops} computes the statistics once per step, only for the templates the step uses (at most one
  * per sample), and applies them to the crops: the values and gradients are those of normalising every template and

@@ -29,13 +29,14 @@ import java.util.Map;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
- * Exports {@link ModalityTemplates} as NIfTI for fine-tuning (spec §4.1): one file per modality,
+ * Exports {@link ModalityTemplates} as NIfTI for fine-tuning (as {@code main} of the reference's
+ * {@code Downstream/train_script.py} exports {@code rep_template}): one file per modality,
  * {@code template_<modality>.nii.gz}, and the 4D stack {@code templates.nii.gz} (X, Y, Z, M) in template order.
  * <p>
  * Values are min-max normalised to [0, 1] exactly as the pre-training step used them; the reference exports raw
- * values, which do not match the scaled images they are later mixed with (spec §6.8). The geometry is RAS at 1 mm;
- * by default ({@link #canvas(int[])}) it is the grid of an SRI24 (BraTS) volume after reorientation to RAS, the
- * canvas the reference assumes when it centres each study in the template.
+ * values, which do not match the scaled images they are later mixed with. The geometry is RAS at 1 mm; by default
+ * ({@link #canvas(int[])}) it is the grid of an SRI24 (BraTS) volume after reorientation to RAS, the canvas the
+ * reference assumes when it centres each study in the template.
  */
 public final class TemplateNifti {
 

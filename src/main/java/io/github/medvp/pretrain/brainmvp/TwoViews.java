@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The two masked views of BrainMVP (spec §3 steps 1–4) for one channel {@code i} shared by the batch. With target
- * {@code y = x[:, i]} and block masks M (1 = masked):
+ * The two masked views of BrainMVP ({@code aug_rand_with_learnable_rep} and {@code Uniform_block_replace} in the
+ * reference's {@code utils/ops.py}) for one channel {@code i} shared by the batch. With target {@code y = x[:, i]} and
+ * block masks M (1 = masked):
  * <ul>
  * <li>view 1 (modality distillation): {@code y·(1−M1) + T̂·M1}, T̂ the normalised template crop of the sample's
  * modality at channel i;</li>

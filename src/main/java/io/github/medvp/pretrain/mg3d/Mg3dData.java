@@ -31,9 +31,9 @@ import java.util.stream.IntStream;
  * Volume-report pairs turned into {@link Mg3dBatch}es: each volume read ({@link VolumeFiles}) and preprocessed (the
  * pipeline, e.g. {@link io.github.medvp.data.Pipelines#mg3dCt()}), each report encoded once
  * ({@link ReportEncoder}), MLM corruption redrawn per epoch ({@link WholeWordMasking}, from (seed, epoch, record) so a
- * resumed run draws the same masks). Preprocessing is deterministic (MG-3D has no augmentation, spec §1.2), so
- * volumes are cached as raw float32 files in an optional folder, as the reference caches them; the volumes of a batch
- * are prepared in parallel.
+ * resumed run draws the same masks). Preprocessing is deterministic (MG-3D has no augmentation in effect: its
+ * {@code vit3d16} config sets the {@code clip} transform), so volumes are cached as raw float32 files in an optional
+ * folder, as the reference caches them; the volumes of a batch are prepared in parallel.
  */
 public final class Mg3dData {
 

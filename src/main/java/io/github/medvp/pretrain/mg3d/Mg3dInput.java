@@ -3,7 +3,8 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One MG-3D micro-batch on the device (spec §1.3 batch fields).
+ * One MG-3D micro-batch on the device (the batch fields of {@code BaseDataset.collate} in the reference's
+ * {@code mg3d/datasets/base_dataset.py}).
  *
  * @param volumes (B, 1, X, Y, Z) in [0, 1]
  * @param ids (B, L) token ids ({@code text_ids})

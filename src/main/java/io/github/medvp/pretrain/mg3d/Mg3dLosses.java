@@ -8,8 +8,10 @@ import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Contrastive;
 
 /**
- * The six MG-3D loss terms (spec §3) as device scalars, batched over padded sentence rows: every {@code mask} is
- * (B, S) with 1 for a real sentence, so a padded batch gives the value of the reference's per-sample loop.
+ * The six MG-3D loss terms ({@code compute_sen_mlm}, {@code compute_swin_unetr_mim} and {@code compute_local_itc} in
+ * the reference's {@code mg3d/models/objectives.py}) as device scalars, batched over padded sentence rows: every
+ * {@code mask} is (B, S) with 1 for a real sentence, so a padded batch gives the value of the reference's per-sample
+ * loop.
  */
 public final class Mg3dLosses {
 
@@ -17,7 +19,7 @@ public final class Mg3dLosses {
     public static final int IGNORE = -100;
     /** ε of {@code F.cosine_similarity} in SFR and SSM. */
     public static final double COS_EPS = 1e-6;
-    /** The reference divides the masked MSE by the mask ratio 0.5 (spec §3 pass 2 step 6). */
+    /** The reference divides the masked MSE by the mask ratio 0.5 ({@code compute_swin_unetr_mim}). */
     public static final double MIM_DIVISOR = 0.5;
     /** SSM: sentence pairs with reference similarity at least this regress to it. */
     public static final double SSM_POSITIVE = 0.9;
@@ -44,7 +46,7 @@ public final class Mg3dLosses {
     /**
      * L_SFR before its weight: {@code (1/B) Σ_b Σ_k [1 − cos(R_bk, G_bk)]} over the real sentences (the reference's
      * {@code 0.1·…} is the weight of the total, see {@link Mg3dStep}); gradient flows into both sides, as in the
-     * reference (spec §6.6).
+     * reference's {@code compute_sen_mlm}.
      *
      * @param reconstructed R (B, S, 8)
      * @param target G (B, S, 8)
@@ -90,11 +92,11 @@ public final class Mg3dLosses {
     }
 
     /**
-     * L_SSM (spec §3 pass 3 step 6), over every pair i &lt; j of the batch: with {@code G = cos(s_i, s_j)} of the
-     * reference sentence vectors and {@code P = cos(P_i, P_j)} of the pooled sentence features,
-     * {@code L_ij = mean |P⊙(M⁺ + M⁻) − G⊙M⁺|} over the S_i×S_j entries ({@code M⁺ = [G ≥ 0.9]},
-     * {@code M⁻ = [G ≤ 0.6]}), and {@code L = Σ L_ij / (#pairs + 1e-6)}. A batch of one sample gives 0 (the
-     * reference skips the term then).
+     * L_SSM ({@code compute_local_itc} in the reference), over every pair i &lt; j of the batch: with
+     * {@code G = cos(s_i, s_j)} of the reference sentence vectors and {@code P = cos(P_i, P_j)} of the pooled sentence
+     * features, {@code L_ij = mean |P⊙(M⁺ + M⁻) − G⊙M⁺|} over the S_i×S_j entries ({@code M⁺ = [G ≥ 0.9]},
+     * {@code M⁻ = [G ≤ 0.6]}), and {@code L = Σ L_ij / (#pairs + 1e-6)}. A batch of one sample gives 0 (the reference
+     * skips the term then).
      *
      * @param pooled P (B, S, C) sentence features
      * @param reference s (B, S, H) reference sentence vectors (no gradient)

@@ -32,17 +32,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The MG-3D pre-training network (spec §2): the 3D Swin encoder, the BERT text encoder (frozen by default), the shared
- * projections and type embeddings, the two CrossGate stacks, the pools and poolers, the MLM, SFR, MIM and ITC heads.
- * Unused reference modules (BertCrossLayers, the 3D-ViT path, {@code itc_head}, {@code uni_emd_img},
- * {@code agg_text_cross_attention}) are left out. The passes are composed by {@link Mg3dStep}; this class offers
- * the pieces and the embeddings the downstream tasks use ({@link #volumeEmbedding}, {@link #reportEmbedding}).
+ * The MG-3D pre-training network ({@code MG3DTransformerSS} of the reference's {@code mg3d/models/mg3d_module.py}): the
+ * 3D Swin encoder, the BERT text encoder (frozen by default), the shared projections and type embeddings, the two
+ * CrossGate stacks, the pools and poolers, the MLM, SFR, MIM and ITC heads. Unused reference modules (BertCrossLayers,
+ * the 3D-ViT path, {@code itc_head}, {@code uni_emd_img}, {@code agg_text_cross_attention}) are left out. The passes
+ * are composed by {@link Mg3dStep}; this class offers the pieces and the embeddings the downstream tasks use
+ * ({@link #volumeEmbedding}, {@link #reportEmbedding}).
  * <p>
  * Volumes come in the project's (N, 1, X, Y, Z) RAS order; the encoder sees them as the reference's (D, H, W) =
  * (Z, Y, X) ({@link #toModelAxes}), so 128×96×128 (X, Y, Z) volumes give the reference's 4×3×4 = 48 tokens.
  * <p>
- * Two settings choose between the paper and the reference code where they differ (spec §6.3, §6.5):
- * {@link MimFusion} and {@link Builder#optDoubleProjection}; {@link CmlMode} chooses the cross-modal contrast.
+ * Two settings choose between the paper and the reference code where they differ ({@code MG3DTransformerSS.infer} and
+ * {@code compute_local_itc}): {@link MimFusion} and {@link Builder#optDoubleProjection}; {@link CmlMode} chooses the
+ * cross-modal contrast.
  */
 public final class Mg3dModel extends AbstractBlock {
 
@@ -179,8 +181,8 @@ public final class Mg3dModel extends AbstractBlock {
     }
 
     /**
-     * Pass 3's second projection of the reference (spec §6.5) when {@link Builder#optDoubleProjection} is on, the
-     * tokens unchanged otherwise (the paper).
+     * Pass 3's second projection of the reference ({@code compute_local_itc}) when {@link Builder#optDoubleProjection}
+     * is on, the tokens unchanged otherwise (the paper).
      *
      * @param ps the parameter store
      * @param imageTokens from {@link #imageTokens}
@@ -460,7 +462,7 @@ public final class Mg3dModel extends AbstractBlock {
         }
 
         /**
-         * @param on project the image tokens a second time in pass 3 as the reference code does (spec §6.5);
+         * @param on project the image tokens a second time in pass 3 as the reference's {@code compute_local_itc} does;
          *     default false (the paper)
          * @return this
          */

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * MG-3D's optimiser (spec §3 "Optimiser and schedule"): {@code torch.optim.Adam} (β 0.9/0.999, eps 1e-8, coupled
- * weight decay 1e-8, none on biases and norms) with the learning rate ×{@code headMultiplier} (5) for the heads
- * ({@code mlm_head}, {@code mlm_head_fc}, {@code mim_head}, {@code itc_agg_head}) and the fusion layers
- * ({@code local_text_cross_*}, {@code local_img_cross_*}).
+ * MG-3D's optimiser ({@code set_schedule} in the reference's {@code mg3d/models/mg3d_utils.py}):
+ * {@code torch.optim.Adam} (β 0.9/0.999, eps 1e-8, coupled weight decay 1e-8, none on biases and norms) with the
+ * learning rate ×{@code headMultiplier} (5) for the heads ({@code mlm_head}, {@code mlm_head_fc}, {@code mim_head},
+ * {@code itc_agg_head}) and the fusion layers ({@code local_text_cross_*}, {@code local_img_cross_*}).
  * <p>
  * The fusion rule is the reference's intent rather than its letter: it multiplies names containing
  * {@code multi_modal}, which are its (unused) BertCrossLayers, while its CrossGate modules, named {@code local_*},

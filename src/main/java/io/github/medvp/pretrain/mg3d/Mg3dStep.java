@@ -19,16 +19,17 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One MG-3D pre-training micro-step: the three passes of spec §3 on one batch, all batched (padded sentence rows with
- * masks instead of the reference's per-sample loops), and
- * {@code L = w_MLM·L_MLM + w_SFR·L_SFR + w_MIM·L_MIM + w_CML·L_CML + w_DFA·L_DFA + w_SSM·L_SSM} with weights
- * 1, 0.1, 1, 0.1, 0.1, 0.1 by default.
+ * One MG-3D pre-training micro-step: the three passes of the reference's {@code mg3d/models/objectives.py}
+ * ({@code compute_sen_mlm}, {@code compute_swin_unetr_mim}, {@code compute_local_itc}) on one batch, all batched
+ * (padded sentence rows with masks instead of the reference's per-sample loops), and {@code L = w_MLM·L_MLM +
+ * w_SFR·L_SFR + w_MIM·L_MIM + w_CML·L_CML + w_DFA·L_DFA + w_SSM·L_SSM} with weights 1, 0.1, 1, 0.1, 0.1, 0.1 by
+ * default.
  * <p>
- * Differences from the reference, on purpose: text embeddings are recomputed every step (the reference's disk cache
- * serves stale masked embeddings from the second epoch on, spec §6.4); the unmasked text tokens are computed once
- * and shared by passes 2 and 3 (the reference runs BERT twice with different dropout draws); the MIM mask is drawn
- * from the micro-step's generator, so a resumed run draws the same masks. The MIM fusion, CML contrast and double
- * projection follow {@link Mg3dModel}'s settings.
+ * Differences from the reference, on purpose: text embeddings are recomputed every step (the reference's disk cache in
+ * {@code MG3DTransformerSS.infer} serves stale masked embeddings from the second epoch on); the unmasked text tokens
+ * are computed once and shared by passes 2 and 3 (the reference runs BERT twice with different dropout draws); the MIM
+ * mask is drawn from the micro-step's generator, so a resumed run draws the same masks. The MIM fusion, CML contrast
+ * and double projection follow {@link Mg3dModel}'s settings.
  */
 public final class Mg3dStep implements TrainStep<Mg3dBatch> {
 

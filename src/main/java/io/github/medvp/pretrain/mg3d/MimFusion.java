@@ -1,6 +1,9 @@
 package io.github.medvp.pretrain.mg3d;
 
-/** Which fusion layers and text MIM uses (spec §6.3). */
+/**
+ * Which fusion layers and text MIM uses: the reference's {@code MG3DTransformerSS.infer} sends MIM (task name
+ * {@code "swin_unter_mim"}) through the MLM branch, unlike the paper's Fig. 4.
+ */
 public enum MimFusion {
     /**
      * The paper's Fig. 4 (default): MIM's own CrossGate stack ({@code local_img_cross}) with the volume as the

@@ -14,9 +14,9 @@ import io.github.medvp.nn.TorchInit;
 
 /**
  * The classification head of a fine-tuned encoder: global average pooling of the deepest feature map x4 and one
- * linear layer to the class logits. This head is MedVP's choice: BrainMVP released no classification code (spec
- * §4.4), and this is the natural assumption the spec names. Forward: {@code (.., x4)} (the encoder outputs, the last
- * one used) → {@code (logits)} (N, K).
+ * linear layer to the class logits. This head is MedVP's choice: BrainMVP's reference code has no classification
+ * fine-tuning, and this is the natural assumption for it. Forward: {@code (.., x4)} (the encoder outputs, the last one
+ * used) → {@code (logits)} (N, K).
  */
 public final class ClassificationHead extends AbstractBlock {
 

@@ -29,11 +29,12 @@ import net.imglib2.img.array.ArrayImgs;
  * its outputs back to the study's original grid, and {@link #labelVolume}/{@link #probabilityVolume} wrap them with
  * the original affine (and header, when known) for {@link NiftiWriter}.
  * <p>
- * Preparation is the deterministic part of fine-tuning's evaluation pipeline (spec §1.4), in its order: intensity
- * normalisation (by default 5–95 percentile scaling without clipping, before reorientation as in the reference),
- * RAS, the model's spacing (trilinear), and optionally the foreground crop with a margin (the reference's test
- * transform; it saves the windows over background). Every step records its affine in the sample's geometry, so the
- * model grid is fully described by {@link #model()} and {@link #modelDims()}.
+ * Preparation is the deterministic part of fine-tuning's evaluation pipeline ({@code custom_transform(mode='val')} of
+ * the BrainMVP reference's {@code Downstream/dataset/transforms.py}), in its order: intensity normalisation (by default
+ * 5–95 percentile scaling without clipping, before reorientation as in the reference), RAS, the model's spacing
+ * (trilinear), and optionally the foreground crop with a margin (the reference's test transform; it saves the windows
+ * over background). Every step records its affine in the sample's geometry, so the model grid is fully described by
+ * {@link #model()} and {@link #modelDims()}.
  * <p>
  * Restoring is one resampling in world coordinates ({@link Resample#pull}): each voxel of the original grid takes the
  * model-grid value at its world position — nearest neighbour for labels, trilinear for probabilities — which undoes

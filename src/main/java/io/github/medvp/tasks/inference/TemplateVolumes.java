@@ -29,22 +29,24 @@ import io.github.medvp.pretrain.brainmvp.TemplateNifti;
  * as pre-training used them, and placed on a study's grid.
  * <p>
  * <b>Normalisation</b>: min-max to [0, 1] over each template's whole grid,
- * {@code (T − min T) / (max T − min T + 1e-9)}, exactly the pre-training step's (spec §3 step 3) — never the raw
- * values the reference exports and mixes with scaled images (spec §6 item 8). Exported templates
- * ({@link TemplateNifti}) are already normalised; normalising them again changes nothing beyond rounding.
+ * {@code (T − min T) / (max T − min T + 1e-9)}, exactly the pre-training step's ({@code aug_rand_with_learnable_rep} in
+ * the reference's {@code utils/ops.py}) — never the raw values the reference exports and mixes with scaled images
+ * ({@code main} of {@code Downstream/train_script.py}). Exported templates ({@link TemplateNifti}) are already
+ * normalised; normalising them again changes nothing beyond rounding.
  * <p>
  * <b>Placement on a study</b> ({@link #aligned}): templates live on the SRI24 canvas (240×240×155, 1 mm, RAS), a
  * study on its own prepared grid (RAS, the model's spacing, often cropped to the foreground or padded). The
  * reference assumes the foreground-cropped study is centred in the canvas (study voxel {@code i} of the crop is
- * template voxel {@code i + (G − n) // 2}, spec §1.3). {@link #aligned} applies exactly that rule to the study's
- * foreground box (any channel {@code > 0}), wherever the box lies in the study's grid, so uncropped, cropped and
- * padded grids of the same study all get the same anatomy: at the template's spacing the shift is that integer
- * offset and values are copied exactly; at another spacing the template is resampled trilinearly around the same
- * centres (box centre onto canvas centre), keeping physical sizes (brains differ by ~10 % in size, far less than a
- * resize of the template's canvas to an arbitrary crop would distort them). Voxels outside the canvas are 0, the
- * images' background. We chose this over world coordinates because exported templates carry an assumed canvas
- * affine only, and studies not registered to SRI24 have unrelated world origins; over a stretch of the template's
- * brain box onto the study's, because the templates' learned background has no reliable foreground threshold.
+ * template voxel {@code i + (G − n) // 2}, {@code train_epoch} of the reference's {@code main.py}). {@link #aligned}
+ * applies exactly that rule to the study's foreground box (any channel {@code > 0}), wherever the box lies in the
+ * study's grid, so uncropped, cropped and padded grids of the same study all get the same anatomy: at the template's
+ * spacing the shift is that integer offset and values are copied exactly; at another spacing the template is resampled
+ * trilinearly around the same centres (box centre onto canvas centre), keeping physical sizes (brains differ by ~10 %
+ * in size, far less than a resize of the template's canvas to an arbitrary crop would distort them). Voxels outside the
+ * canvas are 0, the images' background. We chose this over world coordinates because exported templates carry an
+ * assumed canvas affine only, and studies not registered to SRI24 have unrelated world origins; over a stretch of the
+ * template's brain box onto the study's, because the templates' learned background has no reliable foreground
+ * threshold.
  * <p>
  * Rows are read lazily: only the templates asked for are decoded (one 240×240×155 template is 36 MB).
  */

@@ -23,8 +23,9 @@ public final class Metrics {
     // ------------------------------------------------------------------------------------------------ segmentation
 
     /**
-     * Dice of one region of one case, BrainMVP's rule (spec §4.4): with an empty ground truth 1 when the prediction
-     * is empty too, else 0; otherwise {@code 2|P∩G| / (|P| + |G|)}.
+     * Dice of one region of one case, BrainMVP's rule ({@code EDiceLoss.binary_dice} with {@code metric_mode} in the
+     * reference's {@code Downstream/loss/dice.py}): with an empty ground truth 1 when the prediction is empty too, else
+     * 0; otherwise {@code 2|P∩G| / (|P| + |G|)}.
      */
     public static double dice(boolean[] pred, boolean[] truth) {
         sameLength(pred.length, truth.length);

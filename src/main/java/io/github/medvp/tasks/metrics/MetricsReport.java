@@ -18,11 +18,11 @@ import io.github.medvp.train.MetricsLog;
  * Per-case metric values of an evaluation (a value per case, region and metric) and their summary, written as CSV
  * files and shown as a terminal table.
  * <p>
- * Averaging follows the reference (spec §4.4): per region the NaN-mean over cases (an undefined value such as the
- * HD95 of an empty mask is left out, and counted as not valid), then the plain mean of those over the regions.
- * The summary also gives the plain mean (NaN as soon as one case is NaN, like {@code numpy.mean}), the
- * population standard deviation of the valid values ({@code numpy.nanstd}, ddof 0) and their median
- * ({@code numpy.nanmedian}: the mean of the two middle values for an even count).
+ * Averaging follows the reference ({@code cal_metrics} in BrainMVP's {@code Downstream/train_utils.py}): per region the
+ * NaN-mean over cases (an undefined value such as the HD95 of an empty mask is left out, and counted as not valid),
+ * then the plain mean of those over the regions. The summary also gives the plain mean (NaN as soon as one case is NaN,
+ * like {@code numpy.mean}), the population standard deviation of the valid values ({@code numpy.nanstd}, ddof 0) and
+ * their median ({@code numpy.nanmedian}: the mean of the two middle values for an even count).
  * <p>
  * Thread-safe: validation workers may add cases concurrently; cases keep the order they were added in.
  * <pre>{@code

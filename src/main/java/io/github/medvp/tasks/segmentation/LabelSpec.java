@@ -15,7 +15,8 @@ import java.util.Locale;
  * What a segmentation model predicts from a label map: overlapping <b>regions</b> (one sigmoid channel each, e.g.
  * BraTS TC/WT/ET) or mutually exclusive <b>classes</b> (softmax over a background channel plus one channel per class,
  * e.g. CSF/GM/WM), each a set of label values, after an optional remapping of label values (BraTS 2023's enhancing
- * tumour 3 → 2018's 4, spec §6 item 10).
+ * tumour 3 → 2018's 4, which MONAI's {@code ConvertToMultiChannelBasedOnBratsClassesD} in BrainMVP's
+ * {@code Downstream/dataset/transforms.py} expects).
  * <p>
  * Written as text by users and commands:
  * <pre>

@@ -25,9 +25,10 @@ import java.util.SplittableRandom;
  * Validation of a segmentation run after every N-th epoch (and the last): each validation study through the
  * deterministic pipeline, sliding-window inference with the training crop as window (overlap 0.5, constant blending,
  * as the reference), thresholded or arg-maxed, Dice per region and case (empty ground truth: 1 if the prediction is
- * empty, else 0; spec §4.4), averaged over cases then regions. The score handed to {@link TrainLoop} is the negative
- * mean Dice (lower is better), so {@code best} is the checkpoint of the best mean Dice. Rows go to
- * {@code validation.csv} (step, epoch, Dice per region, mean) and the curves to {@code validation.png}.
+ * empty, else 0; {@code EDiceLoss.metric} in BrainMVP's {@code Downstream/loss/dice.py}), averaged over cases then
+ * regions. The score handed to {@link TrainLoop} is the negative mean Dice (lower is better), so {@code best} is the
+ * checkpoint of the best mean Dice. Rows go to {@code validation.csv} (step, epoch, Dice per region, mean) and the
+ * curves to {@code validation.png}.
  */
 final class SegmentationValidation implements TrainLoop.Validator {
 

@@ -34,7 +34,8 @@ class BrainMvpModelTest {
             for (NamedParameters.Entry e : model.namedParameters().trainable()) {
                 trainable += e.array().size();
             }
-            // Spec §2.4: encoder 22,038,464 + used decoder 1,736,769 + templates 71,424,000.
+            // Counted on the reference's RecModel (models/Uniformer.py): encoder 22,038,464 + used decoder 1,736,769 +
+            // templates 71,424,000.
             assertEquals(22_038_464L + 1_736_769L + 71_424_000L, trainable);
             Parameter templates = model.getTemplates().getTemplates();
             assertEquals(new Shape(8, 240, 240, 155), templates.getShape());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Each MG-3D loss against a plain-Java double computation of the spec's formula on tiny inputs. */
+/** Each MG-3D loss against a plain-Java double computation of the reference's formula on tiny inputs. */
 class Mg3dLossesTest {
 
     private static NDManager manager;
