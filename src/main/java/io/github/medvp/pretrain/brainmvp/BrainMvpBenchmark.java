@@ -1,30 +1,25 @@
 package io.github.medvp.pretrain.brainmvp;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.Engines;
-import io.github.medvp.engine.OpProfile;
 import io.github.medvp.train.Adam;
-import io.github.medvp.train.Losses;
 import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.StepBenchmark;
 import io.github.medvp.train.StepContext;
-import io.github.medvp.train.StepTimer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Times the BrainMVP pre-training step (forward, backward, AdamW update) on random inputs, all phases on (cross-modal
- * view and contrastive term), and reports throughput and memory: heap now and at its peak, resident memory now and
- * at its peak, and GPU memory on a GPU. Presets: {@code tiny} (32³, 8 × 48³ templates) and
+ * Times the BrainMVP pre-training step (forward, backward, AdamW update; {@link StepBenchmark}) on random inputs, all
+ * phases on (cross-modal view and contrastive term), and reports throughput and memory: heap now and at its peak,
+ * resident memory now and at its peak, and GPU memory on a GPU. Presets: {@code tiny} (32³, 8 × 48³ templates) and
  * {@code small} (96³, 8 × 240×240×155 templates, the reference's sizes).
  */
 public final class BrainMvpBenchmark {
@@ -77,44 +72,14 @@ public final class BrainMvpBenchmark {
             }
             BrainMvpInput input = new BrainMvpInput(m.randomUniform(0f, 1f, new Shape(batch, 4, size, size, size)),
                     modalities, starts);
-            StepTimer forward = new StepTimer(warmup, 2 * batch);
-            StepTimer backward = new StepTimer(warmup, 2 * batch);
-            StepTimer update = new StepTimer(warmup, 2 * batch);
-            StepTimer whole = new StepTimer(warmup, 2 * batch);
-            try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(1e-5).build()) {
-                for (int s = 0; s < warmup + steps; s++) {
-                    try (NDScope scope = new NDScope();
-                            OpProfile p = OpProfile.start(s == warmup + steps - 1 ? profile : null)) {
-                        long t0 = System.nanoTime();
-                        params.zeroGradients();
-                        long t1;
-                        long t2;
-                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                            Losses l = step.forward(input, new StepContext(1000, s, 0, 1, 46, m));
-                            l.total().getFloat(); // waits for the device
-                            t1 = System.nanoTime();
-                            gc.backward(l.total());
-                            StepTimer.await(params.trainable().get(0).array().getGradient());
-                            t2 = System.nanoTime();
-                        }
-                        adam.step(3e-4, null);
-                        NDArray probe = params.get("rep_template").array().get(0, 0, 0, 0);
-                        probe.getFloat();
-                        long t3 = System.nanoTime();
-                        forward.record((t1 - t0) / 1e6);
-                        backward.record((t2 - t1) / 1e6);
-                        update.record((t3 - t2) / 1e6);
-                        whole.record((t3 - t0) / 1e6);
-                    }
-                }
-            }
+            StepBenchmark.Result r = StepBenchmark.run(m, params,
+                    () -> Adam.builder().setParameters(params).optWeightDecay(1e-5).build(), 3e-4,
+                    s -> step.forward(input, new StepContext(1000, s, 0, 1, 46, m)).total(), warmup, steps, 2 * batch,
+                    profile);
             return String.format(Locale.ROOT, "BrainMVP %s %d³ B=%d (%d encoder volumes), templates %dx%dx%dx%d, %s: "
-                    + "step %.3f s (forward %.3f, backward %.3f, AdamW %.3f; median of %d), %.2f volumes/s; %s; "
-                    + "peak heap %.1f MiB",
-                    preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(), grid[0], grid[1],
-                    grid[2], device, whole.medianMs() / 1e3, forward.medianMs() / 1e3, backward.medianMs() / 1e3,
-                    update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
-                    MemoryProbe.sample(device).report(), MemoryProbe.peakHeap() / 1048576.0);
+                    + "step %s; %s; %s", preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(),
+                    grid[0], grid[1], grid[2], device, r.timing("AdamW", "", "volumes"), r.memory().report(),
+                    r.peakHeap());
         }
     }
 

@@ -3,28 +3,23 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
-import io.github.medvp.engine.OpProfile;
 import io.github.medvp.nn.bert.BertConfig;
-import io.github.medvp.train.Adam;
-import io.github.medvp.train.Losses;
 import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
-import io.github.medvp.train.StepTimer;
+import io.github.medvp.train.StepBenchmark;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Times the MG-3D pre-training step (all three passes forward, backward, Adam update) on random inputs and reports
- * throughput and memory. Presets: {@code tiny} (Swin width 12, a 2-layer BERT of width 128, 64×32×64 volumes,
- * 64 tokens) and {@code b} / {@code l} (Swin-B / Swin-L, a frozen 12-layer BERT-base with RadBERT's vocabulary,
- * 128×96×128 volumes, 250 tokens, 10 sentences: the reference's sizes).
+ * Times the MG-3D pre-training step (all three passes forward, backward, Adam update; {@link StepBenchmark}) on random
+ * inputs and reports throughput and memory. Presets: {@code tiny} (Swin width 12, a 2-layer BERT of width 128, 64×32×64
+ * volumes, 64 tokens) and {@code b} / {@code l} (Swin-B / Swin-L, a frozen 12-layer BERT-base with RadBERT's
+ * vocabulary, 128×96×128 volumes, 250 tokens, 10 sentences: the reference's sizes).
  */
 public final class Mg3dBenchmark {
 
@@ -68,42 +63,11 @@ public final class Mg3dBenchmark {
             NamedParameters params = model.namedParameters();
             Mg3dStep step = Mg3dStep.builder().setModel(model).build();
             Mg3dInput input = randomInput(m, batch, size, length, sentences, vocab, new SplittableRandom(7));
-            StepTimer forward = new StepTimer(warmup, batch);
-            StepTimer backward = new StepTimer(warmup, batch);
-            StepTimer update = new StepTimer(warmup, batch);
-            StepTimer whole = new StepTimer(warmup, batch);
-            try (Adam adam = Mg3dOptimizer.create(params, 1e-8, 5)) {
-                for (int s = 0; s < warmup + steps; s++) {
-                    try (NDScope scope = new NDScope();
-                            OpProfile p = OpProfile.start(s == warmup + steps - 1 ? profile : null)) {
-                        scope.suppressNotUsedWarning();
-                        long t0 = System.nanoTime();
-                        params.zeroGradients();
-                        long t1;
-                        long t2;
-                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                            Losses l = step.forward(input, new SplittableRandom(s), true);
-                            l.total().getFloat();
-                            t1 = System.nanoTime();
-                            gc.backward(l.total());
-                            StepTimer.await(params.trainable().get(0).array().getGradient());
-                            t2 = System.nanoTime();
-                        }
-                        adam.step(1e-5, null);
-                        params.trainable().get(0).array().reshape(-1).get(0).getFloat(); // waits for the update
-                        long t3 = System.nanoTime();
-                        forward.record((t1 - t0) / 1e6);
-                        backward.record((t2 - t1) / 1e6);
-                        update.record((t3 - t2) / 1e6);
-                        whole.record((t3 - t0) / 1e6);
-                    }
-                }
-            }
-            return String.format(Locale.ROOT, "MG-3D %s %dx%dx%d, %d tokens, B=%d, %s: step %.3f s (forward %.3f, "
-                    + "backward %.3f, Adam %.3f; median of %d; three passes), %.2f volumes/s; %s; peak heap %.1f MiB",
-                    preset, size[0], size[1], size[2], length, batch, device, whole.medianMs() / 1e3,
-                    forward.medianMs() / 1e3, backward.medianMs() / 1e3, update.medianMs() / 1e3, whole.measured(),
-                    whole.volumesPerSecond(), MemoryProbe.sample(device).report(), MemoryProbe.peakHeap() / 1048576.0);
+            StepBenchmark.Result r = StepBenchmark.run(m, params, () -> Mg3dOptimizer.create(params, 1e-8, 5), 1e-5,
+                    s -> step.forward(input, new SplittableRandom(s), true).total(), warmup, steps, batch, profile);
+            return String.format(Locale.ROOT, "MG-3D %s %dx%dx%d, %d tokens, B=%d, %s: step %s; %s; %s", preset,
+                    size[0], size[1], size[2], length, batch, device, r.timing("Adam", "; three passes", "volumes"),
+                    r.memory().report(), r.peakHeap());
         }
     }
 

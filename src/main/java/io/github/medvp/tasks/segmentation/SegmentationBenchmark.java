@@ -18,9 +18,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.Progress;
 import io.github.medvp.data.transform.LoadStudy;
@@ -38,7 +36,7 @@ import io.github.medvp.io.Volume;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.MemoryProbe;
 import io.github.medvp.train.NamedParameters;
-import io.github.medvp.train.StepTimer;
+import io.github.medvp.train.StepBenchmark;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
@@ -53,8 +51,8 @@ import net.imglib2.img.array.ArrayImgs;
  * write NIfTI — timed per stage, with the peak Java heap, the peak resident memory (libtorch's CPU tensors are native)
  * and the GPU memory on a GPU. Run it under {@code -Xmx4g} to check the issue's bound (the heap limit is printed);</li>
  * <li><b>fine-tuning step</b>: forward, backward and Adam update of the {@link TaskModel} (UniFormer + UNETR decoder
- * with deep supervision, 4 → 3 BraTS regions) on {@code batch} random 96³ crops, with the reference's loss (0.7 soft
- * Dice + 0.3 BCE per head, three heads).</li>
+ * with deep supervision, 4 → 3 BraTS regions) on {@code batch} random 96³ crops ({@link StepBenchmark}), with the
+ * reference's loss (0.7 soft Dice + 0.3 BCE per head, three heads).</li>
  * </ul>
  */
 public final class SegmentationBenchmark {
@@ -147,44 +145,14 @@ public final class SegmentationBenchmark {
         NDArray x = m.randomUniform(0f, 1f, new Shape(batch, MODALITIES.size(), w, w, w));
         NDArray y = Scalars.gt(m.randomUniform(0f, 1f, new Shape(batch, 3, w, w, w)), 0.9f)
                 .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        StepTimer forward = new StepTimer(1, batch);
-        StepTimer backward = new StepTimer(1, batch);
-        StepTimer update = new StepTimer(1, batch);
-        StepTimer whole = new StepTimer(1, batch);
         ParameterStore ps = new ParameterStore(m, false);
         NamedParameters params = model.parameters();
-        NDArray probe = params.trainable().get(0).array();
-        try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(1e-4).build()) {
-            for (int s = 0; s < steps + 1; s++) {
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    long t0 = System.nanoTime();
-                    params.zeroGradients();
-                    long t1;
-                    long t2;
-                    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                        NDArray loss = loss(model.forward(ps, x, true).logits(), y);
-                        loss.getFloat(); // waits for the device
-                        t1 = System.nanoTime();
-                        gc.backward(loss);
-                        StepTimer.await(params.trainable().get(0).array().getGradient());
-                        t2 = System.nanoTime();
-                    }
-                    adam.step(3e-4, null);
-                    probe.flatten().get(0).getFloat(); // waits for the update
-                    long t3 = System.nanoTime();
-                    forward.record((t1 - t0) / 1e6);
-                    backward.record((t2 - t1) / 1e6);
-                    update.record((t3 - t2) / 1e6);
-                    whole.record((t3 - t0) / 1e6);
-                }
-            }
-        }
-        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3 with deep supervision%s on %s: %.3f s "
-                + "(forward %.3f, backward %.3f, Adam %.3f; median of %d), %.2f crops/s; peak heap %.1f MiB; %s",
-                model.spec().preset(), batch, w, variant, device, whole.medianMs() / 1e3, forward.medianMs() / 1e3,
-                backward.medianMs() / 1e3, update.medianMs() / 1e3, whole.measured(), whole.volumesPerSecond(),
-                MemoryProbe.peakHeap() / 1048576.0, MemoryProbe.sample(device).report());
+        StepBenchmark.Result r = StepBenchmark.run(m, params,
+                () -> Adam.builder().setParameters(params).optWeightDecay(1e-4).build(), 3e-4,
+                s -> loss(model.forward(ps, x, true).logits(), y), 1, steps, batch, null);
+        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3 with deep supervision%s on %s: %s; %s; %s",
+                model.spec().preset(), batch, w, variant, device, r.timing("Adam", "", "crops"), r.peakHeap(),
+                r.memory().report());
     }
 
     /** The reference's segmentation loss summed over heads with weights 1 ({@link FineTuneLosses}). */
