@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import ij.process.LUT;
 import io.github.medvp.MedvpException;
 import io.github.medvp.io.NiftiReader;
+import io.github.medvp.train.RunFolder;
 import org.scijava.command.CommandInfo;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
@@ -181,11 +182,11 @@ public final class ResultViews {
 
     private static void show(Path p) throws IOException {
         if (Files.isDirectory(p)) {
-            if (Files.isRegularFile(p.resolve("curves.png"))) {
-                curves(p.resolve("curves.png")).show();
+            if (Files.isRegularFile(RunFolder.curvesPng(p))) {
+                curves(RunFolder.curvesPng(p)).show();
             }
-            if (Files.isRegularFile(p.resolve("metrics.csv"))) {
-                table(p.resolve("metrics.csv")).show(p.getFileName() + " metrics");
+            if (Files.isRegularFile(RunFolder.metricsCsv(p))) {
+                table(RunFolder.metricsCsv(p)).show(p.getFileName() + " metrics");
             }
             if (Files.isDirectory(p.resolve("templates"))) {
                 templates(p.resolve("templates")).forEach(ImagePlus::show);

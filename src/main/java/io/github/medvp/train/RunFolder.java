@@ -27,10 +27,38 @@ import java.util.stream.Stream;
  * curves.png            {@link CurvesPlot}
  * checkpoints/last.safetensors, best.safetensors, epoch-NNNN.safetensors
  * </pre>
+ * and, written by the runs that have them: {@code validation.csv} and {@code validation.png} (fine-tuning
+ * validation), {@code split.json} and {@code training-cases.txt} (fine-tuning's split), {@code vocab.txt} (MG-3D's
+ * vocabulary). The names are the constants below, and the static helpers resolve them in a run folder that is not
+ * open (to read a finished run or to name its files in a summary), so no other class spells them.
+ * <p>
  * A folder is either new (created), or resumed from {@code last} when the caller asks for it and the saved core
  * settings match; anything else is refused, so a run is never overwritten by accident.
  */
 public final class RunFolder {
+
+    /** Every setting of the run. */
+    public static final String CONFIG = "config.json";
+    /** The training metrics, one row per logged step ({@link MetricsLog}). */
+    public static final String METRICS = "metrics.csv";
+    /** The training curves ({@link CurvesPlot}). */
+    public static final String CURVES = "curves.png";
+    /** The folder of the checkpoints. */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** The newest checkpoint, in {@link #CHECKPOINTS}. */
+    public static final String LAST = "last.safetensors";
+    /** The checkpoint with the best validation score, in {@link #CHECKPOINTS}. */
+    public static final String BEST = "best.safetensors";
+    /** Fine-tuning's validation scores, one row per validation. */
+    public static final String VALIDATION_CSV = "validation.csv";
+    /** Fine-tuning's validation curves. */
+    public static final String VALIDATION_PNG = "validation.png";
+    /** Fine-tuning's whole split (training, validation and test studies). */
+    public static final String SPLIT = "split.json";
+    /** The training studies fine-tuning used, one id per line. */
+    public static final String TRAINING_CASES = "training-cases.txt";
+    /** The vocabulary of an MG-3D run. */
+    public static final String VOCAB = "vocab.txt";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();
@@ -67,7 +95,7 @@ public final class RunFolder {
             }
             Path cfg = run.configFile();
             if (!Files.isRegularFile(cfg)) {
-                throw new MedvpException("run folder " + dir + " is not empty but has no config.json, so it is not "
+                throw new MedvpException("run folder " + dir + " is not empty but has no " + CONFIG + ", so it is not "
                         + "a MedVP run; choose another folder");
             }
             JsonObject saved;
@@ -116,30 +144,64 @@ public final class RunFolder {
         return resuming;
     }
 
+    /** {@link #CONFIG} of this run. */
     public Path configFile() {
-        return dir.resolve("config.json");
+        return configFile(dir);
     }
 
+    /** {@link #METRICS} of this run. */
     public Path metricsCsv() {
-        return dir.resolve("metrics.csv");
+        return metricsCsv(dir);
     }
 
+    /** {@link #CURVES} of this run. */
     public Path curvesPng() {
-        return dir.resolve("curves.png");
+        return curvesPng(dir);
     }
 
+    /** {@link #CHECKPOINTS} of this run. */
     public Path checkpointsDir() {
-        return dir.resolve("checkpoints");
+        return checkpointsDir(dir);
     }
 
     /** The newest state; what a resumed run starts from. */
     public Path last() {
-        return checkpointsDir().resolve("last.safetensors");
+        return lastCheckpoint(dir);
     }
 
     /** The state with the best validation score. */
     public Path best() {
-        return checkpointsDir().resolve("best.safetensors");
+        return bestCheckpoint(dir);
+    }
+
+    /** @return {@link #CONFIG} in the run folder {@code runDir} */
+    public static Path configFile(Path runDir) {
+        return runDir.resolve(CONFIG);
+    }
+
+    /** @return {@link #METRICS} in the run folder {@code runDir} */
+    public static Path metricsCsv(Path runDir) {
+        return runDir.resolve(METRICS);
+    }
+
+    /** @return {@link #CURVES} in the run folder {@code runDir} */
+    public static Path curvesPng(Path runDir) {
+        return runDir.resolve(CURVES);
+    }
+
+    /** @return the checkpoint folder of the run folder {@code runDir} */
+    public static Path checkpointsDir(Path runDir) {
+        return runDir.resolve(CHECKPOINTS);
+    }
+
+    /** @return the newest checkpoint of the run folder {@code runDir} */
+    public static Path lastCheckpoint(Path runDir) {
+        return checkpointsDir(runDir).resolve(LAST);
+    }
+
+    /** @return the best checkpoint of the run folder {@code runDir} */
+    public static Path bestCheckpoint(Path runDir) {
+        return checkpointsDir(runDir).resolve(BEST);
     }
 
     /** The periodic checkpoint after {@code epoch} (1-based count of finished epochs). */

@@ -84,4 +84,19 @@ class RunFolderTest {
         assertEquals(4, Checkpoints.read(run.epoch(4)).step());
         assertTrue(run.epoch(12).getFileName().toString().equals("epoch-0012.safetensors"));
     }
+
+    @Test
+    void staticHelpersNameTheFilesOfAnOpenRun() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunFolder run = RunFolder.open(dir, config(1e-3, 10), false, List.of());
+        run.saveLast(checkpoint(3));
+        assertEquals(run.configFile(), RunFolder.configFile(dir));
+        assertEquals(run.metricsCsv(), RunFolder.metricsCsv(dir));
+        assertEquals(run.curvesPng(), RunFolder.curvesPng(dir));
+        assertEquals(run.checkpointsDir(), RunFolder.checkpointsDir(dir));
+        assertEquals(run.best(), RunFolder.bestCheckpoint(dir));
+        assertEquals(3, Checkpoints.read(RunFolder.lastCheckpoint(dir)).step());
+        assertEquals(dir.resolve("checkpoints").resolve("last.safetensors"), RunFolder.lastCheckpoint(dir));
+        assertTrue(Files.isRegularFile(dir.resolve(RunFolder.CONFIG)));
+    }
 }

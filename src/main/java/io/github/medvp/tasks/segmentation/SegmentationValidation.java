@@ -11,6 +11,7 @@ import io.github.medvp.data.Sample;
 import io.github.medvp.data.manifest.Study;
 import io.github.medvp.train.CurvesPlot;
 import io.github.medvp.train.MetricsLog;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class SegmentationValidation implements TrainLoop.Validator {
         this.dir = dir;
         this.progress = progress;
         // A resumed run continues from the best of its earlier validations.
-        Path csv = dir.resolve(SegmentationFineTuning.VALIDATION_CSV);
+        Path csv = dir.resolve(RunFolder.VALIDATION_CSV);
         if (Files.exists(csv)) {
             Map<String, double[]> cols = MetricsLog.read(csv);
             double[] mean = cols.getOrDefault("dice_mean", new double[0]);
@@ -118,10 +119,10 @@ final class SegmentationValidation implements TrainLoop.Validator {
         progress.log(msg.toString());
         try {
             List<String> cols = new ArrayList<>(columns(labels).subList(2, columns(labels).size()));
-            CurvesPlot.write(dir.resolve(SegmentationFineTuning.VALIDATION_CSV), "epoch", cols, "validation Dice",
-                    dir.resolve("validation.png"));
+            CurvesPlot.write(dir.resolve(RunFolder.VALIDATION_CSV), "epoch", cols, "validation Dice",
+                    dir.resolve(RunFolder.VALIDATION_PNG));
         } catch (IOException | RuntimeException e) {
-            progress.log("could not draw validation.png: " + e.getMessage());
+            progress.log("could not draw " + RunFolder.VALIDATION_PNG + ": " + e.getMessage());
         }
         return -mean;
     }
