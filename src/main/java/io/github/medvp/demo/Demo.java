@@ -29,6 +29,7 @@ import io.github.medvp.tasks.inference.ModalityFill;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.tasks.mg3d.Retrieval;
 import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.train.TrainLoop;
 
 /**
@@ -126,15 +127,15 @@ public final class Demo {
             progress.log(pretraining.summary(pre));
         }
         t = lap(seconds, "pre-train", t);
-        Path pretrained = pretrainRun.resolve("checkpoints").resolve("last.safetensors");
+        Path pretrained = RunFolder.lastCheckpoint(pretrainRun);
         // The baseline starts from the weights pre-training started from, so the two arms differ by the pre-training
         // alone; an earlier run without that file falls back to a fresh initialisation.
-        Path initial = pretrainRun.resolve("checkpoints").resolve(BrainMvpPretraining.INITIAL);
+        Path initial = RunFolder.checkpointsDir(pretrainRun).resolve(BrainMvpPretraining.INITIAL);
         Path scratchInit = Files.isRegularFile(initial) ? initial : null;
 
         progress.log("[3/5] templates");
         DemoReport.templates(pretrainRun.resolve(BrainMvpPretraining.TEMPLATES), report);
-        DemoReport.copy(pretrainRun.resolve("curves.png"), report.resolve("pretraining.png"));
+        DemoReport.copy(RunFolder.curvesPng(pretrainRun), report.resolve("pretraining.png"));
         t = lap(seconds, "export templates", t);
 
         List<Repeat> repeats = new ArrayList<>();
@@ -160,7 +161,7 @@ public final class Demo {
                 SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
                 progress.log(r.summary());
                 tuned.put(row, r);
-                DemoReport.copy(run.resolve("validation.png"), report.resolve(name + ".png"));
+                DemoReport.copy(run.resolve(RunFolder.VALIDATION_PNG), report.resolve(name + ".png"));
                 t = lap(seconds, "fine-tune " + row, t);
             }
 
@@ -202,10 +203,10 @@ public final class Demo {
                             HounsfieldWindow.DEFAULT)
                     .device(s.device).logEvery(s.logEvery).build());
             progress.log(mg.summary(mg.run(progress)));
-            retrieval = Retrieval.run(mgRun.resolve("checkpoints").resolve("last.safetensors"),
+            retrieval = Retrieval.run(RunFolder.lastCheckpoint(mgRun),
                     data.ctFolder().resolve(PhantomGenerator.VALIDATION_REPORTS), report.resolve("retrieval"),
                     s.device, s.batch, progress);
-            DemoReport.copy(mgRun.resolve("curves.png"), report.resolve("mg3d-pretraining.png"));
+            DemoReport.copy(RunFolder.curvesPng(mgRun), report.resolve("mg3d-pretraining.png"));
             t = lap(seconds, "MG-3D", t);
         }
 
