@@ -324,8 +324,8 @@ public final class DemoSettings {
     }
 
     void check() {
-        if (pretrainedRun != null && !java.nio.file.Files.isRegularFile(pretrainedRun.resolve("checkpoints")
-                .resolve("last.safetensors"))) {
+        if (pretrainedRun != null && !java.nio.file.Files.isRegularFile(
+                io.github.medvp.train.RunFolder.lastCheckpoint(pretrainedRun))) {
             throw new MedvpException("pretrained_run " + pretrainedRun + " holds no checkpoints/last.safetensors");
         }
         if (studies < 6 || testStudies < 1) {

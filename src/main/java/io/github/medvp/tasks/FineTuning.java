@@ -33,9 +33,9 @@ import java.util.stream.Collectors;
 public final class FineTuning {
 
     /** The file in the run folder listing the training studies used (one id per line). */
-    public static final String TRAINING_CASES = "training-cases.txt";
+    public static final String TRAINING_CASES = RunFolder.TRAINING_CASES;
     /** The manifest of the run's split (training after the fraction, validation, test). */
-    public static final String SPLIT = "split.json";
+    public static final String SPLIT = RunFolder.SPLIT;
 
     private FineTuning() {
     }

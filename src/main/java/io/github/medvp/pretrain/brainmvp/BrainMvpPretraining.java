@@ -195,10 +195,9 @@ public final class BrainMvpPretraining {
         sb.append('\n').append("final losses:");
         result.lastLosses().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.5g", k, v)));
         Path runDir = settings.training().output();
-        // The names RunFolder gives its files; the folder itself is only open during run().
-        sb.append('\n').append("metrics: ").append(runDir.resolve("metrics.csv")).append('\n')
-                .append("curves: ").append(runDir.resolve("curves.png")).append('\n')
-                .append("checkpoint: ").append(runDir.resolve("checkpoints").resolve("last.safetensors")).append('\n')
+        sb.append('\n').append("metrics: ").append(RunFolder.metricsCsv(runDir)).append('\n')
+                .append("curves: ").append(RunFolder.curvesPng(runDir)).append('\n')
+                .append("checkpoint: ").append(RunFolder.lastCheckpoint(runDir)).append('\n')
                 .append("templates: ").append(runDir.resolve(TEMPLATES)).append('\n');
         return sb.toString();
     }

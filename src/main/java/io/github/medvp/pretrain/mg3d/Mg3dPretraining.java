@@ -79,7 +79,7 @@ public final class Mg3dPretraining {
         core.addAll(Settings.core(c));
         RunFolder run = RunFolder.open(c.training().output(), config(), c.training().resume(), core);
         WordPieceTokenizer tokenizer = VocabularyBuilder.loadOrBuild(c.vocab() != null ? c.vocab()
-                : c.textModel(), dataset.texts(), run.dir().resolve("vocab.txt"));
+                : c.textModel(), dataset.texts(), run.dir().resolve(RunFolder.VOCAB));
         BertConfig text = c.textModel() != null ? BertConfig.read(c.textModel().resolve(HfBert.CONFIG))
                 : BertConfig.tiny(tokenizer.size());
         if (text.vocabSize() != tokenizer.size()) {
@@ -139,10 +139,10 @@ public final class Mg3dPretraining {
         sb.append("\nfinal losses:");
         result.lastLosses().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.5g", k, v)));
         Path runDir = c.training().output();
-        sb.append("\nmetrics: ").append(runDir.resolve("metrics.csv"))
-                .append("\ncurves: ").append(runDir.resolve("curves.png"))
-                .append("\ncheckpoint: ").append(runDir.resolve("checkpoints").resolve("last.safetensors"))
-                .append("\nvocabulary: ").append(runDir.resolve("vocab.txt")).append('\n');
+        sb.append("\nmetrics: ").append(RunFolder.metricsCsv(runDir))
+                .append("\ncurves: ").append(RunFolder.curvesPng(runDir))
+                .append("\ncheckpoint: ").append(RunFolder.lastCheckpoint(runDir))
+                .append("\nvocabulary: ").append(runDir.resolve(RunFolder.VOCAB)).append('\n');
         return sb.toString();
     }
 }

@@ -348,7 +348,7 @@ public final class ClassificationFineTuning {
             try {
                 CurvesPlot.write(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV), "epoch",
                         List.of("accuracy", "balanced_accuracy", "auc"), "validation", run.dir().resolve(
-                                "validation.png"));
+                                RunFolder.VALIDATION_PNG));
             } catch (IOException | RuntimeException e) {
                 progress.log("could not draw validation.png: " + e.getMessage());
             }

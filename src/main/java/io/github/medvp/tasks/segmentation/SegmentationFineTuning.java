@@ -52,7 +52,7 @@ import java.util.Map;
 public final class SegmentationFineTuning {
 
     /** The validation metrics file in the run folder. */
-    public static final String VALIDATION_CSV = "validation.csv";
+    public static final String VALIDATION_CSV = RunFolder.VALIDATION_CSV;
 
     private SegmentationFineTuning() {
     }
