@@ -59,7 +59,6 @@ public final class Demo {
 
     /** @param settings the demo's settings @return the demo */
     public static Demo of(DemoSettings settings) {
-        settings.check();
         return new Demo(settings);
     }
 
@@ -94,33 +93,33 @@ public final class Demo {
      * @throws Progress.CancelledException when cancelled
      */
     public Result run(Progress progress) throws IOException {
-        Path out = s.output;
+        Path out = s.output();
         Path report = out.resolve("report");
         Files.createDirectories(report);
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t = System.nanoTime();
 
-        progress.log("[1/5] generating " + (s.studies + s.testStudies) + " studies (" + s.testStudies
+        progress.log("[1/5] generating " + (s.studies() + s.testStudies()) + " studies (" + s.testStudies()
                 + " held out for testing) into " + out.resolve("data"));
-        PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies + s.testStudies)
-                .optSplit(s.validationShare(), s.testShare()).optSize(s.fov[0], s.fov[1], s.fov[2]).optSeed(s.seed)
-                .optCt(s.mg3d ? s.ctStudies : 0).optSkullStripped(s.skullStripped).optMimics(s.mimics)
+        PhantomGenerator.Result data = PhantomGenerator.builder().optStudies(s.studies() + s.testStudies())
+                .optSplit(s.validationShare(), s.testShare()).optSize(s.fov()[0], s.fov()[1], s.fov()[2]).optSeed(s.seed())
+                .optCt(s.mg3d() ? s.ctStudies() : 0).optSkullStripped(s.skullStripped()).optMimics(s.mimics())
                 .build()
                 .generate(out.resolve("data"), progress);
         t = lap(seconds, "generate data", t);
         StudyManifest manifest = StudyManifest.readJson(data.manifest(), null, ModalityNames.defaults());
 
-        progress.log("[2/5] BrainMVP pre-training (" + s.preset + ", " + s.pretrainEpochs + " epochs on "
+        progress.log("[2/5] BrainMVP pre-training (" + s.preset().key() + ", " + s.pretrainEpochs() + " epochs on "
                 + manifest.pretraining().size() + " studies)");
-        Path pretrainRun = s.pretrainedRun != null ? s.pretrainedRun : out.resolve("runs").resolve("pretrain");
-        if (s.pretrainedRun != null) {
+        Path pretrainRun = s.pretrainedRun() != null ? s.pretrainedRun() : out.resolve("runs").resolve("pretrain");
+        if (s.pretrainedRun() != null) {
             progress.log("reusing the pre-training run " + pretrainRun);
         } else {
             BrainMvpSettings settings = BrainMvpSettings.builder().data(data.manifest()).run(pretrainRun)
-                    .preset(UniFormerPreset.valueOf(s.preset.toUpperCase(java.util.Locale.ROOT)))
-                    .epochs(s.pretrainEpochs).batch(s.batch, 1).optimiser(s.pretrainLr, 1e-5).seed(s.seed)
-                    .geometry(s.crop, s.grid).phases(s.pretrainEpochs / 5, 2 * s.pretrainEpochs / 3)
-                    .workers(s.workers).device(s.device).logEvery(s.logEvery).build();
+                    .preset(s.preset())
+                    .epochs(s.pretrainEpochs()).batch(s.batch(), 1).optimiser(s.pretrainLr(), 1e-5).seed(s.seed())
+                    .geometry(s.crop(), s.grid()).phases(s.pretrainEpochs() / 5, 2 * s.pretrainEpochs() / 3)
+                    .workers(s.workers()).device(s.device()).logEvery(s.logEvery()).build();
             BrainMvpPretraining pretraining = new BrainMvpPretraining(settings, manifest.pretraining())
                     .withInitialCheckpoint();
             TrainLoop.Result pre = pretraining.run(progress);
@@ -139,25 +138,25 @@ public final class Demo {
         t = lap(seconds, "export templates", t);
 
         List<Repeat> repeats = new ArrayList<>();
-        for (int i = 0; i < s.repeats; i++) {
-            long seed = s.seed + i;
+        for (int i = 0; i < s.repeats(); i++) {
+            long seed = s.seed() + i;
             String suffix = i == 0 ? "" : "-seed" + seed;
-            String of = s.repeats > 1 ? " (repeat " + (i + 1) + " of " + s.repeats + ", seed " + seed + ")" : "";
+            String of = s.repeats() > 1 ? " (repeat " + (i + 1) + " of " + s.repeats() + ", seed " + seed + ")" : "";
             Map<String, SegmentationFineTuning.Result> tuned = new LinkedHashMap<>();
             for (String row : List.of(PRETRAINED, SCRATCH)) {
                 boolean init = row.equals(PRETRAINED);
                 String name = (init ? "finetune-pretrained" : "finetune-scratch") + suffix;
-                progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction)
-                        + "% of the training studies, " + s.finetuneEpochs + " epochs" + of);
+                progress.log("[4/5] fine-tuning " + row + " on " + Math.round(100 * s.fraction())
+                        + "% of the training studies, " + s.finetuneEpochs() + " epochs" + of);
                 Path run = out.resolve("runs").resolve(name);
                 FineTuneSettings ft = FineTuneSettings.builder().data(data.manifest()).run(run)
-                        .preset(UniFormerPreset.valueOf(s.preset.toUpperCase(java.util.Locale.ROOT)))
-                        .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs).batch(s.batch, 1)
-                        .optimiser(s.finetuneLr, 1e-4, Adam.Mode.ADAM).seed(seed).crop(s.crop).fraction(s.fraction)
-                        .validation(0.2, s.validateEvery).workers(s.workers).device(s.device).logEvery(s.logEvery)
-                        .templates(init, s.replaceProbability, 1, 0.1).clip(1.0)
-                        .encoder(init ? s.encoderLr : 1, s.freezeEncoder, s.firstConv)
-                        .labelCentred(s.labelCentred).build();
+                        .preset(s.preset())
+                        .init(init ? pretrained : scratchInit).epochs(s.finetuneEpochs()).batch(s.batch(), 1)
+                        .optimiser(s.finetuneLr(), 1e-4, Adam.Mode.ADAM).seed(seed).crop(s.crop()).fraction(s.fraction())
+                        .validation(0.2, s.validateEvery()).workers(s.workers()).device(s.device()).logEvery(s.logEvery())
+                        .templates(init, s.replaceProbability(), 1, 0.1).clip(1.0)
+                        .encoder(init ? s.encoderLr() : 1, s.freezeEncoder(), s.firstConv())
+                        .labelCentred(s.labelCentred()).build();
                 SegmentationFineTuning.Result r = SegmentationFineTuning.run(ft, progress);
                 progress.log(r.summary());
                 tuned.put(row, r);
@@ -168,18 +167,18 @@ public final class Demo {
             progress.log("[5/5] segmenting " + manifest.test().size() + " held-out studies" + of);
             Map<String, MetricsReport> heldOut = new LinkedHashMap<>();
             heldOut.put(PRETRAINED, HeldOutSegmentation.run(tuned.get(PRETRAINED).best(), manifest.test(), null,
-                    null, s.device, report.resolve("heldout-pretrained" + suffix), progress));
+                    null, s.device(), report.resolve("heldout-pretrained" + suffix), progress));
             heldOut.put(SCRATCH, HeldOutSegmentation.run(tuned.get(SCRATCH).best(), manifest.test(), null, null,
-                    s.device, report.resolve("heldout-scratch" + suffix), progress));
+                    s.device(), report.resolve("heldout-scratch" + suffix), progress));
             // Only the pre-trained model carries BrainMVP templates; both carry their training means.
             for (String model : List.of(PRETRAINED, SCRATCH)) {
                 for (ModalityFill fill : ModalityFill.values()) {
                     if (model.equals(SCRATCH) && fill == ModalityFill.TEMPLATES) {
                         continue;
                     }
-                    heldOut.put(missingRow(model, s.missing, fill), HeldOutSegmentation.run(tuned.get(model).best(),
-                            manifest.test(), s.missing, fill, s.device, report.resolve("heldout-" + (model.equals(
-                                    PRETRAINED) ? "pretrained" : "scratch") + "-without-" + s.missing.token() + "-"
+                    heldOut.put(missingRow(model, s.missing(), fill), HeldOutSegmentation.run(tuned.get(model).best(),
+                            manifest.test(), s.missing(), fill, s.device(), report.resolve("heldout-" + (model.equals(
+                                    PRETRAINED) ? "pretrained" : "scratch") + "-without-" + s.missing().token() + "-"
                                     + fill.token() + suffix), progress));
                 }
             }
@@ -191,21 +190,22 @@ public final class Demo {
                         SCRATCH), report.resolve("segmentation.png"));
 
         Retrieval.Result retrieval = null;
-        if (s.mg3d) {
+        if (s.mg3d()) {
             progress.log("[6/6] MG-3D pre-training on " + data.ct().stream().filter(g -> g.split() == Split.TRAINING)
                     .count() + " CT volume-report pairs, retrieval on the validation pairs");
             Path mgRun = out.resolve("runs").resolve("mg3d");
             Mg3dPretraining mg = new Mg3dPretraining(Mg3dSettings.builder().data(data.ctFolder()
                     .resolve(PhantomGenerator.TRAIN_REPORTS)).run(mgRun)
-                    .preset(s.preset.equals("tiny") ? SwinPreset.TINY : SwinPreset.B).epochs(s.mg3dEpochs)
-                    .batch(s.batch * 2).optimiser(s.pretrainLr, 5, 1e-8, 10).seed(s.seed)
-                    .volumes(Mg3dSettings.VolumeModality.CT, s.mg3dSize, Pipelines.mg3dCtSpacing(),
+                    .preset(s.preset() == UniFormerPreset.TINY ? SwinPreset.TINY : SwinPreset.B)
+                    .epochs(s.mg3dEpochs())
+                    .batch(s.batch() * 2).optimiser(s.pretrainLr(), 5, 1e-8, 10).seed(s.seed())
+                    .volumes(Mg3dSettings.VolumeModality.CT, s.mg3dSize(), Pipelines.mg3dCtSpacing(),
                             HounsfieldWindow.DEFAULT)
-                    .device(s.device).logEvery(s.logEvery).build());
+                    .device(s.device()).logEvery(s.logEvery()).build());
             progress.log(mg.summary(mg.run(progress)));
             retrieval = Retrieval.run(RunFolder.lastCheckpoint(mgRun),
                     data.ctFolder().resolve(PhantomGenerator.VALIDATION_REPORTS), report.resolve("retrieval"),
-                    s.device, s.batch, progress);
+                    s.device(), s.batch(), progress);
             DemoReport.copy(RunFolder.curvesPng(mgRun), report.resolve("mg3d-pretraining.png"));
             t = lap(seconds, "MG-3D", t);
         }

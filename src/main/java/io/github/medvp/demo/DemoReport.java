@@ -149,12 +149,12 @@ final class DemoReport {
         StringBuilder sb = new StringBuilder();
         int used = first.tuned().values().iterator().next().trainingCases().size();
         sb.append(String.format(Locale.ROOT, "MedVP demo: BrainMVP pre-training vs training from scratch (preset %s, "
-                + "device %s, seed %d)%n", s.preset, s.device, s.seed));
+                + "device %s, seed %d)%n", s.preset().key(), s.device(), s.seed()));
         sb.append(String.format(Locale.ROOT, "data: %d generated studies%s (%d training, %d validation, %d held-out "
                 + "test); fine-tuning on %d of the %d training studies (fraction %.2f), %d epochs per model%s%n",
-                manifest.all().size(), s.mimics ? " with tumour mimics" : "", manifest.training().size(),
-                manifest.validation().size(), manifest.test().size(), used, manifest.training().size(), s.fraction,
-                s.finetuneEpochs, s.freezeEncoder ? ", encoder frozen (only the decoder trains)" : ""));
+                manifest.all().size(), s.mimics() ? " with tumour mimics" : "", manifest.training().size(),
+                manifest.validation().size(), manifest.test().size(), used, manifest.training().size(), s.fraction(),
+                s.finetuneEpochs(), s.freezeEncoder() ? ", encoder frozen (only the decoder trains)" : ""));
         if (repeats.size() > 1) {
             sb.append(String.format(Locale.ROOT, "repeats: %d fine-tuning comparisons, seeds %d-%d (each draws its "
                     + "labelled studies, decoder initialisation and data order); figures averaged over them%n",
@@ -220,7 +220,7 @@ final class DemoReport {
             // Measured: float rounding alone moved a tiny demo's difference from +0.007 to +0.019 (docs/demo.md).
             sb.append(String.format(Locale.ROOT, "   %s%n", SINGLE_SEED_CAVEAT));
         }
-        sb.append(missingBlock(s.missing, repeats, dice));
+        sb.append(missingBlock(s.missing(), repeats, dice));
         for (Demo.Repeat rep : repeats) {
             for (Map.Entry<String, SegmentationFineTuning.Result> e : rep.tuned().entrySet()) {
                 sb.append(String.format(Locale.ROOT, "validation: %s%s best mean Dice %.3f at epoch %d%n",

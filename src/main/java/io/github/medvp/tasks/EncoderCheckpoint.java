@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.nn.UniFormerPreset;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,7 +10,6 @@ import com.google.gson.JsonParser;
 import io.github.medvp.MedvpException;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.Safetensors;
-import io.github.medvp.nn.Presets;
 import io.github.medvp.nn.ReferenceNames;
 import io.github.medvp.nn.StateDictImport;
 import io.github.medvp.nn.StateDicts;
@@ -95,18 +95,14 @@ public final class EncoderCheckpoint {
 
     private static String presetOfWidth(Path file, long width) {
         if (width == 16 || width == 64) {
-            return width == 16 ? "tiny" : "small";
+            return (width == 16 ? UniFormerPreset.TINY : UniFormerPreset.SMALL).key();
         }
         throw new MedvpException(file + ": stage-1 width " + width + " is neither the tiny (16) nor the small (64) "
                 + "UniFormer");
     }
 
     private static UniFormer3d build(Path file, String preset, int channels, NDManager manager) {
-        UniFormer3d.Builder b = switch (preset) {
-            case "tiny" -> Presets.tiny();
-            case "small" -> Presets.small();
-            default -> throw new MedvpException(file + ": unknown preset '" + preset + "'");
-        };
+        UniFormer3d.Builder b = UniFormerPreset.of(preset, file.toString()).encoder();
         UniFormer3d encoder = b.optInChannels(channels).optReturnInput(false).build();
         encoder.initialize(manager, DataType.FLOAT32, new Shape(1, channels, 32, 32, 32));
         return encoder;

@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.classification.ClassificationHead;
 import io.github.medvp.tasks.inference.MissingModalities;
 import io.github.medvp.tasks.inference.ModalityFill;
@@ -20,7 +21,6 @@ import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.nn.HostInitialisation;
-import io.github.medvp.nn.Presets;
 import io.github.medvp.nn.UnetrDecoder;
 import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.train.Checkpoint;
@@ -76,11 +76,7 @@ public final class TaskModel {
      * @return a builder (input channels still to set)
      */
     public static UniFormer3d.Builder encoderPreset(String preset) {
-        return switch (preset) {
-            case "tiny" -> Presets.tiny();
-            case "small" -> Presets.small();
-            default -> throw new MedvpException("preset must be small or tiny, got " + preset);
-        };
+        return UniFormerPreset.of(preset, "preset").encoder();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -54,9 +55,7 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
         if (crop < 32 || crop % 32 != 0) {
             throw new MedvpException("crop must be a positive multiple of 32 (four stride-2 stages), got " + crop);
         }
-        if (!"tiny".equals(preset) && !"small".equals(preset)) {
-            throw new MedvpException("preset must be small or tiny, got " + preset);
-        }
+        UniFormerPreset.of(preset, "preset");
     }
 
     /** @return the network's output channels */

@@ -34,9 +34,10 @@ class DemoTest {
 
     @BeforeAll
     static void runDemo() throws IOException {
-        DemoSettings s = new DemoSettings().output(dir).studies(6).testStudies(2).size(32, 32, 32).epochs(1, 1).device("cpu")
+        DemoSettings.Builder s = DemoSettings.builder().output(dir).studies(6).testStudies(2).size(32, 32, 32)
+                .epochs(1, 1).device("cpu")
                 .workers(1);
-        result = Demo.of(s).run(Progress.NONE);
+        result = Demo.of(s.build()).run(Progress.NONE);
     }
 
     @Test
@@ -129,9 +130,10 @@ class DemoTest {
 
     @Test
     void repeatsAverageTheComparisonsOverSeeds(@TempDir Path tmp) throws IOException {
-        DemoSettings s = new DemoSettings().output(tmp).studies(6).testStudies(2).size(32, 32, 32).epochs(1, 1)
+        DemoSettings.Builder s = DemoSettings.builder().output(tmp).studies(6).testStudies(2).size(32, 32, 32)
+                .epochs(1, 1)
                 .device("cpu").workers(1).repeats(2).pretrainedRun(dir.resolve("runs").resolve("pretrain"));
-        Demo.Result r = Demo.of(s).run(Progress.NONE);
+        Demo.Result r = Demo.of(s.build()).run(Progress.NONE);
         assertTrue(r.table().contains("repeats: 2 fine-tuning comparisons, seeds 7-8"), r.table());
         java.util.regex.Matcher seeds = java.util.regex.Pattern.compile("per fine-tuning seed: ([-+]\\d\\.\\d{3}) "
                 + "\\(seed 7\\) ([-+]\\d\\.\\d{3}) \\(seed 8\\); ([-+]\\d\\.\\d{3}) ± \\d\\.\\d{3} \\(standard "
@@ -152,19 +154,18 @@ class DemoTest {
             assertEquals((perSeed.get(0) + perSeed.get(1)) / 2, e.getValue(), 1e-6, e.getKey());
             assertTrue(r.table().contains(String.format(Locale.ROOT, "%6.3f", e.getValue())), r.table());
         }
-        assertTrue(assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).repeats(0)))
-                .getMessage().startsWith("repeats"));
+        assertTrue(assertThrows(MedvpException.class, () -> DemoSettings.builder().output(tmp).repeats(0).build())
+                .getMessage().startsWith("setting 'repeats'"));
     }
 
     @Test
     void badSettingsAreRefusedBeforeAnyWork(@TempDir Path tmp) {
-        MedvpException e = assertThrows(MedvpException.class, () -> new DemoSettings().preset("large"));
-        assertTrue(e.getMessage().contains("tiny or small"), e.getMessage());
-        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).studies(4)));
-        assertTrue(e.getMessage().startsWith("studies"), e.getMessage());
-        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).size(100, 64, 56)));
-        assertTrue(e.getMessage().startsWith("size"), e.getMessage());
-        e = assertThrows(MedvpException.class, () -> Demo.of(new DemoSettings().output(tmp).pretrainedRun(tmp)));
+        MedvpException e = assertThrows(MedvpException.class, () -> DemoSettings.builder().output(tmp).studies(4)
+                .build());
+        assertTrue(e.getMessage().startsWith("setting 'studies'"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> DemoSettings.builder().output(tmp).size(100, 64, 56).build());
+        assertTrue(e.getMessage().startsWith("setting 'size'"), e.getMessage());
+        e = assertThrows(MedvpException.class, () -> DemoSettings.builder().output(tmp).pretrainedRun(tmp).build());
         assertTrue(e.getMessage().startsWith("pretrained_run"), e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("data")));
     }

@@ -4,6 +4,8 @@ import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.demo.Demo;
 import io.github.medvp.demo.DemoSettings;
+import io.github.medvp.nn.UniFormerPreset;
+import io.github.medvp.train.Settings;
 import io.github.medvp.tasks.EncoderInit;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -122,15 +124,17 @@ public class DemoCommand extends ContextCommand {
 
     @Override
     public void run() {
-        DemoSettings s = new DemoSettings().preset(preset).output(output.toPath()).device(device).seed(seed)
+        DemoSettings s = DemoSettings.builder().preset(Settings.choice("preset", UniFormerPreset.class, preset))
+                .output(output.toPath()).device(device).seed(seed)
                 .fraction(fraction).repeats(repeats).replaceProbability(replace_probability)
                 .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs)
                 .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr).freezeEncoder(freeze_encoder)
-                .firstConv(EncoderInit.FirstConv.parse(first_conv)).labelCentred(label_centred)
+                .firstConv(Settings.choice("first_conv", EncoderInit.FirstConv.class, first_conv))
+                .labelCentred(label_centred)
                 .skullStripped(skull_stripped).mimics(mimics)
                 .pretrainedRun(pretrained_run == null || pretrained_run.getPath().isEmpty() ? null
-                        : pretrained_run.toPath());
+                        : pretrained_run.toPath()).build();
         try (CommandProgress progress = new CommandProgress(status, log, this)) {
             summary = Demo.of(s).run(progress).table();
         } catch (IOException e) {
