@@ -29,20 +29,17 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Build-time tool: writes a ready-to-upload ImageJ update site ({@code mvn -Pupdate-site package} runs it).
  * <p>
- * The site holds {@code jars/medvp.jar}, the runtime jars Fiji does not ship (DJL's api, pytorch-engine and
- * pytorch-jni; anything whose group and artifact pom-scijava manages is in Fiji already and left out), never
- * libtorch ({@code pytorch-native-*}: DJL downloads the right CPU/CUDA build on first use or through
- * {@code Install Engine}), and the example macros under {@code macros/MedVP/}. Each file is stored as the updater
- * stores uploads, {@code <path>-<yyyyMMddHHmmss>}, and described in {@code db.xml.gz} with the updater's DTD,
- * checksums ({@link UpdaterChecksum}), sizes, and medvp.jar's dependencies on the other jars.
+ * What the site holds is defined in the repository's {@code update-site/site.properties} ({@link SiteDefinition}):
+ * {@code jars/medvp.jar}, the runtime jars listed there (those Fiji does not ship), and the example macros under
+ * {@code macros/MedVP/}. Every other runtime dependency must be managed by pom-scijava (so Fiji ships it) or be
+ * listed as not uploaded (libtorch), else the build fails. Each file is stored as the updater stores uploads,
+ * {@code <path>-<yyyyMMddHHmmss>}, and described in {@code db.xml.gz} with the updater's DTD, checksums
+ * ({@link UpdaterChecksum}), sizes, and medvp.jar's dependencies on the other jars.
  */
 public final class UpdateSite {
 
     /** Updater timestamps: local time, as the updater derives them from file modification times. */
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-
-    private static final String DESCRIPTION = "MedVP: 3D medical vision pre-training (BrainMVP, MG-3D) for Fiji. "
-            + "Commands under Plugins > MedVP; libtorch is fetched by Plugins > MedVP > Install Engine.";
 
     /** A runtime dependency as Maven resolved it. */
     record Artifact(String group, String artifact, String classifier, Path file) {
@@ -55,22 +52,52 @@ public final class UpdateSite {
     record SiteFile(String path, Path source, long timestamp, String checksum, long size) {
     }
 
+    private final SiteDefinition site;
     private final Set<String> shippedByFiji;
     private final String timestampOverride;
 
     /**
+     * @param site what the site holds
      * @param shippedByFiji group:artifact pairs Fiji ships (pom-scijava's managed dependencies)
      * @param timestamp the timestamp of every file, or null for each file's modification time
      */
-    UpdateSite(Set<String> shippedByFiji, String timestamp) {
+    UpdateSite(SiteDefinition site, Set<String> shippedByFiji, String timestamp) {
+        this.site = site;
         this.shippedByFiji = shippedByFiji;
         this.timestampOverride = timestamp;
     }
 
-    /** True when the jar belongs on our site: not in Fiji, not libtorch, not the launcher's logging back end. */
+    /** True when the jar is uploaded to the site. */
     boolean ships(Artifact a) {
-        return !shippedByFiji.contains(a.ga()) && !a.artifact().startsWith("pytorch-native")
-                && !a.ga().equals("org.slf4j:slf4j-simple");
+        return site.uploads(a.ga());
+    }
+
+    /**
+     * Checks the definition against the resolved runtime dependencies: a listed jar Fiji ships or the build does not
+     * use is stale, and a dependency that is neither listed, in Fiji nor left out on purpose would be missing in Fiji.
+     *
+     * @throws MedvpException naming every such jar
+     */
+    void check(List<Artifact> runtime) {
+        List<String> problems = new ArrayList<>();
+        Set<String> resolved = new HashSet<>();
+        for (Artifact a : runtime) {
+            resolved.add(a.ga());
+            if (site.uploads(a.ga()) && shippedByFiji.contains(a.ga())) {
+                problems.add(a.ga() + " is listed under jars, but Fiji ships it (pom-scijava manages it)");
+            } else if (!site.uploads(a.ga()) && !shippedByFiji.contains(a.ga()) && !site.leavesOut(a.ga())) {
+                problems.add(a.ga() + " is a runtime dependency Fiji does not ship: list it under jars or "
+                        + "not-uploaded");
+            }
+        }
+        for (String ga : site.jars()) {
+            if (!resolved.contains(ga)) {
+                problems.add(ga + " is listed under jars, but is not a runtime dependency");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new MedvpException("update site definition: " + String.join("; ", problems));
+        }
     }
 
     /**
@@ -78,7 +105,8 @@ public final class UpdateSite {
      *
      * @return the files written, medvp.jar first
      */
-    List<SiteFile> write(Path pluginJar, List<Artifact> runtime, Path macros, Path out) throws IOException {
+    List<SiteFile> write(Path pluginJar, List<Artifact> runtime, Path out) throws IOException {
+        check(runtime);
         Files.createDirectories(out.resolve("jars"));
         List<SiteFile> files = new ArrayList<>();
         files.add(add(out, "jars/medvp.jar", pluginJar));
@@ -87,8 +115,8 @@ public final class UpdateSite {
                 files.add(add(out, "jars/" + a.file().getFileName(), a.file()));
             }
         }
-        if (macros != null && Files.isDirectory(macros)) {
-            try (Stream<Path> list = Files.list(macros)) {
+        if (Files.isDirectory(site.macros())) {
+            try (Stream<Path> list = Files.list(site.macros())) {
                 for (Path m : (Iterable<Path>) list.filter(p -> p.toString().endsWith(".ijm")).sorted()::iterator) {
                     files.add(add(out, "macros/MedVP/" + m.getFileName(), m));
                 }
@@ -96,7 +124,7 @@ public final class UpdateSite {
         }
         try (OutputStream o = Files.newOutputStream(out.resolve("db.xml.gz"));
              Writer w = new OutputStreamWriter(new GZIPOutputStream(o), StandardCharsets.UTF_8)) {
-            w.write(xml(files));
+            w.write(xml(files, site.description()));
         }
         return files;
     }
@@ -114,7 +142,7 @@ public final class UpdateSite {
     }
 
     /** db.xml with the DTD inline, so a validating parser checks it as the updater does. */
-    static String xml(List<SiteFile> files) throws IOException {
+    static String xml(List<SiteFile> files, String description) throws IOException {
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE pluginRecords [\n");
         sb.append(dtd()).append("]>\n<pluginRecords>\n");
         for (SiteFile f : files) {
@@ -122,7 +150,7 @@ public final class UpdateSite {
             sb.append("        <version checksum=\"").append(f.checksum()).append("\" filesize=\"").append(f.size())
                     .append("\" timestamp=\"").append(f.timestamp()).append("\">\n");
             if (f.path().equals("jars/medvp.jar")) {
-                sb.append("            <description>").append(escape(DESCRIPTION)).append("</description>\n");
+                sb.append("            <description>").append(escape(description)).append("</description>\n");
                 for (SiteFile dep : files) {
                     if (dep != f && dep.path().startsWith("jars/")) {
                         sb.append("            <dependency filename=\"").append(escape(dep.path()))
@@ -196,19 +224,21 @@ public final class UpdateSite {
     }
 
     /**
-     * {@code UpdateSite <medvp.jar> <dependency list> <pom-scijava.pom> <macros folder> <output folder>
+     * {@code UpdateSite <site.properties> <medvp.jar> <dependency list> <pom-scijava.pom> <output folder>
      * [timestamp]}.
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 5) {
-            throw new IllegalArgumentException("usage: UpdateSite <medvp.jar> <dependency list> <pom-scijava.pom> "
-                    + "<macros> <output> [yyyyMMddHHmmss]");
+            throw new IllegalArgumentException("usage: UpdateSite <site.properties> <medvp.jar> <dependency list> "
+                    + "<pom-scijava.pom> <output> [yyyyMMddHHmmss]");
         }
-        UpdateSite site = new UpdateSite(managedBy(Path.of(args[2])), args.length > 5 ? args[5] : null);
-        List<Artifact> runtime = parseDependencyList(Files.readAllLines(Path.of(args[1])));
+        SiteDefinition definition = SiteDefinition.read(Path.of(args[0]));
+        UpdateSite site = new UpdateSite(definition, managedBy(Path.of(args[3])), args.length > 5 ? args[5] : null);
+        List<Artifact> runtime = parseDependencyList(Files.readAllLines(Path.of(args[2])));
         Path out = Path.of(args[4]);
-        List<SiteFile> files = site.write(Path.of(args[0]), runtime, Path.of(args[3]), out);
-        System.out.println("update site " + out + " (" + Instant.now() + "): " + files.size() + " files");
+        List<SiteFile> files = site.write(Path.of(args[1]), runtime, out);
+        System.out.println("update site " + definition.name() + " (" + definition.url() + ") in " + out + " ("
+                + Instant.now() + "): " + files.size() + " files");
         files.forEach(f -> System.out.println("  " + f.path() + "-" + f.timestamp() + "  " + f.checksum()));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.medvp.fiji.site;
 
+import io.github.medvp.MedvpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -31,10 +32,14 @@ import java.util.zip.ZipOutputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The update site: the updater's checksums, DTD-valid db.xml.gz, timestamped paths, no jar Fiji already ships. */
+/**
+ * The update site as update-site/site.properties defines it: the updater's checksums, DTD-valid db.xml.gz,
+ * timestamped paths, no jar Fiji already ships, and a definition that must agree with the dependencies.
+ */
 class UpdateSiteTest {
 
     @TempDir
@@ -101,38 +106,67 @@ class UpdateSiteTest {
     }
 
     @Test
+    void theRepositoryDefinesTheSiteInItsUpdateSiteFolder() throws Exception {
+        SiteDefinition site = repositorySite();
+        assertEquals("MedVP", site.name());
+        assertTrue(site.url().matches("https://\\S+/"), site.url());
+        assertEquals(List.of("ai.djl:api", "ai.djl.pytorch:pytorch-engine", "ai.djl.pytorch:pytorch-jni"),
+                site.jars());
+        assertTrue(site.leavesOut("ai.djl.pytorch:pytorch-native-cu128") && site.leavesOut("org.slf4j:slf4j-simple"));
+        assertFalse(site.leavesOut("ai.djl.pytorch:pytorch-engine"));
+        assertEquals(Path.of("macros").toAbsolutePath(), site.macros());
+        assertTrue(site.description().startsWith("MedVP: ") && site.description().contains("Install Engine"),
+                site.description());
+        // Where users are told to add the site and how to publish it agree with the definition.
+        String guide = Files.readString(Path.of("update-site", "README.md"));
+        assertTrue(guide.contains(site.url()) && guide.contains("mvn -B -Pupdate-site package"), guide);
+        String readme = Files.readString(Path.of("README.md"));
+        assertTrue(readme.contains(site.url()) && readme.contains("(update-site/README.md)"), readme);
+    }
+
+    @Test
     void siteHasTimestampedFilesAndAValidIndexWithoutFijisJars() throws Exception {
         Path plugin = jar("medvp.jar", entries("plugins.config", "Plugins>MedVP, \"A (macro)\", x.Y(\"a\")\n"));
         Path djl = jar("api-0.35.1.jar", entries("ai/djl/Engine.class", "cafebabe"));
+        Path engine = jar("pytorch-engine-0.35.1.jar", entries("ai/djl/pytorch/engine/PtEngine.class", "e"));
+        Path jni = jar("pytorch-jni-2.7.1-0.35.1.jar", entries("ai/djl/pytorch/jni/PyTorchLibrary.class", "j"));
         Path gson = jar("gson-2.10.1.jar", entries("com/google/gson/Gson.class", "x"));
         Path natives = jar("pytorch-native-cpu-2.7.1-linux-x86_64.jar", entries("native/lib/libtorch.so", "x"));
-        Path macros = Files.createDirectories(dir.resolve("macros"));
-        Files.writeString(macros.resolve("segment-folder.ijm"), "run(\"MedVP Segment (macro)\");\n");
-        Files.writeString(macros.resolve("README.txt"), "not a macro");
+        Path simple = jar("slf4j-simple-2.0.16.jar", entries("org/slf4j/simple/SimpleLogger.class", "s"));
         List<String> listing = List.of("The following files have been resolved:",
                 "   ai.djl:api:jar:0.35.1:compile:" + djl + " -- module ai.djl.api [auto]",
                 "   com.google.code.gson:gson:jar:2.10.1:compile:" + gson + " -- module com.google.gson",
-                "   ai.djl.pytorch:pytorch-native-cpu:jar:linux-x86_64:2.7.1:runtime:" + natives + " (optional)");
+                "   ai.djl.pytorch:pytorch-engine:jar:0.35.1:compile:" + engine,
+                "   ai.djl.pytorch:pytorch-jni:jar:2.7.1-0.35.1:compile:" + jni,
+                "   ai.djl.pytorch:pytorch-native-cpu:jar:linux-x86_64:2.7.1:runtime:" + natives + " (optional)",
+                "   org.slf4j:slf4j-simple:jar:2.0.16:runtime:" + simple + " (optional)");
         List<UpdateSite.Artifact> runtime = UpdateSite.parseDependencyList(listing);
-        assertEquals(3, runtime.size());
-        assertEquals("linux-x86_64", runtime.get(2).classifier());
+        assertEquals(6, runtime.size());
+        assertEquals("linux-x86_64", runtime.get(4).classifier());
         Path bom = Files.writeString(dir.resolve("bom.pom"), "<project><dependencyManagement><dependencies>"
                 + "<dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId></dependency>"
                 + "</dependencies></dependencyManagement></project>");
 
-        Path out = dir.resolve("site");
-        new UpdateSite(UpdateSite.managedBy(bom), "20261123120000").write(plugin, runtime, macros, out);
-
-        for (String path : List.of("jars/medvp.jar", "jars/api-0.35.1.jar", "macros/MedVP/segment-folder.ijm")) {
-            assertTrue(Files.isRegularFile(out.resolve(path + "-20261123120000")), path);
+        SiteDefinition site = repositorySite();
+        List<String> macros;
+        try (var list = Files.list(site.macros())) {
+            macros = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ijm")).sorted().toList();
         }
+        assertTrue(macros.contains("segment-folder.ijm"), macros::toString);
+        Path out = dir.resolve("site");
+        new UpdateSite(site, UpdateSite.managedBy(bom), "20261123120000").write(plugin, runtime, out);
+
         assertArrayEquals(Files.readAllBytes(djl),
                 Files.readAllBytes(out.resolve("jars/api-0.35.1.jar-20261123120000")));
+        List<String> uploads = new ArrayList<>(List.of("jars/medvp.jar", "jars/api-0.35.1.jar",
+                "jars/pytorch-engine-0.35.1.jar", "jars/pytorch-jni-2.7.1-0.35.1.jar"));
+        macros.forEach(m -> uploads.add("macros/MedVP/" + m));
         try (var files = Files.walk(out)) {
             List<String> all = files.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted()
                     .toList();
-            assertEquals(List.of("db.xml.gz", "jars/api-0.35.1.jar-20261123120000", "jars/medvp.jar-20261123120000",
-                    "macros/MedVP/segment-folder.ijm-20261123120000"), all);
+            List<String> expected = new ArrayList<>(List.of("db.xml.gz"));
+            uploads.forEach(u -> expected.add(u + "-20261123120000"));
+            assertEquals(expected.stream().sorted().toList(), all);
         }
 
         Document db = parseValidating(out.resolve("db.xml.gz"));
@@ -147,14 +181,47 @@ class UpdateSiteTest {
             assertEquals(Long.toString(Files.size(stored)), v.getAttribute("filesize"), name);
             assertEquals(UpdaterChecksum.of(name, stored), v.getAttribute("checksum"), name);
         }
-        assertEquals(List.of("jars/medvp.jar", "jars/api-0.35.1.jar", "macros/MedVP/segment-folder.ijm"), names);
+        assertEquals(uploads, names);
         Element medvp = (Element) plugins.item(0);
-        Element dep = (Element) medvp.getElementsByTagName("dependency").item(0);
-        assertEquals("jars/api-0.35.1.jar", dep.getAttribute("filename"));
-        assertEquals("20261123120000", dep.getAttribute("timestamp"));
-        assertEquals(sha1("macros/MedVP/segment-folder.ijm", "run(\"MedVP Segment (macro)\");\n"),
-                ((Element) ((Element) plugins.item(2)).getElementsByTagName("version").item(0))
-                        .getAttribute("checksum"));
+        assertEquals(site.description(), medvp.getElementsByTagName("description").item(0).getTextContent());
+        NodeList deps = medvp.getElementsByTagName("dependency");
+        assertEquals(3, deps.getLength());
+        assertEquals("jars/api-0.35.1.jar", ((Element) deps.item(0)).getAttribute("filename"));
+        assertEquals("20261123120000", ((Element) deps.item(0)).getAttribute("timestamp"));
+        Path segment = site.macros().resolve("segment-folder.ijm");
+        assertEquals(sha1("macros/MedVP/segment-folder.ijm", Files.readString(segment, StandardCharsets.ISO_8859_1)),
+                ((Element) ((Element) plugins.item(names.indexOf("macros/MedVP/segment-folder.ijm")))
+                        .getElementsByTagName("version").item(0)).getAttribute("checksum"));
+    }
+
+    @Test
+    void aDefinitionThatDisagreesWithTheDependenciesFailsTheBuild() throws Exception {
+        Files.createDirectories(dir.resolve("macros"));
+        Files.writeString(dir.resolve("macros").resolve("a.ijm"), "print(1);\n");
+        Files.writeString(dir.resolve("macros").resolve("README.txt"), "not a macro");
+        Path props = Files.writeString(dir.resolve("site.properties"), "name = S\nurl = https://example.org/s/\n"
+                + "description = d\njars = a:one, a:fiji, a:gone\nnot-uploaded = b:native-*\nmacros = macros\n");
+        SiteDefinition site = SiteDefinition.read(props);
+        assertEquals(dir.resolve("macros").toAbsolutePath(), site.macros());
+        List<UpdateSite.Artifact> runtime = List.of(new UpdateSite.Artifact("a", "one", "", jar("one.jar",
+                entries("o", "1"))), new UpdateSite.Artifact("a", "fiji", "", dir.resolve("fiji.jar")),
+                new UpdateSite.Artifact("b", "native-cpu", "", dir.resolve("n.jar")),
+                new UpdateSite.Artifact("c", "new", "", dir.resolve("new.jar")));
+        UpdateSite writer = new UpdateSite(site, Set.of("a:fiji"), "20261123120000");
+        MedvpException e = assertThrows(MedvpException.class, () -> writer.write(dir.resolve("one.jar"), runtime,
+                dir.resolve("out")));
+        assertTrue(e.getMessage().contains("a:fiji is listed under jars, but Fiji ships it"), e.getMessage());
+        assertTrue(e.getMessage().contains("c:new is a runtime dependency Fiji does not ship"), e.getMessage());
+        assertTrue(e.getMessage().contains("a:gone is listed under jars, but is not a runtime dependency"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("native"), e.getMessage());
+
+        UpdateSite agreeing = new UpdateSite(new SiteDefinition("S", "u", "d", List.of("a:one"),
+                List.of("b:native-*"), site.macros()), Set.of("a:fiji"), "20261123120000");
+        List<UpdateSite.SiteFile> files = agreeing.write(dir.resolve("one.jar"), runtime.subList(0, 3),
+                dir.resolve("out"));
+        assertEquals(List.of("jars/medvp.jar", "jars/one.jar", "macros/MedVP/a.ijm"),
+                files.stream().map(UpdateSite.SiteFile::path).toList(), "README.txt is not a macro");
     }
 
     @Test
@@ -167,28 +234,40 @@ class UpdateSiteTest {
                 "org.slf4j:slf4j-api", "commons-io:commons-io", "commons-codec:commons-codec")) {
             assertTrue(fiji.contains(ga), ga);
         }
-        UpdateSite site = new UpdateSite(fiji, null);
-        for (String a : List.of("api", "pytorch-engine")) {
-            assertTrue(site.ships(new UpdateSite.Artifact(a.equals("api") ? "ai.djl" : "ai.djl.pytorch", a, "",
-                    Path.of(a + ".jar"))), a);
+        // The repository's definition agrees with MedVP's runtime dependencies and the real pom-scijava.
+        SiteDefinition site = repositorySite();
+        for (String ga : site.jars()) {
+            assertFalse(fiji.contains(ga), ga + " is in Fiji already");
         }
-        assertTrue(site.ships(new UpdateSite.Artifact("ai.djl.pytorch", "pytorch-jni", "", Path.of("j.jar"))));
-        assertFalse(site.ships(new UpdateSite.Artifact("ai.djl.pytorch", "pytorch-native-cu128", "linux-x86_64",
-                Path.of("n.jar"))));
-        assertFalse(site.ships(new UpdateSite.Artifact("com.google.code.gson", "gson", "", Path.of("g.jar"))));
+        List<UpdateSite.Artifact> runtime = new ArrayList<>();
+        for (String ga : List.of("ai.djl:api", "ai.djl.pytorch:pytorch-engine", "ai.djl.pytorch:pytorch-jni",
+                "ai.djl.pytorch:pytorch-native-cpu", "com.google.code.gson:gson", "net.java.dev.jna:jna",
+                "org.apache.commons:commons-compress", "org.slf4j:slf4j-api", "org.slf4j:slf4j-simple")) {
+            String[] p = ga.split(":");
+            runtime.add(new UpdateSite.Artifact(p[0], p[1], "", Path.of(p[1] + ".jar")));
+        }
+        UpdateSite writer = new UpdateSite(site, fiji, null);
+        writer.check(runtime);
+        assertEquals(site.jars().size(), runtime.stream().filter(writer::ships).count());
+        assertFalse(writer.ships(runtime.get(3)), "libtorch is never uploaded");
     }
 
     @Test
     void theDtdRejectsARecordWithoutAChecksum() throws Exception {
-        String xml = UpdateSite.xml(List.of(new UpdateSite.SiteFile("jars/medvp.jar", dir, 1, "ab", 2)))
+        String xml = UpdateSite.xml(List.of(new UpdateSite.SiteFile("jars/medvp.jar", dir, 1, "ab", 2)), "d")
                 .replace(" checksum=\"ab\"", "");
         Path gz = dir.resolve("bad.xml.gz");
         try (OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
             o.write(xml.getBytes(StandardCharsets.UTF_8));
         }
-        SAXParseException e = org.junit.jupiter.api.Assertions.assertThrows(SAXParseException.class,
+        SAXParseException e = assertThrows(SAXParseException.class,
                 () -> parseValidating(gz));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    /** The definition in the repository's update-site/ folder (tests run in the repository root). */
+    private static SiteDefinition repositorySite() throws IOException {
+        return SiteDefinition.read(Path.of("update-site", "site.properties"));
     }
 
     /** Parses db.xml.gz with a validating parser: any DTD violation fails the test. */
