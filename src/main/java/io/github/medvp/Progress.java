@@ -29,6 +29,15 @@ public interface Progress {
      */
     void update(String stage, long done, long total, String message);
 
+    /**
+     * Reports progress between the updates worth a line of their own: a training step between two log lines, one
+     * study of a quick check. A status bar or a terminal's updating line shows it; a log written to a file shows it
+     * only when it ends the stage ({@code done >= total}). By default the same as {@link #update}.
+     */
+    default void tick(String stage, long done, long total, String message) {
+        update(stage, done, total, message);
+    }
+
     /** Writes a line to the log without changing the progress state. */
     default void log(String line) {
     }

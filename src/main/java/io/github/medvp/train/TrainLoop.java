@@ -50,7 +50,7 @@ public final class TrainLoop<B> {
     private long nonFiniteTotal;
     private double bestScore = Double.POSITIVE_INFINITY;
     private MetricsLog log;
-    private String lastMessage = "";
+    private String lastLossText = "";
     private long lastPlotNanos;
     private Map<String, Double> lastLosses = Map.of();
 
@@ -129,13 +129,16 @@ public final class TrainLoop<B> {
                         throw e;
                     }
                     step++;
-                    c.progress.update("train", step, total, lastMessage);
+                    // One report per step, before the cancel check: a log line, else a tick (its losses are old).
+                    boolean logLine = step % c.logEvery == 0 || step == epochEnd;
+                    if (logLine) {
+                        windowStart = logWindow(step, lr, windowStart, t0, start, total);
+                    } else {
+                        c.progress.tick("train", step, total, position(step) + lastLossText);
+                    }
                     boolean cancelled = c.progress.isCancelled();
-                    if (step % c.logEvery == 0 || step == epochEnd || cancelled) {
-                        long now = System.nanoTime();
-                        logWindow(step, lr, (now - windowStart) / 1e9 / window.steps(), (now - t0) / 1e9, start,
-                                total);
-                        windowStart = now;
+                    if (cancelled && !logLine) {
+                        windowStart = logWindow(step, lr, windowStart, t0, start, total);
                     }
                     if (cancelled) {
                         save(run, step, true, false, 0);
@@ -232,8 +235,11 @@ public final class TrainLoop<B> {
         }
     }
 
-    /** The one host read of the loop: averaged losses and non-finite counters of the steps since the last log. */
-    private void logWindow(long step, double lr, double secPerStep, double elapsed, long start, long total) {
+    /** The one host read of the loop: the steps since the last log line; returns when the next window starts. */
+    private long logWindow(long step, double lr, long windowStart, long t0, long start, long total) {
+        long now = System.nanoTime();
+        double secPerStep = (now - windowStart) / 1e9 / window.steps();
+        double elapsed = (now - t0) / 1e9;
         LossWindow.Reading reading = window.read(c.accumulation);
         Map<String, Double> means = reading.means();
         long nonFinite = reading.nonFinite();
@@ -255,15 +261,15 @@ public final class TrainLoop<B> {
         }
         lastLosses = means;
         double eta = (step - start) > 0 ? elapsed / (step - start) * (total - step) : Double.NaN;
-        StringBuilder msg = new StringBuilder(String.format(Locale.ROOT, "epoch %.2f/%d step %d/%d", epoch,
-                c.epochs, step, total));
-        means.forEach((k, v) -> msg.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
+        StringBuilder losses = new StringBuilder();
+        means.forEach((k, v) -> losses.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
+        lastLossText = losses.toString();
+        StringBuilder msg = new StringBuilder(position(step)).append(lastLossText);
         msg.append(String.format(Locale.ROOT, " lr %.3g ETA %s", lr, duration(eta)));
         if (nonFinite > 0) {
             msg.append(" (").append(nonFinite).append(" non-finite steps skipped)");
         }
-        lastMessage = msg.toString();
-        c.progress.update("train", step, total, lastMessage);
+        c.progress.update("train", step, total, msg.toString());
         if (badStreak >= c.maxNonFinite) {
             throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its "
                     + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
@@ -273,6 +279,13 @@ public final class TrainLoop<B> {
                     + (c.run == null ? "" : " in " + c.run.last()));
         }
         plot(false);
+        return now;
+    }
+
+    /** Where the run stands after {@code step} optimiser steps, e.g. {@code epoch 1.25/3 step 5/12}. */
+    private String position(long step) {
+        return String.format(Locale.ROOT, "epoch %.2f/%d step %d/%d", (double) step / c.stepsPerEpoch, c.epochs, step,
+                c.epochs * c.stepsPerEpoch);
     }
 
     private void save(RunFolder run, long step, boolean last, boolean best, int epochFile) throws IOException {

@@ -149,7 +149,14 @@ class TrainLoopTest {
         String lastMessage = messages.get(messages.size() - 1);
         assertTrue(lastMessage.matches("40/40 epoch 4\\.00/4 step 40/40 loss \\S+ abs \\S+ lr 0\\.100 ETA 0:00:00"),
                 lastMessage);
-        assertTrue(messages.contains("4/40 "), "no loss shown before the first log line");
+        assertTrue(messages.contains("4/40 epoch 0.40/4 step 4/40"), "no loss shown before the first log line");
+        assertTrue(messages.contains("6/40 epoch 0.60/4 step 6/40 loss " + messages.get(4).split(" loss ")[1]
+                .split(" lr ")[0]), "between log lines, the last line's losses at the current step");
+        for (int i = 0; i < messages.size(); i++) {
+            String at = (i + 1) + "/40";
+            assertTrue(messages.get(i).startsWith(at + " epoch ") && messages.get(i).contains(" step " + at),
+                    "one report per step, its counter and step agreeing: " + messages);
+        }
         assertTrue(messages.stream().anyMatch(m -> m.startsWith("5/40 epoch 0.50/4 step 5/40 loss")),
                 messages.toString());
         assertEquals(40, r.steps());

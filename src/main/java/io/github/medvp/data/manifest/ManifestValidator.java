@@ -50,7 +50,7 @@ public final class ManifestValidator {
             if (!problems.isEmpty()) {
                 bad.add(new ValidationReport.StudyProblems(s, problems));
             }
-            progress.update("Checking studies", i + 1, studies.size(), null);
+            progress.tick("Checking studies", i + 1, studies.size(), null);
         }
         return new ValidationReport(studies.size(), files, bad);
     }

@@ -166,7 +166,7 @@ public final class SlidingWindow {
                     }
                     acc.add(y, starts);
                 }
-                progress.update(STAGE, first + n, total, null);
+                progress.tick(STAGE, first + n, total, null);
             }
             return finish(acc, grid, weights);
         } finally {
