@@ -14,9 +14,11 @@ import org.scijava.module.event.ModuleCanceledEvent;
 import org.scijava.module.event.ModuleErroredEvent;
 import org.scijava.module.event.ModuleExecutedEvent;
 import org.scijava.module.event.ModuleFinishedEvent;
+import org.scijava.object.ObjectService;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,8 +27,10 @@ import java.util.function.LongSupplier;
  * <p>
  * Status updates are throttled: a training loop may report hundreds of steps per second on tiny inputs, and
  * every status event repaints Fiji's status bar. The ETA of a stage extrapolates the time per unit since the
- * stage's first report. When the command has a context with a {@link TaskService}, the work also appears as one
- * task (progress, message, a cancel button in Fiji); it is finished when the command's module ends.
+ * stage's first report (a stage whose count goes back to where it began starts again). When the command has a
+ * context with a {@link TaskService}, the work also appears as one task (progress, message, a cancel button in
+ * Fiji); it is finished when the command's module ends. Every report, unthrottled, also goes to the
+ * {@link Listener}s in the context's {@link ObjectService} on the reporting thread: the launcher's terminal output.
  * <p>
  * From its first report until {@link #close()}, a JVM shutdown (SIGTERM to headless Fiji, Fiji quitting) cancels the
  * command and waits for it to stop at its next step ({@link Termination}), so a training run saves {@code last}
@@ -36,6 +40,18 @@ public final class CommandProgress implements Progress, AutoCloseable {
 
     private static final long MIN_INTERVAL_NANOS = 100_000_000L;
 
+    /**
+     * Receives every report as it is made, on the reporting thread; SciJava's status events come later on pooled
+     * threads, so out of order.
+     */
+    public interface Listener {
+        /**
+         * @param text the status line without the count: the stage, its message and an ETA
+         * @param tick whether it was a {@link Progress#tick}
+         */
+        void report(String stage, long done, long total, String text, boolean tick);
+    }
+
     private final StatusService status;
     private final LogService log;
     private final Cancelable command;
@@ -44,7 +60,9 @@ public final class CommandProgress implements Progress, AutoCloseable {
     private String stage;
     private long stageStart;
     private long stageStartDone;
+    private long stageDone;
     private Task task;
+    private List<Listener> listeners = List.of();
     private boolean attached;
     private TaskEnder ender;
     private Termination termination;
@@ -67,24 +85,38 @@ public final class CommandProgress implements Progress, AutoCloseable {
     }
 
     @Override
-    public synchronized void update(String stage, long done, long total, String message) {
+    public void update(String stage, long done, long total, String message) {
+        report(stage, done, total, message, false);
+    }
+
+    @Override
+    public void tick(String stage, long done, long total, String message) {
+        report(stage, done, total, message, true);
+    }
+
+    private synchronized void report(String stage, long done, long total, String message, boolean tick) {
         long now = clock.getAsLong();
-        if (!stage.equals(this.stage)) {
+        // A stage runs again when its count is back where it began (not merely lower: a late parallel report).
+        if (!stage.equals(this.stage) || (done <= stageStartDone && stageDone > stageStartDone)) {
             this.stage = stage;
             stageStart = now;
             stageStartDone = done;
+        }
+        stageDone = done;
+        String text = message == null || message.isEmpty() ? stage : stage + ": " + message;
+        String eta = eta(now, done, total);
+        if (eta != null && !text.contains(" ETA ")) {
+            text += " (ETA " + eta + ")";
+        }
+        Task t = attach();
+        for (Listener l : listeners) {
+            l.report(stage, done, total, text, tick);
         }
         boolean last = total > 0 && done >= total;
         if (!last && lastUpdate != Long.MIN_VALUE && now - lastUpdate < MIN_INTERVAL_NANOS) {
             return;
         }
         lastUpdate = now;
-        String text = message == null || message.isEmpty() ? stage : stage + ": " + message;
-        String eta = eta(now, done, total);
-        if (eta != null) {
-            text += " (ETA " + eta + ")";
-        }
-        Task t = attach();
         if (t != null) {
             t.setProgressMaximum(Math.max(total, 0));
             t.setProgressValue(Math.max(done, 0));
@@ -93,8 +125,8 @@ public final class CommandProgress implements Progress, AutoCloseable {
         if (status == null) {
             return;
         }
-        // A maximum of 0 (not SciJava's -1) marks "ours, total unknown" so the launcher can tell pipeline progress
-        // from the framework's own status chatter.
+        // A maximum of 0 (not SciJava's -1) marks "ours, total unknown", telling pipeline progress from the
+        // framework's own status chatter.
         status.showStatus((int) Math.min(Math.max(done, 0), Integer.MAX_VALUE),
                 (int) Math.min(Math.max(total, 0), Integer.MAX_VALUE), text);
     }
@@ -158,7 +190,8 @@ public final class CommandProgress implements Progress, AutoCloseable {
     }
 
     /**
-     * On the first report: the shutdown hook, and the command's task when its context has a task service.
+     * On the first report: the shutdown hook, the listeners, and the command's task when its context has a task
+     * service.
      *
      * @return the task, or null
      */
@@ -171,6 +204,10 @@ public final class CommandProgress implements Progress, AutoCloseable {
             termination = Termination.forCommand(command, this::warn);
         }
         Context context = command instanceof Contextual c ? c.getContext() : null;
+        ObjectService objects = context == null ? null : context.getService(ObjectService.class);
+        if (objects != null) {
+            listeners = List.copyOf(objects.getObjects(Listener.class));
+        }
         TaskService tasks = context == null ? null : context.getService(TaskService.class);
         if (tasks == null) {
             return null;

@@ -4,13 +4,11 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.SettingsException;
 import io.github.medvp.Progress;
 import org.scijava.Context;
-import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
-import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.event.ModuleErroredEvent;
+import org.scijava.object.ObjectService;
 import org.scijava.parse.Items;
 import org.scijava.parse.ParseService;
 
@@ -33,7 +31,8 @@ import java.util.concurrent.ExecutionException;
  * does), so a batch script moves between the two unchanged. Exit status: 0 on success, 1 on failure, 2 on a usage
  * error, 3 when the command was cancelled; the reason goes to stderr in one line. SIGTERM or Ctrl-C (a scheduler's
  * time limit or preemption) cancels the command like Fiji's cancel button: it stops at its next step and training
- * saves {@code last}, to resume with {@code resume=true} ({@link Termination}).
+ * saves {@code last}, to resume with {@code resume=true} ({@link Termination}). Progress goes to stderr
+ * ({@link TerminalProgress}): one updating line on a terminal, else a line per update worth keeping.
  */
 public final class Launcher {
 
@@ -46,20 +45,33 @@ public final class Launcher {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final TerminalProgress progress;
 
+    /** A launcher whose standard error is not a terminal. */
     public Launcher(PrintStream out, PrintStream err) {
+        this(out, err, 0);
+    }
+
+    /**
+     * @param columns the width of the terminal {@code err} is, or 0 when it is not one (a file, a pipe)
+     */
+    public Launcher(PrintStream out, PrintStream err, int columns) {
         this.out = out;
-        this.err = err;
+        this.progress = new TerminalProgress(err, columns, System::nanoTime);
+        this.err = columns > 0 ? progress.guard() : err;
     }
 
     public static void main(String[] args) {
         int status;
         // Standard output carries only the command's results, so scripts can capture them; SciJava's log (INFO
-        // goes to System.out by default) and anything else a library prints go to standard error.
+        // goes to System.out by default) and anything else a library prints go to standard error, through the
+        // launcher's stream so that on a terminal they do not run into the progress line.
         PrintStream results = System.out;
-        System.setOut(System.err);
+        Launcher launcher = new Launcher(results, System.err, columns());
+        System.setOut(launcher.err);
+        System.setErr(launcher.err);
         try {
-            status = new Launcher(results, System.err).run(args);
+            status = launcher.run(args);
         } catch (Throwable t) {
             // A bug, not a user error: keep the trace for the report.
             t.printStackTrace();
@@ -67,6 +79,22 @@ public final class Launcher {
         }
         results.flush();
         System.exit(status);
+    }
+
+    /**
+     * The width of the terminal standard error is, 0 when it is not one: {@code ./medvp} passes it as
+     * {@code medvp.columns} (Java cannot tell where standard error goes); without it, a console means a terminal.
+     */
+    static int columns() {
+        String given = System.getProperty("medvp.columns");
+        if (given == null) {
+            return System.console() != null ? 80 : 0;
+        }
+        try {
+            return Math.max(Integer.parseInt(given.trim()), 0);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Runs one command line and returns the exit status. */
@@ -77,7 +105,9 @@ public final class Launcher {
                 || rest.get(0).equals("-h")) {
             try (Context context = newContext()) {
                 MedvpCommands commands = new MedvpCommands(context);
-                out.print(rest.size() > 1 ? commands.usage(find(commands, rest.get(1))) : commands.overview());
+                String help = rest.size() > 1 ? commands.usage(find(commands, rest.get(1))) : commands.overview();
+                out.print(help.endsWith("\n") ? help : help + "\n");
+                out.flush();
                 return 0;
             } catch (MedvpException e) {
                 err.println("medvp: " + e.getMessage());
@@ -172,21 +202,21 @@ public final class Launcher {
     }
 
     private int execute(Context context, CommandInfo info, Map<String, Object> inputs) {
-        TerminalStatus status = new TerminalStatus(err);
-        context.service(EventService.class).subscribe(status);
+        progress.start();
+        context.service(ObjectService.class).addObject(progress);
+        context.service(EventService.class).subscribe(progress);
         Termination termination = Termination.install(err);
         CommandRunner.Outcome outcome;
         try {
             outcome = CommandRunner.run(context, info, inputs, termination::requested);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            status.finish();
+            progress.finish();
             err.println("medvp: interrupted");
             return CANCELLED;
         } catch (ExecutionException e) {
-            // Status events arrive on SciJava's event thread, possibly after the failure: closed first, the
-            // failure stays the last line.
-            status.finish();
+            // Closed first, so that the failure stays the last line even if a worker thread still reports.
+            progress.finish();
             Throwable cause = CommandRunner.userError(e);
             if (cause instanceof Progress.CancelledException) {
                 err.println("medvp: " + info.getName() + " cancelled");
@@ -204,7 +234,7 @@ public final class Launcher {
             }
             return FAILED;
         } finally {
-            status.finish();
+            progress.finish();
             termination.commandEnded();
         }
         if (outcome.cancelled()) {
@@ -231,54 +261,5 @@ public final class Launcher {
     /** The innermost MedVP or I/O error in a cause chain ({@link CommandRunner#userError}). */
     public static Throwable userError(Throwable t) {
         return CommandRunner.userError(t);
-    }
-
-    /** Prints status events as progress lines, at most once a second unless the stage changes. */
-    static final class TerminalStatus {
-        private final PrintStream err;
-        private boolean closed;
-        private long last;
-        private String lastStage = "";
-
-        TerminalStatus(PrintStream err) {
-            this.err = err;
-        }
-
-        @EventHandler
-        public void onStatus(StatusEvent e) {
-            String msg = e.getStatusMessage();
-            if (msg == null || msg.isEmpty() || e.getProgressMaximum() < 0) {
-                return; // the framework's own messages ("Running command: ..."), not pipeline progress
-            }
-            long now = System.nanoTime();
-            int colon = msg.indexOf(':');
-            String stage = colon > 0 ? msg.substring(0, colon) : msg;
-            boolean done = e.getProgressMaximum() > 0 && e.getProgressValue() >= e.getProgressMaximum();
-            if (!stage.equals(lastStage) || done || now - last > 1_000_000_000L) {
-                last = now;
-                lastStage = stage;
-                String count = e.getProgressMaximum() > 0
-                        ? String.format("[%d/%d] ", e.getProgressValue(), e.getProgressMaximum()) : "";
-                synchronized (err) {
-                    if (!closed) {
-                        err.println(count + msg);
-                    }
-                }
-            }
-        }
-
-        /** The launcher reports failures itself, as one line for user errors; keep SciJava from logging them too. */
-        @EventHandler
-        public void onError(ModuleErroredEvent e) {
-            e.consume();
-        }
-
-        /** Prints nothing more: a late event must not follow the command's outcome. */
-        void finish() {
-            synchronized (err) {
-                closed = true;
-                err.flush();
-            }
-        }
     }
 }

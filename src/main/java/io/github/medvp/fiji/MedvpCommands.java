@@ -178,7 +178,7 @@ public final class MedvpCommands {
                 + "\"<title>\" \"key='value',...\"):\n");
         int w = commands.stream().mapToInt(c -> c.getName().length()).max().orElse(0);
         for (CommandInfo c : commands) {
-            sb.append(String.format("  %-" + w + "s  %s%s%n", c.getName(), c.getTitle(),
+            sb.append(String.format("  %-" + w + "s  %s%s\n", c.getName(), c.getTitle(),
                     c.getDescription() == null || c.getDescription().isEmpty() ? "" : ": " + c.getDescription()));
         }
         sb.append("Run ./medvp help <name> for a command's settings.\n");

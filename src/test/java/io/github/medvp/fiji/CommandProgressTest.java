@@ -15,6 +15,7 @@ import org.scijava.command.CommandService;
 import org.scijava.command.ContextCommand;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.object.ObjectService;
 import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 import org.scijava.task.event.TaskEvent;
@@ -59,6 +60,18 @@ class CommandProgressTest {
             if (!tasks.contains(e.getTask())) {
                 tasks.add(e.getTask());
             }
+        }
+    }
+
+    /** Collects reports and the threads they arrive on. */
+    static final class Reports implements CommandProgress.Listener {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void report(String stage, long done, long total, String text, boolean tick) {
+            seen.add(done + "/" + total + (tick ? " tick " : " ") + text);
+            threads.add(Thread.currentThread());
         }
     }
 
@@ -113,6 +126,38 @@ class CommandProgressTest {
     }
 
     @Test
+    void listenersGetEveryReportAtOnceOnTheReportingThreadWithTicksMarked() {
+        try (Context context = new Context(StatusService.class, ObjectService.class)) {
+            Reports reports = new Reports();
+            context.service(ObjectService.class).addObject(reports);
+            long[] now = {0};
+            Idle cmd = new Idle();
+            cmd.setContext(context);
+            try (CommandProgress p = new CommandProgress(context.service(StatusService.class), null, cmd,
+                    () -> now[0])) {
+                p.tick("train", 1, 4, "step 1/4");
+                p.update("train", 2, 4, "step 2/4 ETA 0:00:02"); // its own ETA: not repeated
+                now[0] = 1_000_000_000L;
+                p.tick("train", 3, 4, "step 3/4"); // unthrottled, unlike the status bar
+                p.update("train", 4, 4, "step 4/4");
+                p.update("segment", 0, 2, "a");
+                now[0] = 2_000_000_000L;
+                p.update("segment", 1, 2, "b");
+                p.update("segment", 2, 2, null);
+                now[0] = 30_000_000_000L;
+                p.update("segment", 0, 2, "a"); // the stage again: its ETA starts afresh
+                now[0] = 31_000_000_000L;
+                p.update("segment", 1, 2, "b");
+            }
+            assertEquals(List.of("1/4 tick train: step 1/4", "2/4 train: step 2/4 ETA 0:00:02",
+                    "3/4 tick train: step 3/4 (ETA 1s)", "4/4 train: step 4/4", "0/2 segment: a",
+                    "1/2 segment: b (ETA 1s)", "2/2 segment", "0/2 segment: a", "1/2 segment: b (ETA 1s)"),
+                    reports.seen);
+            assertTrue(reports.threads.stream().allMatch(t -> t == Thread.currentThread()));
+        }
+    }
+
+    @Test
     void longPretrainingCancelledInTheTaskMonitorLeavesAResumableCheckpoint() throws Exception {
         Path run = shared.resolve("run");
         try (Context context = new Context(CommandService.class, StatusService.class, TaskService.class)) {
@@ -127,7 +172,9 @@ class CommandProgressTest {
                 Thread.sleep(20);
             }
             assertFalse(f.isDone(), "the run ended before it could be cancelled: " + seen.status);
-            assertTrue(seen.status.stream().anyMatch(s -> s.contains("(ETA ")), seen.status::toString);
+            // Each step is a log line (log_every 1) with the loop's own ETA, which the status does not repeat.
+            assertTrue(seen.status.stream().anyMatch(s -> s.contains(" ETA ") && !s.contains("(ETA ")),
+                    seen.status::toString);
             Task task = seen.tasks.get(0);
             task.cancel("stop");
             CommandModule m = f.get();

@@ -7,6 +7,9 @@ import org.scijava.command.ContextCommand;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
 /** A command that exists only in tests, to drive the launcher through every outcome. */
 @Plugin(type = Command.class, name = "test-echo", label = "MedVP Test Echo")
 public class EchoTestCommand extends ContextCommand {
@@ -19,6 +22,17 @@ public class EchoTestCommand extends ContextCommand {
 
     @Parameter(choices = {"ok", "fail", "cancel", "bug"})
     private String outcome = "ok";
+
+    /** A stage "train" of this many steps: ticks, and an update worth a line every log_every steps and at the end. */
+    @Parameter
+    private int steps = 0;
+
+    @Parameter
+    private int log_every = 1;
+
+    /** A stage "Checking studies" of this many checks on four threads, each reporting its count when done. */
+    @Parameter
+    private int checks = 0;
 
     @Parameter(type = ItemIO.OUTPUT)
     private String echoed;
@@ -34,7 +48,19 @@ public class EchoTestCommand extends ContextCommand {
             case "bug":
                 throw new IllegalStateException("a bug");
             default:
-                new CommandProgress(null, null, this).checkCancelled();
+                try (CommandProgress progress = new CommandProgress(null, null, this)) {
+                    progress.checkCancelled();
+                    for (int s = 1; s <= steps; s++) {
+                        if (s % log_every == 0 || s == steps) {
+                            progress.update("train", s, steps, "step " + s + "/" + steps);
+                        } else {
+                            progress.tick("train", s, steps, "step " + s + "/" + steps);
+                        }
+                    }
+                    AtomicInteger done = new AtomicInteger();
+                    IntStream.range(0, checks).parallel().forEach(i -> progress.update("Checking studies",
+                            done.incrementAndGet(), checks, null));
+                }
                 echoed = String.join(" ", java.util.Collections.nCopies(times, text));
         }
     }

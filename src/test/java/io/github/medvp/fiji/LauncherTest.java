@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -126,14 +127,69 @@ class LauncherTest {
     }
 
     @Test
-    void progressPrintsStagesAndNothingAfterTheOutcome() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Launcher.TerminalStatus status = new Launcher.TerminalStatus(new PrintStream(bytes, true,
-                StandardCharsets.UTF_8));
-        status.onStatus(new org.scijava.app.event.StatusEvent(1, 3, "features: loading the model"));
-        status.finish();
-        // A late event, delivered after the failure line was printed, must not follow it.
-        status.onStatus(new org.scijava.app.event.StatusEvent(2, 3, "segment: window 2"));
-        assertEquals("[1/3] features: loading the model\n", bytes.toString(StandardCharsets.UTF_8));
+    void everyHelpTextEndsWithOneNewline() {
+        assertEquals(0, run("help"), this::err);
+        String overview = out();
+        assertTrue(overview.endsWith(".\n") && !overview.contains("\r"), overview);
+        List<String> names = overview.lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0])
+                .toList();
+        assertTrue(names.contains("features") && names.size() > 15, names::toString);
+        for (String name : names) {
+            assertEquals(0, run("help", name), this::err);
+            assertTrue(out().startsWith(name + " (\"") && out().endsWith("\n") && !out().endsWith("\n\n")
+                    && !out().contains("\r"), name + ": " + out());
+        }
+    }
+
+    @Test
+    void progressInAFileIsOneLinePerLogLineNeverRepeatedAndCountsAgree() {
+        assertEquals(0, run("test-echo", "steps=300", "log_every=10"), this::err);
+        StringBuilder expected = new StringBuilder();
+        for (int s = 10; s <= 300; s += 10) {
+            expected.append("[").append(s).append("/300] train: step ").append(s).append("/300\n");
+        }
+        assertEquals(expected.toString(), withoutEta(err()));
+        assertEquals(0, run("test-echo", "steps=12", "log_every=5"), this::err);
+        assertEquals("[5/12] train: step 5/12\n[10/12] train: step 10/12\n[12/12] train: step 12/12\n",
+                withoutEta(err()), "the end of the stage is a line too");
+    }
+
+    @Test
+    void parallelReportsNeverPrintACountOutOfOrder() {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, run("test-echo", "checks=200"), this::err);
+            long previous = 0;
+            for (String line : withoutEta(err()).lines().toList()) {
+                assertTrue(line.matches("\\[\\d+/200] Checking studies"), line);
+                long count = Long.parseLong(line.substring(1, line.indexOf('/')));
+                assertTrue(count > previous, () -> "out of order:\n" + err());
+                previous = count;
+            }
+            assertEquals(200, previous, this::err);
+        }
+    }
+
+    @Test
+    void onATerminalOneLineUpdatesInPlaceAndTheOutcomeFollowsIt() {
+        out.reset();
+        err.reset();
+        Launcher terminal = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), 30);
+        assertEquals(0, terminal.run("test-echo", "steps=12", "log_every=5"), this::err);
+        String shown = err();
+        assertTrue(shown.startsWith("\r[1/12] train: step 1/12"), shown);
+        assertTrue(shown.endsWith("\r[12/12] train: step 12/12\n"), shown);
+        assertEquals(1, shown.chars().filter(c -> c == '\n').count(), shown);
+        for (String line : shown.split("[\r\n]")) {
+            assertTrue(line.length() < 30, "wider than the terminal: " + line);
+        }
+        err.reset();
+        assertEquals(Launcher.FAILED, terminal.run("test-echo", "outcome=fail"), this::err);
+        assertEquals("medvp: test-echo: file '/nowhere.nii' does not exist\n", err());
+    }
+
+    /** Drops CommandProgress's ETA, which depends on the machine's speed. */
+    private static String withoutEta(String s) {
+        return s.replaceAll(" \\(ETA [^)]*\\)", "");
     }
 }
