@@ -209,7 +209,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
          * @return this
          */
         public Builder studies(int studies) {
-            if (studies > 0) {
+            if (studies != 0) {
                 this.studies = studies;
             }
             return this;
@@ -222,7 +222,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
          * @return this
          */
         public Builder testStudies(int testStudies) {
-            if (testStudies > 0) {
+            if (testStudies != 0) {
                 this.testStudies = testStudies;
             }
             return this;
@@ -240,10 +240,10 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
          * @return this
          */
         public Builder epochs(int pretrain, int finetune) {
-            if (pretrain > 0) {
+            if (pretrain != 0) {
                 this.pretrainEpochs = pretrain;
             }
-            if (finetune > 0) {
+            if (finetune != 0) {
                 this.finetuneEpochs = finetune;
             }
             return this;
@@ -255,10 +255,10 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
          * @return this
          */
         public Builder learningRates(double pretrain, double finetune) {
-            if (pretrain > 0) {
+            if (pretrain != 0) {
                 this.pretrainLr = pretrain;
             }
-            if (finetune > 0) {
+            if (finetune != 0) {
                 this.finetuneLr = finetune;
             }
             return this;

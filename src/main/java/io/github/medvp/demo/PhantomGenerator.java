@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import io.github.medvp.train.Settings;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
@@ -466,9 +467,10 @@ public final class PhantomGenerator {
 
         /** @return the generator @throws MedvpException naming the bad setting */
         public PhantomGenerator build() {
-            if (studies < 1 || ctStudies < 0) {
-                throw new MedvpException("studies must be at least 1 and ct at least 0");
-            }
+            Settings.range("studies", studies, 1, 100_000);
+            Settings.range("ct_studies", ctStudies, 0, 100_000);
+            Settings.range("non_ras", nonRasFraction, 0, 1);
+            Settings.range("healthy", healthyFraction, 0, 1);
             for (double f : fov) {
                 if (!(f >= 16 && f <= 1024)) {
                     throw new MedvpException("size must be 16..1024 mm per axis, e.g. size=64,64,56");

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
+import io.github.medvp.SettingsException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Pipelines;
@@ -73,7 +74,7 @@ public final class FeatureExtraction {
      */
     public FeatureExtraction(Path model, Path input, Path output, int stage, String device, boolean prepare) {
         if (stage < 0 || stage > 4) {
-            throw new MedvpException("stage must be 1..4, or 0 for all stages, got " + stage);
+            throw SettingsException.of("stage", stage, "1 to 4 for one stage, or 0 for all four");
         }
         if (isNifti(output) && stage == 0) {
             throw new MedvpException("output " + output + ": a NIfTI file holds one stage; choose stage=1..4 or "

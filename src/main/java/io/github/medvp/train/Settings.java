@@ -6,6 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.medvp.SettingsException;
+import io.github.medvp.engine.DeviceList;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -112,6 +113,8 @@ public final class Settings {
             return new JsonPrimitive(b);
         } else if (v instanceof Enum<?> e) {
             return new JsonPrimitive(e.name().toLowerCase(Locale.ROOT));
+        } else if (v instanceof DeviceList d) {
+            return new JsonPrimitive(d.toString());
         } else if (v instanceof Json j) {
             return j.toJson();
         } else if (v instanceof Record r) {

@@ -1,7 +1,7 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.train.Settings;
 import io.github.medvp.fiji.CommandProgress;
-import io.github.medvp.MedvpException;
 import io.github.medvp.data.DataBenchmark;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.IoBenchmark;
@@ -82,9 +82,9 @@ public class BenchCommand implements Command {
 
     @Override
     public void run() {
-        if (repeats < 1) {
-            throw new MedvpException("repeats must be at least 1, got " + repeats);
-        }
+        Settings.range("repeats", repeats, 1, 10_000);
+        Settings.range("batch", batch, 1, 4096);
+        Settings.range("windows", windows, 1, 1024);
         try {
             boolean temporary = scratch == null;
             Path dir = temporary ? Files.createTempDirectory("medvp-bench") : scratch.toPath();

@@ -1,5 +1,6 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.train.Settings;
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.fiji.MedvpCommands;
 import io.github.medvp.demo.PhantomGenerator;
@@ -83,6 +84,8 @@ public class GenerateDemoDataCommand extends ContextCommand {
     @Override
     public void run() {
         int[] fov = MedvpCommands.ints("size", size, 3);
+        // Checked even without ct=true: a wrong value is a mistake whether or not it is used.
+        Settings.range("ct_studies", ct_studies, 0, 100_000);
         double[][] spacing = isotropic ? new double[][] { { 1, 1 }, { 1, 1 } }
                 : new double[][] { { 1.0, 1.2 }, { 1.5, 2.0 } };
         PhantomGenerator generator = PhantomGenerator.builder().optStudies(studies).optSize(fov[0], fov[1], fov[2])

@@ -72,7 +72,7 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
         Settings.positive("lr", lr, 10);
         Settings.positive("head_lr", headLr, 1000);
         Settings.range("weight_decay", weightDecay, 0, 10);
-        Settings.range("warmup", warmup, 0, Long.MAX_VALUE);
+        Settings.range("warmup", warmup, 0, 10_000_000);
         size = size.clone();
         if (size.length != 3) {
             throw SettingsException.of("size", java.util.Arrays.toString(size), "3 sizes X,Y,Z");

@@ -1,6 +1,7 @@
 package io.github.medvp.tasks.mg3d;
 
 import ai.djl.ndarray.NDManager;
+import io.github.medvp.train.Settings;
 import io.github.medvp.Progress;
 import io.github.medvp.data.text.EncodedReport;
 import io.github.medvp.data.text.ReportDataset;
@@ -126,6 +127,7 @@ public final class Retrieval {
      */
     public static Result run(Path checkpoint, Path list, Path output, String device, int batchSize,
             Progress progress) throws IOException {
+        Settings.range("batch", batchSize, 1, 4096);
         ReportDataset dataset = ReportDataset.read(list);
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {

@@ -1,5 +1,6 @@
 package io.github.medvp.tasks.mg3d;
 
+import io.github.medvp.train.Settings;
 import io.github.medvp.tasks.metrics.Metrics;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
@@ -131,6 +132,7 @@ public final class ZeroShot {
      */
     public static Result run(Path checkpoint, Path list, Path labelsCsv, Path output, String device, int batchSize,
             Progress progress) throws IOException {
+        Settings.range("batch", batchSize, 1, 4096);
         ReportDataset.Builder b = ReportDataset.builder(list);
         if (labelsCsv != null) {
             b.optLabels(labelsCsv);
