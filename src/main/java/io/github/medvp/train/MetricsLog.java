@@ -1,6 +1,7 @@
 package io.github.medvp.train;
 
 import io.github.medvp.MedvpException;
+import io.github.medvp.data.manifest.Csv;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -45,21 +46,22 @@ public final class MetricsLog implements AutoCloseable {
         List<String> keep = new ArrayList<>();
         String header = String.join(",", columns);
         if (Files.exists(file) && resumeStep >= 0) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (!lines.isEmpty()) {
-                if (!lines.get(0).equals(header)) {
-                    throw new MedvpException(file + " has columns " + lines.get(0) + ", expected " + header
-                            + ": is this the run folder of another method?");
+            List<Csv.Row> rows = Csv.read(file);
+            if (!rows.isEmpty()) {
+                // Compared as written: the header is not quoted, so a column name holding a comma reads as two.
+                List<String> found = rows.get(0).cells();
+                if (!String.join(",", found).equals(header)) {
+                    throw new MedvpException(file + " has columns " + String.join(",", found) + ", expected "
+                            + header + ": is this the run folder of another method?");
                 }
-                for (String line : lines.subList(1, lines.size())) {
-                    int comma = line.indexOf(',');
-                    String first = comma < 0 ? line : line.substring(0, comma);
+                for (Csv.Row row : rows.subList(1, rows.size())) {
+                    // A row cut short by a kill has too few fields or a broken number: dropped.
                     try {
-                        if (!line.isBlank() && Long.parseLong(first.trim()) <= resumeStep) {
-                            keep.add(line);
+                        if (row.cells().size() == found.size() && Long.parseLong(row.cell(0).trim()) <= resumeStep) {
+                            keep.add(String.join(",", row.cells()));
                         }
                     } catch (NumberFormatException torn) {
-                        // A row cut short by a kill: drop it.
+                        // dropped, as above
                     }
                 }
             }
@@ -117,32 +119,39 @@ public final class MetricsLog implements AutoCloseable {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
-    /** Reads a metrics file into columns (header name to values in row order), for plots and reports. */
+    /**
+     * Reads a metrics file into columns (header name to values in row order), for plots and reports. A row cut short
+     * by a kill (too few fields, a broken number) is left out.
+     */
     public static Map<String, double[]> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<Csv.Row> lines = Csv.read(file);
         Map<String, double[]> out = new LinkedHashMap<>();
         if (lines.isEmpty()) {
             return out;
         }
-        String[] names = lines.get(0).split(",", -1);
+        List<String> names = lines.get(0).cells();
         List<double[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            if (cells.length != names.length) {
+        for (Csv.Row line : lines.subList(1, lines.size())) {
+            if (line.cells().size() != names.size()) {
                 continue;
             }
-            double[] row = new double[names.length];
-            for (int i = 0; i < cells.length; i++) {
-                row[i] = cells[i].equals("nan") || cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+            double[] row = new double[names.size()];
+            try {
+                for (int i = 0; i < row.length; i++) {
+                    String cell = line.cell(i).trim();
+                    row[i] = cell.equals("nan") || cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+                }
+            } catch (NumberFormatException torn) {
+                continue;
             }
             rows.add(row);
         }
-        for (int c = 0; c < names.length; c++) {
+        for (int c = 0; c < names.size(); c++) {
             double[] col = new double[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 col[r] = rows.get(r)[c];
             }
-            out.put(names[c], col);
+            out.put(names.get(c), col);
         }
         return out;
     }

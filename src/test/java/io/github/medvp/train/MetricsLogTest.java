@@ -42,6 +42,17 @@ class MetricsLogTest {
     }
 
     @Test
+    void resumeDropsARowCutShortInsideTheKeptSteps() throws Exception {
+        Path csv = dir.resolve("metrics.csv");
+        Files.writeString(csv, "step,loss,lr\n1,0.5,0.001\n2,0.4,0.001\n3,0.3\n");
+        try (MetricsLog log = MetricsLog.open(csv, List.of("step", "loss", "lr"), 3)) {
+            log.append(3, 0.3, 0.001);
+        }
+        assertEquals("step,loss,lr\n1,0.5,0.001\n2,0.4,0.001\n3,0.300000,0.00100000\n",
+                Files.readString(csv).replace("\r\n", "\n"));
+    }
+
+    @Test
     void newRunStartsAFreshFile() throws Exception {
         Path csv = dir.resolve("metrics.csv");
         try (MetricsLog log = MetricsLog.open(csv, List.of("step", "loss"), -1)) {

@@ -32,14 +32,18 @@ import java.util.regex.Pattern;
  * <b>Columns</b> (case-insensitive; CT-RATE's names accepted as they are): volume {@code VolumeName}, {@code volume},
  * {@code image}, {@code image_id}, {@code path}; findings {@code Findings_EN}, {@code findings}; impression
  * {@code Impressions_EN}, {@code impression}, {@code impressions}; optional id {@code id}, {@code study_id}. At least
- * one of findings/impression is required. Every other column whose non-empty values are all numbers is a label (as
- * CT-RATE's abnormality columns); other text columns ({@code ClinicalInformation_EN}, {@code Technique_EN}) are
- * ignored. Labels may also come from a separate CSV joined on the volume name ({@link Builder#optLabels}, CT-RATE's
- * {@code *_predicted_labels.csv}).
+ * one of findings/impression is required. Every other column whose non-empty values are all yes/no, true/false or
+ * 1/0 is a label (as CT-RATE's abnormality columns); the others ({@code ClinicalInformation_EN}, {@code Technique_EN},
+ * ages...) are ignored and named by {@link #ignoredColumns()}, and a column mixing label values with other values is
+ * ignored too, or refused with {@link Builder#optStrictLabels} ({@link LabelColumns}). Labels may also come from a
+ * separate CSV joined on the volume name ({@link Builder#optLabels}, CT-RATE's {@code *_predicted_labels.csv}).
+ * <p>
+ * <b>CSV</b> is read by {@link Csv}: a row whose field count differs from the header's (a stray quote or comma) or
+ * an unbalanced quote is refused with the file and line.
  * <p>
  * <b>JSON</b>: an array of objects with the same keys, or an object with {@code "training"}, {@code "validation"},
- * {@code "test"} arrays ({@link Builder#optSplit} picks one); a record's labels are its numeric fields or a
- * {@code "labels"} object.
+ * {@code "test"} arrays ({@link Builder#optSplit} picks one); a record's labels are its yes/no or 1/0 fields or a
+ * {@code "labels"} object (JSON booleans are labels too).
  * <p>
  * <b>Paths</b> resolve against the list's folder (or {@link Builder#optVolumeRoot}); a CT-RATE volume name such as
  * {@code train_12_a_1.nii.gz} is also looked for in CT-RATE's nested layout {@code train/train_12/train_12_a/}.
@@ -56,11 +60,14 @@ public final class ReportDataset {
 
     private final List<ReportRecord> records;
     private final List<String> labelNames;
+    private final List<String> ignoredColumns;
     private final String source;
 
-    private ReportDataset(List<ReportRecord> records, List<String> labelNames, String source) {
+    private ReportDataset(List<ReportRecord> records, List<String> labelNames, List<String> ignoredColumns,
+            String source) {
         this.records = List.copyOf(records);
         this.labelNames = List.copyOf(labelNames);
+        this.ignoredColumns = List.copyOf(ignoredColumns);
         this.source = source;
     }
 
@@ -93,7 +100,7 @@ public final class ReportDataset {
      */
     public static ReportDataset of(List<ReportRecord> records, String source) {
         List<String> names = records.isEmpty() ? List.of() : new ArrayList<>(records.get(0).labels().keySet());
-        return new ReportDataset(records, names, source);
+        return new ReportDataset(records, names, List.of(), source);
     }
 
     /** @return the records, in list order */
@@ -114,6 +121,14 @@ public final class ReportDataset {
     /** @return the label names, in column order */
     public List<String> labelNames() {
         return labelNames;
+    }
+
+    /**
+     * @return the columns of the list (and labels file) that are neither volume, findings, impression, id nor a
+     *     label, in order: text columns such as {@code Technique_EN}, and columns whose values are not yes/no
+     */
+    public List<String> ignoredColumns() {
+        return ignoredColumns;
     }
 
     /** @return the list file or description */
@@ -152,7 +167,8 @@ public final class ReportDataset {
         for (ReportRecord r : records) {
             (heldOut.contains(patient(r)) ? b : a).add(r);
         }
-        return new ReportDataset[] {new ReportDataset(a, labelNames, source), new ReportDataset(b, labelNames, source)};
+        return new ReportDataset[] {new ReportDataset(a, labelNames, ignoredColumns, source),
+            new ReportDataset(b, labelNames, ignoredColumns, source)};
     }
 
     static String patient(ReportRecord r) {
@@ -166,6 +182,7 @@ public final class ReportDataset {
         private Path labels;
         private Path volumeRoot;
         private boolean checkFiles = true;
+        private boolean strictLabels;
         private Split split = Split.TRAINING;
 
         private Builder(Path list) {
@@ -187,6 +204,16 @@ public final class ReportDataset {
         /** @param check whether every volume must exist (default true) @return this */
         public Builder optCheckFiles(boolean check) {
             checkFiles = check;
+            return this;
+        }
+
+        /**
+         * @param strict refuse a column mixing yes/no label values with other values instead of ignoring it
+         *     (default false; zero-shot classification, which scores the labels, sets it)
+         * @return this
+         */
+        public Builder optStrictLabels(boolean strict) {
+            strictLabels = strict;
             return this;
         }
 
@@ -220,9 +247,12 @@ public final class ReportDataset {
                         + "or Impressions_EN/impression); columns: " + table.header);
             }
             int idCol = table.column(ID_KEYS);
-            List<Integer> labelCols = table.numericColumns(
-                    new HashSet<>(List.of(volumeCol, findingsCol, impressionCol, idCol)));
-            Map<String, Map<String, Double>> joined = labels == null ? Map.of() : readLabels(labels);
+            Set<Integer> notLabels = new HashSet<>(List.of(volumeCol, findingsCol, impressionCol, idCol));
+            LabelColumns columns = LabelColumns.of(table.header, table.rows, notLabels, list.toString(), strictLabels,
+                    false);
+            List<Integer> labelCols = columns.labels();
+            List<String> ignored = new ArrayList<>(columns.ignored());
+            Map<String, Map<String, Double>> joined = labels == null ? Map.of() : readLabels(labels, ignored);
             List<String> labelNames = new ArrayList<>();
             for (int c : labelCols) {
                 labelNames.add(table.header.get(c));
@@ -245,8 +275,7 @@ public final class ReportDataset {
                 Path volume = resolve(root, volumeName, where);
                 Map<String, Double> values = new LinkedHashMap<>();
                 for (int c : labelCols) {
-                    String v = table.cell(row, c).strip();
-                    values.put(table.header.get(c), v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+                    values.put(table.header.get(c), LabelColumns.value(table.cell(row, c)));
                 }
                 if (labels != null) {
                     Map<String, Double> extra = joined.get(volume.getFileName().toString());
@@ -261,7 +290,7 @@ public final class ReportDataset {
                 records.add(new ReportRecord(id, volume, findingsCol < 0 ? "" : table.cell(row, findingsCol),
                         impressionCol < 0 ? "" : table.cell(row, impressionCol), values));
             }
-            return new ReportDataset(records, labelNames, list.toString());
+            return new ReportDataset(records, labelNames, ignored, list.toString());
         }
 
         private Path resolve(Path root, String name, String where) {
@@ -282,7 +311,8 @@ public final class ReportDataset {
             throw new MedvpException(where + ": volume " + name + " not found at " + direct);
         }
 
-        private static Map<String, Map<String, Double>> readLabels(Path file) throws IOException {
+        /** The labels file by volume file name; its ignored columns are added to {@code ignored}. */
+        private Map<String, Map<String, Double>> readLabels(Path file, List<String> ignored) throws IOException {
             if (!Files.isRegularFile(file)) {
                 throw new MedvpException(file + ": labels file not found");
             }
@@ -291,13 +321,13 @@ public final class ReportDataset {
             if (key < 0) {
                 throw new MedvpException(file + ": no VolumeName column to join the labels on; columns: " + t.header);
             }
-            List<Integer> cols = t.numericColumns(Set.of(key));
+            LabelColumns columns = LabelColumns.of(t.header, t.rows, Set.of(key), file.toString(), strictLabels, true);
+            ignored.addAll(columns.ignored());
             Map<String, Map<String, Double>> out = new HashMap<>();
             for (List<String> row : t.rows) {
                 Map<String, Double> values = new LinkedHashMap<>();
-                for (int c : cols) {
-                    String v = t.cell(row, c).strip();
-                    values.put(t.header.get(c), v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+                for (int c : columns.labels()) {
+                    values.put(t.header.get(c), LabelColumns.value(t.cell(row, c)));
                 }
                 out.put(Path.of(t.cell(row, key).strip()).getFileName().toString(), values);
             }
@@ -326,55 +356,11 @@ public final class ReportDataset {
         String cell(List<String> row, int col) {
             return col < row.size() && row.get(col) != null ? row.get(col) : "";
         }
-
-        /** Columns (other than {@code exclude}) with at least one value, all of them numbers. */
-        List<Integer> numericColumns(Set<Integer> exclude) {
-            List<Integer> out = new ArrayList<>();
-            for (int c = 0; c < header.size(); c++) {
-                if (exclude.contains(c) || header.get(c).isBlank()) {
-                    continue;
-                }
-                boolean any = false;
-                boolean numeric = true;
-                for (List<String> row : rows) {
-                    String v = cell(row, c).strip();
-                    if (v.isEmpty()) {
-                        continue;
-                    }
-                    any = true;
-                    if (!isNumber(v)) {
-                        numeric = false;
-                        break;
-                    }
-                }
-                if (any && numeric) {
-                    out.add(c);
-                }
-            }
-            return out;
-        }
-    }
-
-    private static boolean isNumber(String s) {
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static Table csvTable(Path file) throws IOException {
-        List<List<String>> rows;
-        try {
-            rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new MedvpException(file + ": not valid CSV (" + e.getMessage() + ")");
-        }
-        if (rows.isEmpty()) {
-            throw new MedvpException(file + ": empty CSV, expected a header row");
-        }
-        return new Table(rows.get(0), rows.subList(1, rows.size()));
+        Csv.Table t = Csv.table(file);
+        return new Table(t.header(), t.rows().stream().map(Csv.Row::cells).toList());
     }
 
     private static Table jsonTable(Path file, Split split) throws IOException {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
+import io.github.medvp.data.manifest.Csv;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.Sample;
 import io.github.medvp.data.manifest.Study;
@@ -204,12 +205,11 @@ public final class Evaluation {
             throw new MedvpException("predictions " + csv + " does not exist: give a CSV case,true,predicted,"
                     + "<probability per class>");
         }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-                .toList();
+        List<Csv.Row> lines = Csv.read(csv);
         if (lines.size() < 2) {
             throw new MedvpException(csv + " holds no predictions (a header and one row per case are needed)");
         }
-        List<String> head = Arrays.stream(lines.get(0).split(",", -1)).map(String::trim).toList();
+        List<String> head = lines.get(0).cells().stream().map(String::trim).toList();
         int truthCol = column(head, csv, "true", "truth", "label");
         int predCol = column(head, csv, "predicted", "prediction", "pred");
         int caseCol = head.indexOf("case");
@@ -231,19 +231,20 @@ public final class Evaluation {
         int[] pred = new int[n];
         double[][] scores = new double[n][k];
         for (int i = 0; i < n; i++) {
-            String[] cells = lines.get(i + 1).split(",", -1);
-            if (cells.length != head.size()) {
-                throw new MedvpException(csv + " line " + (i + 2) + " has " + cells.length + " cells, the header "
+            Csv.Row row = lines.get(i + 1);
+            long line = row.line();
+            if (row.cells().size() != head.size()) {
+                throw new MedvpException(csv + " line " + line + " has " + row.cells().size() + " cells, the header "
                         + head.size());
             }
-            truth[i] = classIndex(cells[truthCol].trim(), classes, csv, i + 2);
-            pred[i] = classIndex(cells[predCol].trim(), classes, csv, i + 2);
+            truth[i] = classIndex(row.cell(truthCol).trim(), classes, csv, line);
+            pred[i] = classIndex(row.cell(predCol).trim(), classes, csv, line);
             for (int c = 0; c < k; c++) {
+                String cell = row.cell(probCols.get(c)).trim();
                 try {
-                    scores[i][c] = Double.parseDouble(cells[probCols.get(c)].trim());
+                    scores[i][c] = Double.parseDouble(cell);
                 } catch (NumberFormatException e) {
-                    throw new MedvpException(csv + " line " + (i + 2) + ": '" + cells[probCols.get(c)]
-                            + "' is not a probability");
+                    throw new MedvpException(csv + " line " + line + ": '" + cell + "' is not a probability");
                 }
             }
         }
@@ -315,7 +316,7 @@ public final class Evaluation {
                 + "<probability per class>");
     }
 
-    private static int classIndex(String cell, List<String> classes, Path csv, int line) {
+    private static int classIndex(String cell, List<String> classes, Path csv, long line) {
         int byName = classes.indexOf(cell);
         if (byName >= 0) {
             return byName;

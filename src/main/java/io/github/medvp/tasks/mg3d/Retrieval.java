@@ -1,6 +1,7 @@
 package io.github.medvp.tasks.mg3d;
 
 import ai.djl.ndarray.NDManager;
+import io.github.medvp.MedvpException;
 import io.github.medvp.train.Settings;
 import io.github.medvp.Progress;
 import io.github.medvp.data.text.EncodedReport;
@@ -73,6 +74,9 @@ public final class Retrieval {
      */
     public static Result evaluate(double[][] similarity) {
         int n = similarity.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("retrieval needs at least one pair, got an empty similarity matrix");
+        }
         for (double[] row : similarity) {
             if (row.length != n) {
                 throw new IllegalArgumentException("retrieval needs a square similarity matrix, got " + n + " rows of "
@@ -129,6 +133,9 @@ public final class Retrieval {
             Progress progress) throws IOException {
         Settings.range("batch", batchSize, 1, 4096);
         ReportDataset dataset = ReportDataset.read(list);
+        if (dataset.size() == 0) {
+            throw new MedvpException(list + " lists no volume-report pairs: retrieval needs at least one");
+        }
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
             Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);

@@ -133,15 +133,24 @@ public final class ZeroShot {
     public static Result run(Path checkpoint, Path list, Path labelsCsv, Path output, String device, int batchSize,
             Progress progress) throws IOException {
         Settings.range("batch", batchSize, 1, 4096);
-        ReportDataset.Builder b = ReportDataset.builder(list);
+        ReportDataset.Builder b = ReportDataset.builder(list).optStrictLabels(true);
         if (labelsCsv != null) {
             b.optLabels(labelsCsv);
         }
         ReportDataset dataset = b.build();
+        if (dataset.size() == 0) {
+            throw new MedvpException(list + " lists no volumes: zero-shot classification needs at least one "
+                    + "labelled volume");
+        }
         List<String> labels = dataset.labelNames();
         if (labels.isEmpty()) {
             throw new MedvpException(list + " has no label columns: zero-shot classification needs labels (add "
-                    + "columns such as CT-RATE's abnormality names, or give a labels CSV)");
+                    + "columns of yes/no or 1/0 such as CT-RATE's abnormality names, or give a labels CSV)"
+                    + (dataset.ignoredColumns().isEmpty() ? "" : "; not labels: " + dataset.ignoredColumns()));
+        }
+        if (!dataset.ignoredColumns().isEmpty()) {
+            progress.log("zero-shot: columns ignored, not yes/no labels: "
+                    + String.join(", ", dataset.ignoredColumns()));
         }
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {

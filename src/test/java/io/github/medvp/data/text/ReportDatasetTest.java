@@ -92,9 +92,48 @@ class ReportDatasetTest {
         assertEquals(2, ReportDataset.builder(csv).optCheckFiles(false).build().size());
         Files.writeString(csv, "VolumeName,Findings_EN\nok.nii.gz,\"never closed\n");
         e = assertThrows(MedvpException.class, () -> ReportDataset.read(csv));
-        assertTrue(e.getMessage().contains("never closed"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2: unbalanced quote"), e.getMessage());
         e = assertThrows(MedvpException.class, () -> ReportDataset.read(dir.resolve("nope.csv")));
         assertTrue(e.getMessage().contains("nope.csv"), e.getMessage());
+    }
+
+    @Test
+    void yesNoColumnsAreLabelsAndTheOthersAreNamed(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("list.csv");
+        Files.writeString(csv, "image,findings,Effusion,Nodule,age,Technique_EN,Mass\n"
+                + "a.nii.gz,F1,yes,1.0,63,Non-contrast,1\n"
+                + "b.nii.gz,F2,No,0,70,No,maybe\n"
+                + "c.nii.gz,F3,,TRUE,58,,0\n");
+        ReportDataset d = ReportDataset.builder(csv).optCheckFiles(false).build();
+        assertEquals(List.of("Effusion", "Nodule"), d.labelNames());
+        assertEquals(List.of("age", "Technique_EN", "Mass"), d.ignoredColumns());
+        assertEquals(1.0, d.get(0).labels().get("Effusion"));
+        assertEquals(0.0, d.get(1).labels().get("Effusion"));
+        assertTrue(Double.isNaN(d.get(2).labels().get("Effusion")));
+        assertEquals(1.0, d.get(2).labels().get("Nodule"));
+        // Zero-shot scores the labels: a column mixing yes/no with something else is refused, naming it.
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> ReportDataset.builder(csv).optCheckFiles(false).optStrictLabels(true).build());
+        assertTrue(e.getMessage().contains("list.csv") && e.getMessage().contains("'Mass'")
+                && e.getMessage().contains("'maybe' (row 2)"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        // A labels file is held to the same rule.
+        Files.writeString(csv, "image,findings\na.nii.gz,F1\n");
+        Path labels = dir.resolve("labels.csv");
+        Files.writeString(labels, "VolumeName,Effusion\na.nii.gz,2\n");
+        e = assertThrows(MedvpException.class, () -> ReportDataset.builder(csv).optLabels(labels)
+                .optCheckFiles(false).optStrictLabels(true).build());
+        assertTrue(e.getMessage().contains("labels.csv") && e.getMessage().contains("'2'"), e.getMessage());
+    }
+
+    @Test
+    void aQuoteThatShiftsColumnsIsRefusedWithItsLine(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("list.csv");
+        Files.writeString(csv, "VolumeName,Findings_EN,Emphysema\na.nii.gz,\"clear, no nodule,1\n"
+                + "b.nii.gz,none,0\nc.nii.gz,\"x\",1\n");
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> ReportDataset.builder(csv).optCheckFiles(false).build());
+        assertTrue(e.getMessage().startsWith(csv + " line 2: unbalanced quote"), e.getMessage());
     }
 
     @Test

@@ -130,6 +130,12 @@ class EvaluationTest {
         List<String> cm = Files.readAllLines(dir.resolve("cls").resolve(Evaluation.CONFUSION_CSV));
         assertEquals(List.of("true\\predicted,neg,pos", "neg,1,1", "pos,1,2"), cm);
         assertTrue(text.startsWith("5 cases, accuracy 0.6000"), text);
+        // Class names holding commas are quoted, as a CSV writer does.
+        Files.writeString(csv, "case,true,predicted,\"p_no, none\",p_pos\na,\"no, none\",pos,0.4,0.6\n"
+                + "b,pos,\"no, none\",0.7,0.3\n");
+        Evaluation.classification(csv, dir.resolve("quoted"));
+        assertEquals(List.of("true\\predicted,\"no, none\",pos", "\"no, none\",0,1", "pos,1,0"),
+                Files.readAllLines(dir.resolve("quoted").resolve(Evaluation.CONFUSION_CSV)));
         Files.writeString(csv, "case,true,predicted,p_neg,p_pos\na,0,7,0.9,0.1\n");
         MedvpException e = assertThrows(MedvpException.class, () -> Evaluation.classification(csv, dir));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("'7'"), e.getMessage());

@@ -2,11 +2,19 @@ package io.github.medvp.tasks.mg3d;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Retrieval ranks and recalls, and zero-shot scores, on hand-made similarity matrices. */
+/** Retrieval ranks and recalls, and zero-shot scores, on hand-made similarity matrices; lists refused up front. */
 class RetrievalTest {
 
     @Test
@@ -45,5 +53,50 @@ class RetrievalTest {
         assertEquals(1.0, c.auc(), 0);
         assertArrayEquals(new String[] {"there is a pleural effusion", "no pleural effusion"},
                 ZeroShot.defaultPrompts("Pleural effusion"));
+    }
+
+    @Test
+    void anEmptyListIsRefusedBeforeAnyModelIsRead(@TempDir Path dir) throws Exception {
+        Path list = Files.writeString(dir.resolve("empty.csv"), "VolumeName,Findings_EN,Effusion\n");
+        Path none = dir.resolve("none.safetensors");
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> Retrieval.run(none, list, dir.resolve("out"), "cpu", 1, Progress.NONE));
+        assertTrue(e.getMessage().startsWith(list + " lists no volume-report pairs"), e.getMessage());
+        e = assertThrows(MedvpException.class,
+                () -> ZeroShot.run(none, list, null, dir.resolve("out"), "cpu", 1, Progress.NONE));
+        assertTrue(e.getMessage().startsWith(list + " lists no volumes"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Retrieval.evaluate(new double[0][]));
+    }
+
+    @Test
+    void zeroShotRefusesAMalformedLabelColumnAndNamesTheIgnoredOnes(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("a.nii.gz"), new byte[] {0});
+        Files.write(dir.resolve("b.nii.gz"), new byte[] {0});
+        Path list = Files.writeString(dir.resolve("list.csv"),
+                "VolumeName,Findings_EN,Effusion,age\na.nii.gz,x,yes,61\nb.nii.gz,y,unsure,70\n");
+        Path none = dir.resolve("none.safetensors");
+        MedvpException e = assertThrows(MedvpException.class,
+                () -> ZeroShot.run(none, list, null, dir.resolve("out"), "cpu", 1, Progress.NONE));
+        assertTrue(e.getMessage().contains("'Effusion'") && e.getMessage().contains("'unsure'"), e.getMessage());
+        Files.writeString(list, "VolumeName,Findings_EN,Effusion,age\na.nii.gz,x,yes,61\nb.nii.gz,y,no,70\n");
+        List<String> logged = new ArrayList<>();
+        Progress log = new Progress() {
+            @Override
+            public void update(String stage, long done, long total, String message) {
+            }
+
+            @Override
+            public void log(String line) {
+                logged.add(line);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+        // The checkpoint does not exist: the run stops there, after the list has been read.
+        assertThrows(Exception.class, () -> ZeroShot.run(none, list, null, dir.resolve("out"), "cpu", 1, log));
+        assertEquals(List.of("zero-shot: columns ignored, not yes/no labels: age"), logged);
     }
 }
