@@ -2,6 +2,7 @@ package io.github.medvp.data.transform;
 
 import io.github.medvp.data.Sample;
 import java.util.Arrays;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,15 +11,20 @@ import java.util.random.RandomGenerator;
  * {@link #exclusive} one channel per class (mutually exclusive, e.g. CSF/GM/WM). An optional remap runs first, e.g.
  * BraTS 2023's enhancing tumour label 3 → 4 ({@link #brats2023()}; BrainMVP's downstream code applies MONAI's
  * BraTS-2018 {@code ConvertToMultiChannelBasedOnBratsClassesD} to BraTS 2023 labels). Values outside 0..255 belong to
- * no region.
+ * no region. {@link #unknownValues} finds the values of a label map the scheme does not know, which this transform
+ * would silently take as background; callers check label files with it before training or evaluating.
  */
 public final class LabelToRegions implements Transform {
 
     private static final int MAX_LABEL = 255;
+    /** How far from a whole number a stored label may be: scaled storage gives 3.9999 for 4. */
+    private static final double INTEGER_TOLERANCE = 1e-3;
 
     private final int[][] regions;
     /** Bit r set when the (remapped) label value is in region r. */
     private final long[] lookup = new long[MAX_LABEL + 1];
+    /** True when the label value is background (0, or remapped to 0) or belongs to a region. */
+    private final boolean[] known = new boolean[MAX_LABEL + 1];
 
     /**
      * @param regions label values of each output channel
@@ -49,6 +55,9 @@ public final class LabelToRegions implements Transform {
                 }
             }
         }
+        for (int v = 0; v <= MAX_LABEL; v++) {
+            known[v] = map[v] == 0 || lookup[v] != 0;
+        }
     }
 
     private static void check(int v) {
@@ -74,6 +83,46 @@ public final class LabelToRegions implements Transform {
             r[i] = new int[] { classes[i] };
         }
         return new LabelToRegions(r);
+    }
+
+    /**
+     * The values of a label map that are not whole numbers, or whole numbers that are neither background nor in a
+     * region (after the remapping).
+     *
+     * @param labels a label map
+     * @param max stop after this many distinct values
+     * @return the distinct values found, smallest first; empty when the map fits the scheme
+     */
+    public float[] unknownValues(float[] labels, int max) {
+        TreeSet<Float> bad = new TreeSet<>();
+        for (float v : labels) {
+            int l = Math.round(v);
+            boolean whole = Math.abs(v - l) <= INTEGER_TOLERANCE;
+            if (!(whole && l >= 0 && l <= MAX_LABEL && known[l]) && bad.add(v) && bad.size() >= max) {
+                break;
+            }
+        }
+        float[] out = new float[bad.size()];
+        int i = 0;
+        for (float v : bad) {
+            out[i++] = v;
+        }
+        return out;
+    }
+
+    /** @return the label values the scheme knows, as ranges: {@code 0-2, 4} */
+    public String knownValues() {
+        StringBuilder sb = new StringBuilder();
+        for (int v = 0; v <= MAX_LABEL; v++) {
+            if (known[v] && (v == 0 || !known[v - 1])) {
+                int end = v;
+                while (end < MAX_LABEL && known[end + 1]) {
+                    end++;
+                }
+                sb.append(sb.length() > 0 ? ", " : "").append(v).append(end > v ? "-" + end : "");
+            }
+        }
+        return sb.toString();
     }
 
     @Override

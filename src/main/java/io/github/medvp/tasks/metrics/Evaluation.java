@@ -1,6 +1,7 @@
 package io.github.medvp.tasks.metrics;
 
 import io.github.medvp.tasks.classification.Classification;
+import io.github.medvp.tasks.segmentation.LabelCheck;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import io.github.medvp.tasks.segmentation.Postprocess;
 import io.github.medvp.tasks.segmentation.Segmentation;
@@ -37,10 +38,11 @@ import io.github.medvp.train.MetricsLog;
  * probability maps (4D, X×Y×Z×K): K = number of regions, set where the probability is above 0.5 (sigmoid regions);
  * or, for exclusive classes, K = classes + 1 with background first, the most probable channel. Ground truth is a
  * manifest or folder of studies with {@code _seg} label maps ({@link StudyManifest#load}). Prediction and truth must
- * be on the same grid. Per case and region: Dice ({@link Metrics#dice}, 1 when both are empty, 0 when only the truth
- * is) and HD95 in millimetres from the truth's voxel spacing (NaN when either mask is empty, left out of the averages
- * and counted). Writes {@value #CASES_CSV} and {@value #SUMMARY_CSV} ({@link MetricsReport}: mean, std, NaN-mean and
- * median per region and over regions).
+ * be on the same grid. A label map (truth or prediction) holding values the {@link LabelSpec} does not know is refused
+ * ({@link LabelCheck}) rather than counted as background. Per case and region: Dice ({@link Metrics#dice}, 1 when
+ * both are empty, 0 when only the truth is) and HD95 in millimetres from the truth's voxel spacing (NaN when either
+ * mask is empty, left out of the averages and counted). Writes {@value #CASES_CSV} and {@value #SUMMARY_CSV}
+ * ({@link MetricsReport}: mean, std, NaN-mean and median per region and over regions).
  * <p>
  * <b>Classification</b> ({@link #classification}): a CSV with a header {@code case,true,predicted,<p_0>,...,<p_K-1>}
  * (columns found by name; the probability columns are all the others, in order, and name the classes, a
@@ -104,7 +106,9 @@ public final class Evaluation {
             Study s = cases.get(i);
             Volume gt = NiftiReader.read(s.label());
             int[] dims = dims(gt);
-            boolean[][] truthMasks = labelMasks(labels, gt.toFloatImg().update(null).getCurrentStorageArray(), dims);
+            float[] truthValues = gt.toFloatImg().update(null).getCurrentStorageArray();
+            LabelCheck.check(labels, s.label(), truthValues);
+            boolean[][] truthMasks = labelMasks(labels, truthValues, dims);
             Path file = find(files, s.id());
             boolean[][] pred = predictedMasks(NiftiReader.read(file), file, dims, labels);
             report.addSegmentation(s.id(), pred, truthMasks, dims, gt.geometry().spacing());
@@ -132,6 +136,7 @@ public final class Evaluation {
         int n = dims[0] * dims[1] * dims[2];
         long k = d.length == 3 ? 1 : Arrays.stream(d, 3, d.length).reduce(1, (a, b) -> a * b);
         if (k == 1) {
+            LabelCheck.check(labels, file, values);
             return labelMasks(labels, values, dims);
         }
         int regions = labels.names().size();

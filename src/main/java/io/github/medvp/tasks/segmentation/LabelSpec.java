@@ -24,8 +24,10 @@ import java.util.Locale;
  * brats2023                     the same after remapping 3 to 4
  * binary                        one region "lesion" = every label value above 0
  * regions:TC=1,4;WT=1,2,4;ET=4  regions by name (add ;remap=3:4 for remapping)
- * classes:CSF=1;GM=2;WM=3       exclusive classes (background = every other value)
+ * classes:CSF=1;GM=2;WM=3       exclusive classes (background = 0)
  * </pre>
+ * A label file holding other values (not whole numbers, or not 0 and not in a region or class after the remapping)
+ * is refused before training and evaluation ({@link LabelCheck}); {@code ;remap=7:0} makes a value background.
  *
  * @param exclusive true for softmax classes, false for sigmoid regions
  * @param names one name per region or class (no background)

@@ -33,8 +33,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A segmentation fine-tuning run (BrainMVP's fine-tuning {@code main.py}): studies (validated once; a seeded validation
- * split when the data has none; the seeded label fraction) → {@link Pipelines#segmentationTraining} on worker threads →
+ * A segmentation fine-tuning run (BrainMVP's fine-tuning {@code main.py}): studies (validated once, label values
+ * checked by {@link LabelCheck}; a seeded validation split when the data has none; the seeded label fraction) →
+ * {@link Pipelines#segmentationTraining} on worker threads →
  * {@link TrainLoop} with {@link SegmentationStep} (deep supervision, optional template replacement and consistency) →
  * validation every N epochs by sliding-window inference ({@link SegmentationValidation}), {@code best} kept by mean
  * Dice → run folder.
@@ -103,6 +104,7 @@ public final class SegmentationFineTuning {
                         + "validation study needs one (put unlabelled studies in the test split)");
             }
         }
+        manifest = LabelCheck.checked(manifest, s.labels(), s.skipBad(), progress);
         RunFolder run = FineTuning.open(s, "segmentation", modalities, null);
         FineTuning.record(run, manifest);
         TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset().key(), modalities, s.labels(), List.of(),

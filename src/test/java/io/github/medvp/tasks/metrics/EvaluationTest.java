@@ -100,6 +100,32 @@ class EvaluationTest {
     }
 
     @Test
+    void labelValuesOutsideTheSchemeAreRefusedNotCountedAsBackground() throws Exception {
+        Path[] d = brats();
+        // BraTS 2023's ET = 3 read as BraTS 2018-2021 labels: 3 belongs to no region.
+        MedvpException e = assertThrows(MedvpException.class, () -> Evaluation.segmentation(d[0], d[1],
+                LabelSpec.parse("brats"), dir.resolve("out"), Progress.NONE));
+        assertTrue(e.getMessage().contains("A_seg.nii.gz") && e.getMessage().contains("values 3 ")
+                && e.getMessage().contains("0-2, 4"), e.getMessage());
+        labels(d[1].resolve("A_seg.nii.gz"), 1, 1, 1, 2, 2, 1, 1, 200);
+        e = assertThrows(MedvpException.class, () -> Evaluation.segmentation(d[0], d[1],
+                LabelSpec.parse("brats2023"), dir.resolve("out"), Progress.NONE));
+        assertTrue(e.getMessage().contains("A_seg.nii.gz") && e.getMessage().contains("values 200 "),
+                e.getMessage());
+        // A prediction label map with a fractional value (a resampled map saved as labels).
+        labels(d[1].resolve("A_seg.nii.gz"), 1, 1, 1, 2);
+        float[] f = new float[DIMS[0] * DIMS[1] * DIMS[2]];
+        f[at(1, 1, 1)] = 0.5f;
+        NiftiWriter.write(new Volume(ArrayImgs.floats(f, DIMS[0], DIMS[1], DIMS[2]), GRID),
+                d[0].resolve("A_pred.nii.gz"));
+        e = assertThrows(MedvpException.class, () -> Evaluation.segmentation(d[0], d[1],
+                LabelSpec.parse("brats2023"), dir.resolve("out"), Progress.NONE));
+        assertTrue(e.getMessage().contains("A_pred.nii.gz") && e.getMessage().contains("values 0.5 "),
+                e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
     void exclusiveClassesFromLabelsAndProbabilities() throws Exception {
         LabelSpec d = LabelSpec.parse("classes:CSF=1;GM=2");
         assertEquals(List.of("CSF", "GM"), d.names());

@@ -182,6 +182,22 @@ public class SegmentationFineTuningTest {
     }
 
     @Test
+    void labelValuesOutsideTheLabelsAreRefusedBeforeTraining() throws Exception {
+        // Blobs label the inner half of each lesion 2, a value the one-region description below does not know.
+        Path data = Blobs.write(dir.resolve("data"), 4, 16, 1);
+        FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).epochs(1).validation(0.25, 1)
+                .labels(LabelSpec.parse("regions:lesion=1"));
+        io.github.medvp.MedvpException e = assertThrows(io.github.medvp.MedvpException.class,
+                () -> SegmentationFineTuning.run(s.build(), Progress.NONE));
+        assertTrue(e.getMessage().matches("study case0\\d: label map .*case0\\d_seg\\.nii\\.gz holds values 2 .*"),
+                e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("run")), "nothing is written for a refused run");
+        e = assertThrows(io.github.medvp.MedvpException.class,
+                () -> SegmentationFineTuning.run(s.studies("", true).build(), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("no training study left"), e.getMessage());
+    }
+
+    @Test
     void fractionIsSeededAndRecorded() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 10, 20, 2);
         FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).fraction(0.4);
