@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 /**
  * The studies of an inference input, loaded one at a time: a folder of studies or a manifest (every split), or one
  * NIfTI file whose channels are named by the caller, by the model (a 4D file with the model's channel count) or by
- * the file name's modality token (a 3D file).
+ * the file name's modality token (a 3D file). A study with a file whose modality name is unknown is refused, as in
+ * training.
  */
 public final class InferenceInputs {
 
@@ -50,6 +51,7 @@ public final class InferenceInputs {
         if (Files.isDirectory(input) || name.toLowerCase(Locale.ROOT).endsWith(".json")) {
             List<Item> items = new ArrayList<>();
             for (Study s : StudyManifest.load(input, names).all()) {
+                refuseUnknownModalities(s, names);
                 items.add(new Item() {
                     @Override
                     public String id() {
@@ -118,6 +120,19 @@ public final class InferenceInputs {
         }
         throw new MedvpException(what + " has " + channels + " channel(s); name their modalities (setting "
                 + "'modalities', e.g. t1,flair); the model takes " + spec.modalities());
+    }
+
+    /**
+     * Training refuses a file whose modality name it does not know ({@code ManifestValidator}); inference does too,
+     * rather than leave the file out and fill its channel from templates or means as if the study lacked it.
+     */
+    private static void refuseUnknownModalities(Study s, ModalityNames names) {
+        for (Study.Channel c : s.channels()) {
+            if (c.modality() == null) {
+                throw new MedvpException("study " + s.id() + ": unknown modality '" + c.token() + "' of " + c.path()
+                        + "; accepted: " + names.accepted() + " (the setting aliases adds names, e.g. T1GD=t1c)");
+            }
+        }
     }
 
     /** The case part of a file name ({@code BraTS_001_t1.nii.gz} → {@code BraTS_001}), or the name itself. */
