@@ -7,11 +7,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.imageio.ImageIO;
 
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.transform.Percentiles;
@@ -120,9 +118,7 @@ public final class SliceImages {
             g.dispose();
         }
         Files.createDirectories(png.toAbsolutePath().getParent());
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.github.medvp.io.AtomicFiles.writeImage(png, img, "png");
     }
 
     private static int overlay(int grey, int label) {

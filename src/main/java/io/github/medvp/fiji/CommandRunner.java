@@ -2,6 +2,7 @@ package io.github.medvp.fiji;
 
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
+import io.github.medvp.io.FileError;
 import org.scijava.Cancelable;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -107,6 +108,14 @@ public final class CommandRunner {
             root = c;
         }
         return root;
+    }
+
+    /**
+     * The one line shown for a user error: its message, or for the file system's own exceptions, whose message is
+     * a bare path, the file and what went wrong ({@code cannot access x: permission denied}).
+     */
+    public static String message(Throwable userError) {
+        return FileError.describe(userError);
     }
 
     /** True when the error is one the user can fix (bad input, missing file), not a bug. */

@@ -227,7 +227,7 @@ public final class Launcher {
                 return USAGE;
             }
             if (CommandRunner.isUserError(e)) {
-                err.println("medvp: " + info.getName() + ": " + cause.getMessage());
+                err.println("medvp: " + info.getName() + ": " + CommandRunner.message(cause));
             } else {
                 err.println("medvp: " + info.getName() + " failed with a bug, please report it:");
                 e.getCause().printStackTrace(err);

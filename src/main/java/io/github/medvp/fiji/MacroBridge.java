@@ -95,7 +95,7 @@ public class MacroBridge implements PlugIn {
                 return;
             }
             if (CommandRunner.isUserError(e)) {
-                throw new MedvpException(CommandRunner.userError(e).getMessage());
+                throw new MedvpException(CommandRunner.message(CommandRunner.userError(e)));
             }
             IJ.handleException(e.getCause());
             abortMacro();

@@ -44,7 +44,7 @@ public class UserErrorService extends AbstractService {
             }
             return;
         }
-        String line = title + ": " + cause.getMessage();
+        String line = title + ": " + CommandRunner.message(cause);
         if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) {
             ui.showDialog(line, "MedVP", DialogPrompt.MessageType.ERROR_MESSAGE);
         } else if (log != null) {

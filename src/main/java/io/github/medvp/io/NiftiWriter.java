@@ -1,13 +1,10 @@
 package io.github.medvp.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +21,8 @@ import net.imglib2.view.Views;
  * The header the volume was read with is the template: version, byte order, datatype, scaling, intent, units,
  * description and, while the volume's affine is still the header's, the sform and qform fields verbatim, so
  * read→write→read gives bit-identical data and the identical affine. A changed affine is written as both sform
- * and qform, keeping the template's codes (sform code 2 "aligned" when there was none). Files appear atomically:
- * they are written under a temporary name and renamed.
+ * and qform, keeping the template's codes (sform code 2 "aligned" when there was none). Files appear atomically,
+ * with the permissions the umask gives, and a failure names the file and the reason ({@link AtomicFiles}).
  */
 public final class NiftiWriter {
 
@@ -168,17 +165,14 @@ public final class NiftiWriter {
     }
 
     private static void writeAtomically(Path target, boolean gzip, Body body) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-        try {
-            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                    OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : file) {
+        AtomicFiles.writeStream(target, out -> {
+            if (!gzip) {
                 body.write(out);
+                return;
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException(target + ": cannot write (" + e.getMessage() + ")", e);
-        }
+            try (GZIPOutputStream z = new GZIPOutputStream(out, 1 << 16)) {
+                body.write(z);
+            }
+        });
     }
 }

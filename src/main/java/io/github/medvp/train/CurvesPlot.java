@@ -1,6 +1,5 @@
 package io.github.medvp.train;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,11 +8,11 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.io.Captions;
 
 /**
@@ -74,10 +73,7 @@ public final class CurvesPlot {
                 chosen.put(e.getKey(), e.getValue());
             }
         }
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(render(title, x, chosen), "png", tmp.toFile());
-        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeImage(png, render(title, x, chosen), "png");
     }
 
     private static void panel(Graphics2D g, int px, int py, String name, double[] x, double[] y, Color colour) {

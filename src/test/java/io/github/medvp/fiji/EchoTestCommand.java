@@ -20,7 +20,7 @@ public class EchoTestCommand extends ContextCommand {
     @Parameter
     private int times = 1;
 
-    @Parameter(choices = {"ok", "fail", "cancel", "bug"})
+    @Parameter(choices = {"ok", "fail", "cancel", "bug", "denied"})
     private String outcome = "ok";
 
     /** A stage "train" of this many steps: ticks, and an update worth a line every log_every steps and at the end. */
@@ -47,6 +47,9 @@ public class EchoTestCommand extends ContextCommand {
                 return;
             case "bug":
                 throw new IllegalStateException("a bug");
+            case "denied":
+                // What a command gets from the file system for a folder it may not write: a bare path.
+                throw new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/protected/out.csv"));
             default:
                 try (CommandProgress progress = new CommandProgress(null, null, this)) {
                     progress.checkCancelled();

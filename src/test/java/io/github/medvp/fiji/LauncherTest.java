@@ -66,7 +66,7 @@ class LauncherTest {
         assertEquals("medvp: setting 'times' of 'test-echo': 'many' is not a whole number\n", err());
         assertEquals(Launcher.USAGE, run("test-echo", "times=2.5"), this::err);
         assertEquals(Launcher.USAGE, run("test-echo", "outcome=maybe"), this::err);
-        assertTrue(err().contains("must be one of [ok, fail, cancel, bug]"), err());
+        assertTrue(err().contains("must be one of [ok, fail, cancel, bug, denied]"), err());
         assertEquals(Launcher.USAGE, run("test-echo", "text=a", "text=b"), this::err);
         assertEquals(Launcher.USAGE, run("--run", "MedVP Test Echo", "times=3),("), this::err);
         assertTrue(err().startsWith("medvp: cannot parse the argument string"), err());
@@ -77,6 +77,8 @@ class LauncherTest {
         assertEquals(Launcher.FAILED, run("test-echo", "outcome=fail"), this::err);
         assertEquals("medvp: test-echo: file '/nowhere.nii' does not exist\n", err());
         assertEquals("", out());
+        assertEquals(Launcher.FAILED, run("test-echo", "outcome=denied"), this::err);
+        assertEquals("medvp: test-echo: cannot access /protected/out.csv: permission denied\n", err());
         assertEquals(Launcher.FAILED, run("test-echo", "outcome=bug"), this::err);
         assertTrue(err().startsWith("medvp: test-echo failed with a bug"), err());
     }
@@ -95,7 +97,7 @@ class LauncherTest {
         assertTrue(out().contains("test-echo"), out());
         assertEquals(0, run("help", "test-echo"), this::err);
         assertTrue(out().contains("times (int, optional)") || out().contains("times (int)"), out());
-        assertTrue(out().contains("one of [ok, fail, cancel, bug]"), out());
+        assertTrue(out().contains("one of [ok, fail, cancel, bug, denied]"), out());
         assertEquals(0, run("help", "brainmvp-pretrain"), this::err);
         assertTrue(out().contains("  epochs (int, default 1500, optional)"), out());
         assertTrue(out().contains("  grid (String, default 240,240,155, optional)"), out());

@@ -138,4 +138,32 @@ class NiftiWriterTest {
                 () -> NiftiWriter.write(a, dir.resolve("x.tif")));
         assertTrue(e.getMessage().contains("x.tif"), e.getMessage());
     }
+
+    @Test
+    void filesFollowTheUmaskLikeEveryOtherOutputAndLeaveNoTemporaryFile() throws IOException {
+        Volume a = new Volume(ArrayImgs.floats(2, 2, 2), Geometry.ofSpacing(1, 1, 1));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        NiftiWriter.write(a, out.resolve("x_seg.nii.gz"));
+        NiftiWriter.write(a, out.resolve("pair.hdr"));
+        Path probe = Files.createFile(dir.resolve("probe"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            for (String name : new String[] {"x_seg.nii.gz", "pair.hdr", "pair.img"}) {
+                assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(out.resolve(name)),
+                        name);
+            }
+        }
+        try (var list = Files.list(out)) {
+            assertEquals(3, list.count());
+        }
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenNamesTheFileAndWhy() throws IOException {
+        Volume a = new Volume(ArrayImgs.floats(2, 2, 2), Geometry.ofSpacing(1, 1, 1));
+        Path notAFolder = Files.writeString(dir.resolve("predictions"), "a file");
+        Path target = notAFolder.resolve("case1_seg.nii.gz");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> NiftiWriter.write(a, target));
+        assertEquals("cannot write " + target + ": " + notAFolder + " is not a folder", e.getMessage());
+    }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -160,9 +159,8 @@ final class JsonManifests {
             }
             root.add(split.key(), list);
         }
-        Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
-        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root));
-        Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io.github.medvp.io.AtomicFiles.write(json, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                .create().toJson(root).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static JsonObject record(Study s) {
