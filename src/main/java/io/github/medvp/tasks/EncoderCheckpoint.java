@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.medvp.MedvpException;
+import io.github.medvp.Progress;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.Safetensors;
 import io.github.medvp.nn.ReferenceNames;
@@ -17,6 +18,7 @@ import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.train.Checkpoint;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +40,14 @@ public final class EncoderCheckpoint {
     }
 
     /**
-     * @param file the checkpoint
+     * @param given the checkpoint, or a run folder for its last one
      * @param manager owner of the encoder's parameters
      * @return the initialised encoder with the checkpoint's weights, for eval-mode use
      * @throws IOException when the file cannot be read
      * @throws MedvpException when it holds no complete UniFormer encoder of a known preset
      */
-    public static UniFormer3d load(Path file, NDManager manager) throws IOException {
+    public static UniFormer3d load(Path given, NDManager manager) throws IOException {
+        Path file = RunFolder.checkpointIn(given, "model", false, Progress.NONE);
         if (!Files.isRegularFile(file)) {
             throw new MedvpException("model " + file + " does not exist");
         }

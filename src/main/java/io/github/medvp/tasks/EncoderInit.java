@@ -14,6 +14,7 @@ import io.github.medvp.nn.StateDictImport;
 import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.train.Checkpoint;
 import io.github.medvp.train.NamedParameters;
+import io.github.medvp.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,15 +135,16 @@ public final class EncoderInit {
      * Copies the checkpoint's encoder (and templates, when both have them) into {@code model}.
      *
      * @param model a freshly created model
-     * @param checkpoint the checkpoint
+     * @param given the checkpoint, or a run folder for its last one
      * @param firstConv what to do with the first convolution when the channels differ
      * @param progress receives the log lines (re-initialised or inflated convolution, templates)
      * @return what was copied
      * @throws IOException when the checkpoint cannot be read
      * @throws MedvpException when it holds no encoder of the model's preset
      */
-    public static Report apply(TaskModel model, Path checkpoint, FirstConv firstConv, Progress progress)
+    public static Report apply(TaskModel model, Path given, FirstConv firstConv, Progress progress)
             throws IOException {
+        Path checkpoint = RunFolder.checkpointIn(given, "checkpoint", false, progress);
         UniFormer3d target = model.encoder();
         NDManager owner = target.getParameters().get(0).getValue().getArray().getManager();
         int copied = 0;
@@ -271,7 +273,8 @@ public final class EncoderInit {
         return true;
     }
 
-    private static Map<String, HostTensor> read(Path checkpoint) throws IOException {
+    private static Map<String, HostTensor> read(Path given) throws IOException {
+        Path checkpoint = RunFolder.checkpointIn(given, "checkpoint", false, Progress.NONE);
         if (!Files.isRegularFile(checkpoint)) {
             throw new MedvpException("checkpoint " + checkpoint + " does not exist");
         }

@@ -19,11 +19,13 @@ import io.github.medvp.io.Geometry;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.NiftiWriter;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.io.Safetensors;
 import io.github.medvp.io.Volume;
 import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
 import io.github.medvp.pretrain.mg3d.Mg3dModel;
+import io.github.medvp.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,9 +103,11 @@ public final class FeatureExtraction {
         Device dev = Engines.device(device);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             progress.update("features", 0, 3, "loading the model");
+            Path checkpoint = RunFolder.checkpointIn(model, "model", false, progress);
             // An MG-3D checkpoint gives its Swin encoder (stages 1..4 after merging: ×4 … ×32, as UniFormer's).
-            Mg3dCheckpoint mg3d = Mg3dCheckpoint.isMg3dFile(model) ? Mg3dCheckpoint.load(model, manager) : null;
-            UniFormer3d encoder = mg3d == null ? EncoderCheckpoint.load(model, manager) : null;
+            Mg3dCheckpoint mg3d = Mg3dCheckpoint.isMg3dFile(checkpoint) ? Mg3dCheckpoint.load(checkpoint, manager)
+                    : null;
+            UniFormer3d encoder = mg3d == null ? EncoderCheckpoint.load(checkpoint, manager) : null;
             progress.checkCancelled();
             progress.update("features", 1, 3, "reading the input");
             Geometry[] geometry = new Geometry[1];
@@ -128,12 +132,14 @@ public final class FeatureExtraction {
                     out.put("x" + s, HostArrays.toHost(features.get(s - 1)));
                 }
             }
-            Files.createDirectories(output.toAbsolutePath().getParent());
-            if (isNifti(output)) {
-                writeNifti(features.get(stage - 1), geometry[0]);
-            } else {
-                Safetensors.write(output, out, Map.of("model", model.toString(), "input", input.toString(),
-                        "layout", "N,C,X,Y,Z"));
+            try (OutputFolder folder = OutputFolder.create(output.toAbsolutePath().getParent())) {
+                if (isNifti(output)) {
+                    writeNifti(features.get(stage - 1), geometry[0]);
+                } else {
+                    Safetensors.write(output, out, Map.of("model", checkpoint.toString(), "input", input.toString(),
+                            "layout", "N,C,X,Y,Z"));
+                }
+                folder.keep();
             }
             progress.update("features", 3, 3, "written " + output);
             StringBuilder sb = new StringBuilder();

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import io.github.medvp.train.StepContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class FineTuning {
      * @param task {@code segmentation} or {@code classification}
      * @param modalities the channels the run trains on
      * @param extra task-specific entries resolved from the data (the class names), or null
-     * @return the run folder
+     * @return the run folder, locked until closed ({@link RunFolder#close} also removes a new run that saved no
+     *     checkpoint)
      * @throws IOException when it cannot be written
      */
     public static RunFolder open(FineTuneSettings s, String task, List<Modality> modalities, JsonObject extra)
@@ -109,8 +111,15 @@ public final class FineTuning {
         return !s.modalities().isEmpty() ? s.modalities() : m.training().get(0).modalities();
     }
 
-    /** Writes the split and the training case ids into the run folder, so the run's data is on record. */
+    /**
+     * Writes the split and the training case ids into the run folder, so the run's data is on record. A resumed run
+     * keeps the record of the run it continues.
+     */
     public static void record(RunFolder run, StudyManifest m) throws IOException {
+        if (run.resuming() && Files.isRegularFile(run.dir().resolve(SPLIT))
+                && Files.isRegularFile(run.dir().resolve(TRAINING_CASES))) {
+            return;
+        }
         m.writeJson(run.dir().resolve(SPLIT));
         String ids = m.training().stream().map(Study::id).collect(Collectors.joining("\n", "", "\n"));
         AtomicFiles.write(run.dir().resolve(TRAINING_CASES), ids.getBytes(StandardCharsets.UTF_8));
@@ -129,10 +138,11 @@ public final class FineTuning {
             progress.log("encoder initialised from scratch");
             return frozen(TaskModel.create(spec, manager), s, progress);
         }
-        int[] grid = s.templates() ? EncoderInit.templateGrid(s.init()) : null;
+        Path init = RunFolder.checkpointIn(s.init(), "init", false, progress);
+        int[] grid = s.templates() ? EncoderInit.templateGrid(init) : null;
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
-        EncoderInit.Report r = EncoderInit.apply(model, s.init(), s.firstConv(), progress);
-        progress.log("encoder initialised from " + s.init() + " (" + r.copied() + " tensors)");
+        EncoderInit.Report r = EncoderInit.apply(model, init, s.firstConv(), progress);
+        progress.log("encoder initialised from " + init + " (" + r.copied() + " tensors)");
         return frozen(model, s, progress);
     }
 

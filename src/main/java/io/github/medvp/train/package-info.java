@@ -19,9 +19,9 @@
  * </ul>
  * A typical run:
  * <pre>{@code
- * RunFolder run = RunFolder.open(dir, config, resume, List.of("method", "model", "patch"));
  * NamedParameters params = NamedParameters.builder().addBlock("", model).addFree("templates", templates).build();
- * try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(0.05)
+ * try (RunFolder run = RunFolder.open(dir, config, resume, List.of("method", "model", "patch"));
+ *         Adam adam = Adam.builder().setParameters(params).optWeightDecay(0.05)
  *         .addGroup(new ParamGroup("heads", n -> n.startsWith("head"), 5.0, 0.05)).build()) {
  *     TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
  *             .setSchedule(LrSchedule.warmupCosine(1e-4, 1e-6, 500, epochs * stepsPerEpoch))
@@ -29,6 +29,7 @@
  *             .optAccumulation(2).optSeed(seed).optRunFolder(run).optProgress(progress).build().run();
  * }
  * }</pre>
- * Resuming (same folder, {@code resume=true}) continues from the exact optimiser step with identical results.
+ * Resuming (same folder, {@code resume=true}) continues from the exact optimiser step with identical results. The
+ * run folder is locked until closed, and a new run closed before its first checkpoint is removed again.
  */
 package io.github.medvp.train;

@@ -14,11 +14,10 @@ import io.github.medvp.train.NamedParameters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The initial weights of a fine-tuning run come from its seed: two runs with the same settings start alike, so a
@@ -55,5 +54,23 @@ class FineTuningInitTest {
             anyDiffers |= !Arrays.equals(a.get(i), c.get(i));
         }
         assertTrue(anyDiffers, "another seed must give other random weights");
+    }
+
+    @Test
+    void initMayBeThePreTrainingRunFolder(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("pretrain");
+        Engines.pytorch();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            TaskModelTest.pretrainingCheckpoint(io.github.medvp.train.RunFolder.lastCheckpoint(run), manager,
+                    new int[] {40, 40, 40});
+            TaskModelTest.Logged progress = new TaskModelTest.Logged();
+            FineTuning.model(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny", List.of(Modality.T1, Modality.FLAIR),
+                    LabelSpec.binary(), List.of(), 32, null), FineTuneSettings.builder().data(Path.of("data"))
+                    .run(Path.of("run")).init(run).build(), manager, progress);
+            assertTrue(progress.lines.contains("init " + run + " is a run folder: using its "
+                    + "checkpoints/last.safetensors"), progress.lines.toString());
+            assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("encoder initialised from "
+                    + io.github.medvp.train.RunFolder.lastCheckpoint(run))), progress.lines.toString());
+        }
     }
 }

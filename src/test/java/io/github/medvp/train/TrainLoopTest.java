@@ -215,8 +215,10 @@ class TrainLoopTest {
         Path dir = tmp.resolve("b");
         Model first = new Model(0.3f, -0.2f);
         Progress cancelAt13 = TestProgress.cancelAt(13);
-        assertThrows(Progress.CancelledException.class, () -> loop(first, 3, 2, 4).optProgress(cancelAt13)
-                .optRunFolder(RunFolder.open(dir, config(), false, List.of())).build().run());
+        try (RunFolder cancelled = RunFolder.open(dir, config(), false, List.of())) {
+            assertThrows(Progress.CancelledException.class, () -> loop(first, 3, 2, 4).optProgress(cancelAt13)
+                    .optRunFolder(cancelled).build().run());
+        }
         RunFolder again = RunFolder.open(dir, config(), true, List.of("method"));
         assertEquals(13, Checkpoints.read(again.last()).step());
 
@@ -240,13 +242,16 @@ class TrainLoopTest {
 
         Path dir = tmp.resolve("crash");
         Model first = new Model(0.3f, -0.2f);
-        IllegalStateException crash = assertThrows(IllegalStateException.class, () -> loop(first, 3, 1, 4)
-                .optRunFolder(RunFolder.open(dir, config(), false, List.of())).setStep((b, ctx) -> {
-                    if (ctx.step() == 17) {
-                        throw new IllegalStateException("killed");
-                    }
-                    return first.loss(b, ctx, false);
-                }).build().run());
+        IllegalStateException crash;
+        try (RunFolder crashed = RunFolder.open(dir, config(), false, List.of())) {
+            crash = assertThrows(IllegalStateException.class, () -> loop(first, 3, 1, 4)
+                    .optRunFolder(crashed).setStep((b, ctx) -> {
+                        if (ctx.step() == 17) {
+                            throw new IllegalStateException("killed");
+                        }
+                        return first.loss(b, ctx, false);
+                    }).build().run());
+        }
         assertEquals("killed", crash.getMessage());
         RunFolder again = RunFolder.open(dir, config(), true, List.of());
         assertEquals(10, Checkpoints.read(again.last()).step());

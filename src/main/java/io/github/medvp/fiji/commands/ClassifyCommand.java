@@ -66,7 +66,8 @@ public class ClassifyCommand extends ContextCommand {
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
                 Classification cls = new Classification(new ClassifySettings(
-                        model == null ? null : model.toPath(), DeviceList.parse(device), ModalityFill.parse(fill)))) {
+                        model == null ? null : model.toPath(), DeviceList.parse(device), ModalityFill.parse(fill)),
+                        progress)) {
             List<io.github.medvp.data.manifest.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             summary = cls.run(input.toPath(), mods, aliases, output.toPath(), progress)
                     .stream().map(p -> p.id() + ": " + p.className()).collect(Collectors.joining("\n", "", "\n"))

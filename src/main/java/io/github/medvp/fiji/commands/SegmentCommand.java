@@ -103,7 +103,7 @@ public class SegmentCommand extends ContextCommand {
     @Override
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this);
-                Segmentation seg = new Segmentation(settings())) {
+                Segmentation seg = new Segmentation(settings(), progress)) {
             List<io.github.medvp.data.manifest.Modality> mods = FineTuneSettings.parseModalities(modalities, aliases);
             if (input != null && !input.getPath().isEmpty()) {
                 if (output == null || output.getPath().isEmpty()) {

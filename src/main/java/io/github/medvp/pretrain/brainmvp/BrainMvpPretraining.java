@@ -117,13 +117,20 @@ public final class BrainMvpPretraining {
      */
     public TrainLoop.Result run(Progress progress) throws IOException {
         Engines.pytorch();
-        BrainMvpSettings s = settings;
-        TrainingSettings t = s.training();
+        TrainingSettings t = settings.training();
         Device dev = t.device().primary();
         List<Study> studies = studies(progress);
         List<String> core = new ArrayList<>(List.of("method"));
-        core.addAll(Settings.core(s));
-        RunFolder run = RunFolder.open(t.output(), config(), t.resume(), core);
+        core.addAll(Settings.core(settings));
+        try (RunFolder run = RunFolder.open(t.output(), config(), t.resume(), core)) {
+            return train(run, studies, dev, progress);
+        }
+    }
+
+    private TrainLoop.Result train(RunFolder run, List<Study> studies, Device dev, Progress progress)
+            throws IOException {
+        BrainMvpSettings s = settings;
+        TrainingSettings t = s.training();
         int crop = s.crop();
         int[] grid = s.templateGrid();
         long seed = t.seed();

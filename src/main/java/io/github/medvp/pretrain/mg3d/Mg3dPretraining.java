@@ -77,7 +77,13 @@ public final class Mg3dPretraining {
         ReportDataset dataset = ReportDataset.read(c.training().data());
         List<String> core = new ArrayList<>(List.of("method"));
         core.addAll(Settings.core(c));
-        RunFolder run = RunFolder.open(c.training().output(), config(), c.training().resume(), core);
+        try (RunFolder run = RunFolder.open(c.training().output(), config(), c.training().resume(), core)) {
+            return train(run, dataset, dev, progress);
+        }
+    }
+
+    private TrainLoop.Result train(RunFolder run, ReportDataset dataset, Device dev, Progress progress)
+            throws IOException {
         WordPieceTokenizer tokenizer = VocabularyBuilder.loadOrBuild(c.vocab() != null ? c.vocab()
                 : c.textModel(), dataset.texts(), run.dir().resolve(RunFolder.VOCAB));
         BertConfig text = c.textModel() != null ? BertConfig.read(c.textModel().resolve(HfBert.CONFIG))

@@ -17,7 +17,9 @@ import io.github.medvp.data.transform.PadTo;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.io.AtomicFiles;
+import io.github.medvp.io.OutputFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,7 +47,18 @@ public final class Classification implements AutoCloseable {
      * @throws MedvpException when the file is not a classification model
      */
     public Classification(ClassifySettings settings) {
-        Path model = settings.model();
+        this(settings, Progress.NONE);
+    }
+
+    /**
+     * Loads a model; a run folder given as the model gives its best checkpoint ({@link RunFolder#checkpointIn}).
+     *
+     * @param settings the model, device and fill
+     * @param progress receives which checkpoint of a run folder was taken
+     * @throws MedvpException when the file is not a classification model
+     */
+    public Classification(ClassifySettings settings, Progress progress) {
+        Path model = RunFolder.checkpointIn(settings.model(), "model", true, progress);
         Engines.pytorch();
         Device dev = settings.device().primary();
         manager = NDManager.newBaseManager(dev);
@@ -131,8 +144,10 @@ public final class Classification implements AutoCloseable {
                     .append(f.fill() == null ? "" : f.fill().token()).append('\n');
             progress.log(p.id() + ": " + p.className() + (f.modalities().isEmpty() ? "" : " (" + f.describe() + ")"));
         }
-        java.nio.file.Files.createDirectories(csv.toAbsolutePath().getParent());
-        AtomicFiles.write(csv, sb.toString().getBytes(StandardCharsets.UTF_8));
+        try (OutputFolder folder = OutputFolder.create(csv.toAbsolutePath().getParent())) {
+            AtomicFiles.write(csv, sb.toString().getBytes(StandardCharsets.UTF_8));
+            folder.keep();
+        }
         progress.update("classify", items.size(), items.size(), "written " + csv);
         return out;
     }

@@ -111,7 +111,14 @@ public final class ClassificationFineTuning {
         labels.classes().forEach(names::add);
         JsonObject resolved = new JsonObject();
         resolved.add("classes", names);
-        RunFolder run = FineTuning.open(s, "classification", modalities, resolved);
+        try (RunFolder run = FineTuning.open(s, "classification", modalities, resolved)) {
+            return train(s, labels, modalities, run, dev, progress);
+        }
+    }
+
+    private static Result train(FineTuneSettings s, ClassLabels labels, List<Modality> modalities, RunFolder run,
+            Device dev, Progress progress) throws IOException {
+        int k = labels.classes().size();
         FineTuning.record(run, labels.manifest());
         TaskSpec spec = new TaskSpec(TaskSpec.Task.CLASSIFICATION, s.preset().key(), modalities, null,
                 labels.classes(), s.crop(), null);

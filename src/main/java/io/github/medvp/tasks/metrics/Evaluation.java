@@ -26,6 +26,7 @@ import io.github.medvp.data.manifest.Study;
 import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
 import io.github.medvp.io.NiftiReader;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.io.Volume;
 import io.github.medvp.train.MetricsLog;
 
@@ -114,9 +115,11 @@ public final class Evaluation {
             report.addSegmentation(s.id(), pred, truthMasks, dims, gt.geometry().spacing());
             progress.update(STAGE, i + 1, cases.size(), s.id());
         }
-        Files.createDirectories(output);
-        report.writeCases(output.resolve(CASES_CSV));
-        report.writeSummary(output.resolve(SUMMARY_CSV));
+        try (OutputFolder folder = OutputFolder.create(output)) {
+            report.writeCases(output.resolve(CASES_CSV));
+            report.writeSummary(output.resolve(SUMMARY_CSV));
+            folder.keep();
+        }
         return report;
     }
 
@@ -288,9 +291,11 @@ public final class Evaluation {
             }
             cm.append('\n');
         }
-        Files.createDirectories(output);
-        AtomicFiles.write(output.resolve(CLASS_CSV), m.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(output.resolve(CONFUSION_CSV), cm.toString().getBytes(StandardCharsets.UTF_8));
+        try (OutputFolder folder = OutputFolder.create(output)) {
+            AtomicFiles.write(output.resolve(CLASS_CSV), m.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(output.resolve(CONFUSION_CSV), cm.toString().getBytes(StandardCharsets.UTF_8));
+            folder.keep();
+        }
         return String.format(Locale.ROOT, "%d cases, accuracy %.4f, balanced accuracy %.4f, mean AUC %.4f%n", n, acc,
                 bal, meanAuc) + "confusion matrix (rows true, columns predicted):\n" + cm;
     }

@@ -7,13 +7,14 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.text.EncodedReport;
 import io.github.medvp.data.text.ReportDataset;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.io.AtomicFiles;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
 import io.github.medvp.pretrain.mg3d.Mg3dData;
 import io.github.medvp.pretrain.mg3d.Mg3dEmbedder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,7 +139,8 @@ public final class Retrieval {
         }
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
-            Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
+            Mg3dCheckpoint ck = Mg3dCheckpoint.load(RunFolder.checkpointIn(checkpoint, "model", false, progress),
+                    manager);
             Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, ck.config().pipeline(), null);
             Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
             float[][] volumes = embedder.volumes(data, progress);
@@ -161,7 +163,6 @@ public final class Retrieval {
      * @throws IOException when writing fails
      */
     public static void write(Result r, List<String> ids, Path output) throws IOException {
-        Files.createDirectories(output);
         StringBuilder s = new StringBuilder("direction");
         for (int k : KS) {
             s.append(",recall_at_").append(k);
@@ -174,13 +175,17 @@ public final class Retrieval {
             }
             s.append(String.format(Locale.ROOT, ",%.1f%n", d.medianRank()));
         }
-        AtomicFiles.write(output.resolve("retrieval_summary.csv"), s.toString().getBytes(StandardCharsets.UTF_8));
         StringBuilder ranks = new StringBuilder("id,report_to_volume_rank,volume_to_report_rank\n");
         for (int i = 0; i < ids.size(); i++) {
             ranks.append(ZeroShot.csv(ids.get(i))).append(',').append(r.reportToVolume().ranks()[i]).append(',')
                     .append(r.volumeToReport().ranks()[i]).append('\n');
         }
-        AtomicFiles.write(output.resolve("retrieval_ranks.csv"), ranks.toString().getBytes(StandardCharsets.UTF_8));
+        try (OutputFolder folder = OutputFolder.create(output)) {
+            AtomicFiles.write(output.resolve("retrieval_summary.csv"), s.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(output.resolve("retrieval_ranks.csv"),
+                    ranks.toString().getBytes(StandardCharsets.UTF_8));
+            folder.keep();
+        }
     }
 
     /**

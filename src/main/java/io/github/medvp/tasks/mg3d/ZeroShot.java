@@ -7,13 +7,14 @@ import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.text.ReportDataset;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.io.AtomicFiles;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
 import io.github.medvp.pretrain.mg3d.Mg3dData;
 import io.github.medvp.pretrain.mg3d.Mg3dEmbedder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +155,8 @@ public final class ZeroShot {
         }
         Engines.pytorch();
         try (NDManager manager = NDManager.newBaseManager(Engines.device(device))) {
-            Mg3dCheckpoint ck = Mg3dCheckpoint.load(checkpoint, manager);
+            Mg3dCheckpoint ck = Mg3dCheckpoint.load(RunFolder.checkpointIn(checkpoint, "model", false, progress),
+                    manager);
             int[] size = ck.config().size();
             Mg3dData data = new Mg3dData(dataset, ck.encoder(), null, ck.config().pipeline(), null);
             Mg3dEmbedder embedder = new Mg3dEmbedder(ck, manager, batchSize);
@@ -187,13 +189,11 @@ public final class ZeroShot {
      * @throws IOException when writing fails
      */
     public static void write(Result r, Path output) throws IOException {
-        Files.createDirectories(output);
         StringBuilder m = new StringBuilder("label,n,positives,accuracy,auc\n");
         for (ClassResult c : r.classes()) {
             m.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f%n", csv(c.label()), c.n(), c.positives(),
                     c.accuracy(), c.auc()));
         }
-        AtomicFiles.write(output.resolve("zeroshot_metrics.csv"), m.toString().getBytes(StandardCharsets.UTF_8));
         StringBuilder s = new StringBuilder("id");
         for (ClassResult c : r.classes()) {
             s.append(',').append(csv(c.label()));
@@ -206,7 +206,11 @@ public final class ZeroShot {
             }
             s.append('\n');
         }
-        AtomicFiles.write(output.resolve("zeroshot_scores.csv"), s.toString().getBytes(StandardCharsets.UTF_8));
+        try (OutputFolder folder = OutputFolder.create(output)) {
+            AtomicFiles.write(output.resolve("zeroshot_metrics.csv"), m.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(output.resolve("zeroshot_scores.csv"), s.toString().getBytes(StandardCharsets.UTF_8));
+            folder.keep();
+        }
     }
 
     static String csv(String v) {

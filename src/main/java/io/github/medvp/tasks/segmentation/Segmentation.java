@@ -16,11 +16,12 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Sample;
 import io.github.medvp.engine.Engines;
+import io.github.medvp.train.RunFolder;
 import io.github.medvp.io.NiftiWriter;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.io.Resample;
 import io.github.medvp.io.Volume;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,18 @@ public final class Segmentation implements AutoCloseable {
      * @throws MedvpException when the file is not a segmentation model
      */
     public Segmentation(SegmentSettings settings) {
-        Path model = settings.model();
+        this(settings, Progress.NONE);
+    }
+
+    /**
+     * Loads a model; a run folder given as the model gives its best checkpoint ({@link RunFolder#checkpointIn}).
+     *
+     * @param settings the model, device, sliding-window settings and fill
+     * @param progress receives which checkpoint of a run folder was taken
+     * @throws MedvpException when the file is not a segmentation model
+     */
+    public Segmentation(SegmentSettings settings, Progress progress) {
+        Path model = RunFolder.checkpointIn(settings.model(), "model", true, progress);
         Engines.pytorch();
         Device dev = settings.device().primary();
         this.manager = NDManager.newBaseManager(dev);
@@ -183,19 +195,23 @@ public final class Segmentation implements AutoCloseable {
     public List<Prediction> run(Path input, List<Modality> modalities, String aliases, Path output,
             Progress progress) throws IOException {
         List<InferenceInputs.Item> items = InferenceInputs.list(input, modalities, aliases, model.spec());
-        Files.createDirectories(output);
         List<Prediction> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            progress.checkCancelled();
-            InferenceInputs.Item item = items.get(i);
-            progress.update("segment", i, items.size(), item.id());
-            Prediction p = predict(item.load(), item.header(), progress);
-            NiftiWriter.write(p.labels(), output.resolve(item.id() + "_seg.nii.gz"));
-            if (p.probabilities() != null) {
-                NiftiWriter.write(p.probabilities(), output.resolve(item.id() + "_prob.nii.gz"));
+        // Removed again if the first study fails: a folder with no prediction in it is no result.
+        try (OutputFolder folder = OutputFolder.create(output)) {
+            for (int i = 0; i < items.size(); i++) {
+                progress.checkCancelled();
+                InferenceInputs.Item item = items.get(i);
+                progress.update("segment", i, items.size(), item.id());
+                Prediction p = predict(item.load(), item.header(), progress);
+                NiftiWriter.write(p.labels(), output.resolve(item.id() + "_seg.nii.gz"));
+                if (p.probabilities() != null) {
+                    NiftiWriter.write(p.probabilities(), output.resolve(item.id() + "_prob.nii.gz"));
+                }
+                folder.keep();
+                progress.log(p.summary());
+                out.add(new Prediction(p.id(), null, null, p.fill(), p.labelCounts()));
             }
-            progress.log(p.summary());
-            out.add(new Prediction(p.id(), null, null, p.fill(), p.labelCounts()));
+            folder.keep();
         }
         progress.update("segment", items.size(), items.size(), "written to " + output);
         return out;

@@ -94,7 +94,7 @@ public final class SegmentationFineTuning {
      * @throws Progress.CancelledException after saving {@code last} when cancelled
      */
     public static Result run(FineTuneSettings s, Progress progress) throws IOException {
-                Engines.pytorch();
+        Engines.pytorch();
         Device dev = s.training().device().primary();
         StudyManifest manifest = FineTuning.studies(s, progress);
         List<Modality> modalities = FineTuning.modalities(s, manifest);
@@ -105,7 +105,13 @@ public final class SegmentationFineTuning {
             }
         }
         manifest = LabelCheck.checked(manifest, s.labels(), s.skipBad(), progress);
-        RunFolder run = FineTuning.open(s, "segmentation", modalities, null);
+        try (RunFolder run = FineTuning.open(s, "segmentation", modalities, null)) {
+            return train(s, manifest, modalities, run, dev, progress);
+        }
+    }
+
+    private static Result train(FineTuneSettings s, StudyManifest manifest, List<Modality> modalities, RunFolder run,
+            Device dev, Progress progress) throws IOException {
         FineTuning.record(run, manifest);
         TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset().key(), modalities, s.labels(), List.of(),
                 s.crop(), null);

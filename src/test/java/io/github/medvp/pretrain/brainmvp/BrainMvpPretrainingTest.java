@@ -85,5 +85,6 @@ class BrainMvpPretrainingTest {
                 studies(tmp, 2));
         MedvpException e = assertThrows(MedvpException.class, () -> run.run(QUIET));
         assertTrue(e.getMessage().contains("2 studies"), e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("run")), "a start that failed leaves no run folder");
     }
 }

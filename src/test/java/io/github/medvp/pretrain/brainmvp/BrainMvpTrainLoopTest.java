@@ -116,8 +116,10 @@ class BrainMvpTrainLoopTest {
             Path dir = tmp.resolve("b");
             Run first = model(m);
             Progress cancelAt4 = TestProgress.cancelAt(4);
-            assertThrows(Progress.CancelledException.class, () -> loop(first).optProgress(cancelAt4)
-                    .optRunFolder(RunFolder.open(dir, config(), false, List.of())).build().run());
+            try (RunFolder cancelled = RunFolder.open(dir, config(), false, List.of())) {
+                assertThrows(Progress.CancelledException.class, () -> loop(first).optProgress(cancelAt4)
+                        .optRunFolder(cancelled).build().run());
+            }
             Run resumed = model(m);
             TrainLoop.Result r = loop(resumed).optRunFolder(RunFolder.open(dir, config(), true, List.of())).build()
                     .run();

@@ -74,6 +74,20 @@ class Mg3dPretrainingTest {
     }
 
     @Test
+    void tooFewPairsForOneBatchLeaveNoRunFolder() throws Exception {
+        Path list = Mg3dFiles.write(dir);
+        Path folder = dir.resolve("runs").resolve("mg3d");
+        Mg3dPretraining run = new Mg3dPretraining(Mg3dSettings.builder().data(list).run(folder)
+                .preset(SwinPreset.TINY).epochs(1).batch(8).volumes(Mg3dSettings.VolumeModality.CT,
+                        new int[] {32, 32, 32}, new double[] {1, 1, 2}, new double[] {-1000, 1000})
+                .device("cpu").build());
+        MedvpException e = assertThrows(MedvpException.class, () -> run.run(Progress.NONE));
+        assertTrue(e.getMessage().contains("do not fill one batch of 8"), e.getMessage());
+        // Not even the vocabulary it had written: a rerun with a smaller batch starts as a new run.
+        assertTrue(java.nio.file.Files.notExists(dir.resolve("runs")), "the failed start left its folder");
+    }
+
+    @Test
     void sizesThatAreNotMultiplesOf32AreRefused() {
         MedvpException e = assertThrows(MedvpException.class, () -> Mg3dSettings.builder()
                 .data(dir.resolve("x.csv")).run(dir.resolve("r")).volumes(Mg3dSettings.VolumeModality.CT,

@@ -198,6 +198,16 @@ public class SegmentationFineTuningTest {
     }
 
     @Test
+    void aStartThatFailsLeavesNoRunFolderSoTheCorrectedRerunIsANewRun() throws Exception {
+        Path data = Blobs.write(dir.resolve("data"), 3, 32, 4);
+        // 2 training studies after 1 held out, batch 4: not one optimiser step, found after the model is built.
+        io.github.medvp.MedvpException e = assertThrows(io.github.medvp.MedvpException.class,
+                () -> SegmentationFineTuning.run(tiny(data, dir.resolve("run")).batch(4, 1).build(), Progress.NONE));
+        assertTrue(e.getMessage().contains("do not fill one optimiser step"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("run")), "config.json, split.json... were left behind");
+    }
+
+    @Test
     void fractionIsSeededAndRecorded() throws Exception {
         Path data = Blobs.write(dir.resolve("data"), 10, 20, 2);
         FineTuneSettings.Builder s = tiny(data, dir.resolve("run")).fraction(0.4);
