@@ -25,6 +25,25 @@ public final class TestProgress {
         };
     }
 
+    /** Keeps log lines in {@code lines}; never cancelled. */
+    public static Progress logging(java.util.List<String> lines) {
+        return new Progress() {
+            @Override
+            public void update(String stage, long d, long total, String message) {
+            }
+
+            @Override
+            public void log(String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+    }
+
     /** Reports nothing; cancelled whenever {@code condition} holds. */
     public static Progress cancelWhen(BooleanSupplier condition) {
         return new Progress() {

@@ -3,6 +3,11 @@ package io.github.medvp.fiji;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.io.FileError;
+import org.scijava.module.process.LoadInputsPreprocessor;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.module.process.SaveInputsPreprocessor;
+import org.scijava.plugin.PluginService;
 import org.scijava.Cancelable;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -11,6 +16,7 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -53,7 +59,14 @@ public final class CommandRunner {
                 module.resolveInput(item.getName());
             }
         }
-        Future<Module> future = modules.run(module, true, inputs);
+        // Neither loading nor saving remembered values: what a script leaves out takes the command's default, and
+        // what it gives does not become the default of a later run, in Fiji's dialogs or another script.
+        PluginService plugins = context.service(PluginService.class);
+        List<PreprocessorPlugin> pre = plugins.createInstancesOfType(PreprocessorPlugin.class).stream()
+                .filter(p -> !(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor))
+                .toList();
+        List<PostprocessorPlugin> post = plugins.createInstancesOfType(PostprocessorPlugin.class);
+        Future<Module> future = modules.run(module, pre, post, inputs);
         Module done = null;
         while (done == null) {
             try {

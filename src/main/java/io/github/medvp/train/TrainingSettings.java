@@ -12,13 +12,14 @@ import java.nio.file.Path;
  *     gives the studies in memory (then {@code source} names them)
  * @param output the run folder
  * @param resume continue the run in {@code output} from its last checkpoint
- * @param seed the seed of splits, sampling, augmentation and initialisation
+ * @param seed the seed of splits, sampling, augmentation and initialisation (a resumed run keeps it: the split and
+ *     the data order depend on it)
  * @param device the device(s)
  * @param workers threads preparing samples, 0 for min(4, cores - 1)
  * @param logEvery optimiser steps between log lines
  */
-public record TrainingSettings(Path data, Path output, boolean resume, long seed, DeviceList device, int workers,
-        int logEvery) {
+public record TrainingSettings(Path data, Path output, boolean resume, @Settings.Core long seed, DeviceList device,
+        int workers, int logEvery) {
 
     /** The most data threads a run may ask for. */
     public static final int MAX_WORKERS = 256;

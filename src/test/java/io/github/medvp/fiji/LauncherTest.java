@@ -48,6 +48,17 @@ class LauncherTest {
     }
 
     @Test
+    void whatALauncherRunGivesDoesNotBecomeADefaultElsewhere() throws Exception {
+        assertEquals(0, run("test-echo", "text=remembered", "times=1"), this::err);
+        // A dialog-style run (SciJava's own processing, which loads remembered values) still sees the default.
+        try (org.scijava.Context context = new org.scijava.Context(org.scijava.command.CommandService.class)) {
+            Object echoed = context.service(org.scijava.command.CommandService.class)
+                    .run(EchoTestCommand.class, true, "times", 1).get().getOutput("echoed");
+            assertEquals("hello", echoed);
+        }
+    }
+
+    @Test
     void defaultsApplyWhenSettingsAreOmitted() {
         assertEquals(0, run("test-echo"), this::err);
         assertEquals("hello\n", out());

@@ -1,6 +1,7 @@
 package io.github.medvp.train;
 
 import com.google.gson.JsonObject;
+import io.github.medvp.TestProgress;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.io.HostTensor;
@@ -227,21 +228,7 @@ class RunFolderTest {
         Path dir = tmp.resolve("run");
         finishedRun(dir);
         List<String> lines = new ArrayList<>();
-        Progress log = new Progress() {
-            @Override
-            public void update(String stage, long done, long total, String message) {
-            }
-
-            @Override
-            public void log(String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        Progress log = TestProgress.logging(lines);
         assertEquals(RunFolder.lastCheckpoint(dir), RunFolder.checkpointIn(dir, "init", false, log));
         assertEquals(List.of("init " + dir + " is a run folder: using its checkpoints/last.safetensors"), lines);
         assertEquals(RunFolder.lastCheckpoint(dir), RunFolder.checkpointIn(dir, "model", true, log),

@@ -37,7 +37,7 @@ class SettingsTest {
 
     @Test
     void coreKeysComeFromTheAnnotations() {
-        assertEquals(List.of("size", "batch_size"), Settings.core(example()));
+        assertEquals(List.of("seed", "size", "batch_size"), Settings.core(example()));
     }
 
     @Test

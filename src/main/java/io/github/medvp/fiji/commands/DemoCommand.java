@@ -1,5 +1,8 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.MedvpException;
+import io.github.medvp.SettingsException;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.demo.Demo;
@@ -122,12 +125,23 @@ public class DemoCommand extends ContextCommand {
     @Parameter(type = ItemIO.OUTPUT, label = "Summary")
     private String summary;
 
+    /** @return the named modality @throws SettingsException for a name no modality has */
+    private static Modality modality(String name) {
+        try {
+            return ModalityNames.defaults().require(name, "setting 'missing'");
+        } catch (SettingsException e) {
+            throw e;
+        } catch (MedvpException e) {
+            throw new SettingsException(e.getMessage());
+        }
+    }
+
     @Override
     public void run() {
         DemoSettings s = DemoSettings.builder().preset(Settings.choice("preset", UniFormerPreset.class, preset))
                 .output(output.toPath()).device(device).seed(seed)
                 .fraction(fraction).repeats(repeats).replaceProbability(replace_probability)
-                .missing(ModalityNames.defaults().require(missing, "missing")).mg3d(mg3d)
+                .missing(modality(missing)).mg3d(mg3d)
                 .workers(workers).studies(studies).testStudies(test_studies).epochs(pretrain_epochs, finetune_epochs)
                 .learningRates(pretrain_lr, finetune_lr).encoderLr(encoder_lr).freezeEncoder(freeze_encoder)
                 .firstConv(Settings.choice("first_conv", EncoderInit.FirstConv.class, first_conv))

@@ -1,5 +1,6 @@
 package io.github.medvp.data.manifest;
 
+import io.github.medvp.TestProgress;
 import io.github.medvp.data.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,21 +107,7 @@ class ManifestValidatorTest {
         StudyManifest m = new StudyManifest(Map.of(Split.TRAINING, List.of(good, bad), Split.TEST, List.of(good)), "t");
         ManifestValidator v = new ManifestValidator(ModalityNames.defaults(), false);
         List<String> log = new ArrayList<>();
-        Progress p = new Progress() {
-            @Override
-            public void update(String stage, long done, long total, String message) {
-            }
-
-            @Override
-            public void log(String line) {
-                log.add(line);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        Progress p = TestProgress.logging(log);
         StudyManifest kept = m.validated(v, true, p);
         assertEquals(List.of(good), kept.training());
         assertEquals(List.of(good), kept.test());

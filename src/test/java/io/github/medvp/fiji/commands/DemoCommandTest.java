@@ -34,18 +34,19 @@ class DemoCommandTest {
     @Test
     void settingsThatCannotRunFailInOneLineBeforeAnyWork() {
         Path output = dir.resolve("demo");
-        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "missing=mra"));
-        assertTrue(err.toString().contains("missing must be one of"), err.toString());
+        assertEquals(Launcher.USAGE, launch("demo", "output=" + output, "missing=mra"));
+        assertTrue(err.toString().contains("setting 'missing': mra is not allowed; use one of the demo's modalities"),
+                err.toString());
         err.reset();
-        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "missing=xyz"));
+        assertEquals(Launcher.USAGE, launch("demo", "output=" + output, "missing=xyz"));
         assertTrue(err.toString().contains("unknown modality 'xyz'"), err.toString());
         err.reset();
-        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0"));
-        assertTrue(err.toString().contains("encoder_lr (factor of the pre-trained encoder's learning rate) must be "
-                + "in (0, 1]"), err.toString());
+        assertEquals(Launcher.USAGE, launch("demo", "output=" + output, "encoder_lr=0"));
+        assertTrue(err.toString().contains("setting 'encoder_lr': 0.0 is not allowed; use a number above 0 and at "
+                + "most 1"), err.toString());
         err.reset();
-        assertEquals(Launcher.FAILED, launch("demo", "output=" + output, "encoder_lr=0.5", "freeze_encoder=true"));
-        assertTrue(err.toString().contains("no effect with freeze_encoder"), err.toString());
+        assertEquals(Launcher.USAGE, launch("demo", "output=" + output, "encoder_lr=0.5", "freeze_encoder=true"));
+        assertTrue(err.toString().contains("use 1 with freeze_encoder"), err.toString());
         assertFalse(Files.exists(output.resolve("data")), "nothing generated");
     }
 }

@@ -185,7 +185,8 @@ class FineTuneCommandsTest {
             String summary = (String) cs.run(FineTuneClassificationCommand.class, true, in).get()
                     .getOutput("summary");
             assertTrue(summary.contains("classes: [a, b]"), summary);
-            assertTrue(Files.readString(run.resolve("config.json")).contains("\"batch\": 4"));
+            String config = Files.readString(run.resolve("config.json"));
+            assertTrue(config.contains("\"batch\": 4"), config);
             Path out = dir.resolve("classes-out.csv");
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("model", run.resolve("checkpoints").resolve("best.safetensors").toFile());

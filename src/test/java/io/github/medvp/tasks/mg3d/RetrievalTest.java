@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.medvp.TestProgress;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import java.nio.file.Files;
@@ -80,21 +81,7 @@ class RetrievalTest {
         assertTrue(e.getMessage().contains("'Effusion'") && e.getMessage().contains("'unsure'"), e.getMessage());
         Files.writeString(list, "VolumeName,Findings_EN,Effusion,age\na.nii.gz,x,yes,61\nb.nii.gz,y,no,70\n");
         List<String> logged = new ArrayList<>();
-        Progress log = new Progress() {
-            @Override
-            public void update(String stage, long done, long total, String message) {
-            }
-
-            @Override
-            public void log(String line) {
-                logged.add(line);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        Progress log = TestProgress.logging(logged);
         // The checkpoint does not exist: the run stops there, after the list has been read.
         assertThrows(Exception.class, () -> ZeroShot.run(none, list, null, dir.resolve("out"), "cpu", 1, log));
         assertEquals(List.of("zero-shot: columns ignored, not yes/no labels: age"), logged);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.medvp.TestProgress;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Split;
@@ -65,21 +66,7 @@ class LabelCheckTest {
         assertTrue(e.getMessage().startsWith("study b: label map " + dir.resolve("b_seg.nii.gz") + " holds values 7 "),
                 e.getMessage());
         List<String> logged = new ArrayList<>();
-        Progress log = new Progress() {
-            @Override
-            public void update(String stage, long done, long total, String message) {
-            }
-
-            @Override
-            public void log(String line) {
-                logged.add(line);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        Progress log = TestProgress.logging(logged);
         StudyManifest kept = LabelCheck.checked(m, LabelSpec.brats(), true, log);
         assertEquals(List.of(a), kept.training());
         assertEquals(List.of(c), kept.validation());
