@@ -16,9 +16,9 @@
  * or in-memory volumes.</li>
  * </ul>
  * <pre>{@code
- * SegmentationFineTuning.Result r = SegmentationFineTuning.run(new FineTuneSettings().data(folder).run(runDir)
- *         .preset("tiny").crop(32).labels(LabelSpec.binary()).init(brainMvpCheckpoint).fraction(0.4).epochs(20),
- *         progress);
+ * SegmentationFineTuning.Result r = SegmentationFineTuning.run(FineTuneSettings.builder().data(folder)
+ *         .run(runDir).preset(UniFormerPreset.TINY).crop(32).labels(LabelSpec.binary()).init(brainMvpCheckpoint)
+ *         .fraction(0.4).epochs(20).build(), progress);
  * try (Segmentation seg = new Segmentation(SegmentSettings.of(r.best(), "auto"))) {
  *     seg.run(studies, List.of(), "", outputFolder, progress);
  * }
