@@ -80,57 +80,6 @@ public final class MedvpCommands {
         }
     }
 
-    /**
-     * A list of whole numbers as users type it in one text field ({@code 240,240,155}, spaces or {@code x} allowed).
-     *
-     * @param setting the setting's name, for the message
-     * @param text the text
-     * @param count how many numbers are expected
-     * @throws MedvpException naming the setting when the text is not {@code count} whole numbers
-     */
-    public static int[] ints(String setting, String text, int count) {
-        String[] parts = text == null ? new String[0] : text.trim().split("\\s*[,x ]\\s*");
-        if (parts.length != count) {
-            throw new MedvpException("setting '" + setting + "': expected " + count + " whole numbers separated by "
-                    + "commas, got '" + text + "'");
-        }
-        int[] out = new int[count];
-        for (int i = 0; i < count; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new MedvpException("setting '" + setting + "': '" + parts[i] + "' is not a whole number");
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Parses a list of numbers such as {@code 0.75,0.75,1.5}.
-     *
-     * @param setting the setting's name, for the message
-     * @param text the text
-     * @param count how many numbers are expected
-     * @return the numbers
-     * @throws io.github.medvp.MedvpException naming the setting when the text is not {@code count} numbers
-     */
-    public static double[] doubles(String setting, String text, int count) {
-        String[] parts = text == null ? new String[0] : text.trim().split("\\s*[, ]\\s*");
-        if (parts.length != count) {
-            throw new MedvpException("setting '" + setting + "': expected " + count + " numbers separated by commas, "
-                    + "got '" + text + "'");
-        }
-        double[] out = new double[count];
-        for (int i = 0; i < count; i++) {
-            try {
-                out[i] = Double.parseDouble(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new MedvpException("setting '" + setting + "': '" + parts[i] + "' is not a number");
-            }
-        }
-        return out;
-    }
-
     /** ConvertService claims it can turn any string into a number; check that it really does. */
     private static boolean convertible(ConvertService convert, Object value, Class<?> type) {
         if (type.isInstance(value)) {

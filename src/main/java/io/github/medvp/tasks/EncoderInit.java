@@ -69,21 +69,7 @@ public final class EncoderInit {
          * (timm's way of adapting a pre-trained stem): an input whose channels all hold the same image gives the
          * pre-trained response, so the stem's learned filters survive the change of channels.
          */
-        INFLATE;
-
-        /**
-         * @param name {@code reinit} or {@code inflate}, any case
-         * @return the choice
-         * @throws MedvpException naming the setting when it is neither
-         */
-        public static FirstConv parse(String name) {
-            for (FirstConv f : values()) {
-                if (f.name().equalsIgnoreCase(name.trim())) {
-                    return f;
-                }
-            }
-            throw new MedvpException("first_conv must be reinit or inflate, got '" + name + "'");
-        }
+        INFLATE
     }
 
     /**

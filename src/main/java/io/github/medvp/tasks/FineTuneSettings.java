@@ -103,11 +103,6 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         Settings.range("consistency_weight", consistencyWeight, 0, 1000);
     }
 
-    /** @return the template replacement these settings ask for (used when the model carries templates) */
-    public TemplateReplacement replacement() {
-        return new TemplateReplacement(replaceProbability, replaceCount);
-    }
-
     /** @return a builder with the reference's defaults; data and run folder are required */
     public static Builder builder() {
         return new Builder();

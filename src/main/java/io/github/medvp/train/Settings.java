@@ -253,7 +253,7 @@ public final class Settings {
 
     /**
      * @param setting the setting's name
-     * @param value comma-separated numbers as users write them
+     * @param value numbers as users write them, separated by commas or spaces
      * @return the numbers, none for blank
      * @throws SettingsException naming the setting for a part that is not a number
      */
@@ -261,7 +261,7 @@ public final class Settings {
         if (value == null || value.isBlank()) {
             return new double[0];
         }
-        String[] parts = value.trim().split("\\s*,\\s*", -1);
+        String[] parts = value.trim().split("\\s*[, ]\\s*", -1);
         double[] out = new double[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
@@ -278,13 +278,13 @@ public final class Settings {
 
     /**
      * @param setting the setting's name
-     * @param value comma-separated whole numbers
+     * @param value whole numbers separated by commas, spaces or {@code x} ({@code 128x96x128})
      * @param length how many there must be
      * @return the numbers
      * @throws SettingsException naming the setting when a part is not a whole number or the count differs
      */
     public static int[] ints(String setting, String value, int length) {
-        String[] parts = value == null ? new String[0] : value.trim().split("\\s*,\\s*", -1);
+        String[] parts = value == null ? new String[0] : value.trim().split("\\s*[,x ]\\s*", -1);
         if (parts.length != length) {
             throw SettingsException.of(setting, "'" + value + "'", length + " whole numbers separated by commas");
         }

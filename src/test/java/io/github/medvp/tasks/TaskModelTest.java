@@ -236,8 +236,10 @@ public class TaskModelTest {
                 }
             }
         }
-        assertThrows(MedvpException.class, () -> EncoderInit.FirstConv.parse("copy"));
-        assertEquals(EncoderInit.FirstConv.INFLATE, EncoderInit.FirstConv.parse(" Inflate"));
+        assertThrows(MedvpException.class, () -> io.github.medvp.train.Settings.choice("first_conv",
+                EncoderInit.FirstConv.class, "copy"));
+        assertEquals(EncoderInit.FirstConv.INFLATE, io.github.medvp.train.Settings.choice("first_conv",
+                EncoderInit.FirstConv.class, " Inflate"));
     }
 
     @Test

@@ -56,6 +56,7 @@ class SettingsTest {
         assertEquals("setting 'size': '32,x,32' is not allowed; use 3 whole numbers separated by commas",
                 e.getMessage());
         assertThrows(SettingsException.class, () -> Settings.doubles("weights", "1,Infinity"));
+        assertEquals("[128, 96, 128]", java.util.Arrays.toString(Settings.ints("size", "128x96x128", 3)));
         assertThrows(SettingsException.class, () -> DeviceList.parse("gpu:x"));
         assertEquals(List.of("gpu:0", "gpu:1"), DeviceList.parse("GPU:0, gpu:1").devices());
     }

@@ -83,7 +83,7 @@ public class GenerateDemoDataCommand extends ContextCommand {
 
     @Override
     public void run() {
-        int[] fov = MedvpCommands.ints("size", size, 3);
+        int[] fov = Settings.ints("size", size, 3);
         // Checked even without ct=true: a wrong value is a mistake whether or not it is used.
         Settings.range("ct_studies", ct_studies, 0, 100_000);
         double[][] spacing = isotropic ? new double[][] { { 1, 1 }, { 1, 1 } }

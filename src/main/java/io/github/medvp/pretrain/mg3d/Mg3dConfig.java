@@ -7,15 +7,14 @@ import io.github.medvp.data.transform.HounsfieldWindow;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.transform.Transform;
 import io.github.medvp.nn.bert.BertConfig;
-import io.github.medvp.nn.Presets;
+import io.github.medvp.nn.swin.SwinPreset;
 import io.github.medvp.nn.swin.Swin3d;
 
 /**
  * What fixes an MG-3D model's shape and input, stored in every checkpoint header (under {@code "mg3d"}) so a
  * checkpoint rebuilds its model without other settings.
  *
- * @param preset vision preset: {@code tiny} ({@link Presets#swinTiny()}), {@code b} ({@link Presets#swinB()}) or
- *     {@code l} ({@link Presets#swinL()})
+ * @param preset vision preset ({@link SwinPreset}): {@code tiny}, {@code b} or {@code l}
  * @param text the BERT sizes
  * @param textTrainable whether the text encoder trains
  * @param mimFusion MIM's fusion
@@ -57,12 +56,12 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
 
     /** @return the Swin configuration of the preset */
     public Swin3d.Builder vision() {
-        return switch (preset) {
-            case "tiny" -> Presets.swinTiny();
-            case "b" -> Presets.swinB();
-            case "l" -> Presets.swinL();
-            default -> throw new MedvpException("unknown MG-3D preset '" + preset + "': use tiny, b or l");
-        };
+        for (SwinPreset p : SwinPreset.values()) {
+            if (p.key().equals(preset)) {
+                return p.encoder();
+            }
+        }
+        throw new MedvpException("unknown MG-3D preset '" + preset + "': use tiny, b or l");
     }
 
     /** @return an unbuilt model of this configuration */

@@ -41,7 +41,7 @@ public final class Mg3dData {
     private final ReportEncoder encoder;
     private final WholeWordMasking masking;
     private final Transform pipeline;
-    private final int workers;
+    private final ForkJoinPool pool;
     private final Path cache;
     private final EncodedReport[] reports;
 
@@ -59,7 +59,7 @@ public final class Mg3dData {
         this.masking = masking;
         this.pipeline = pipeline;
         this.cache = cache;
-        this.workers = 0;
+        this.pool = null;
         this.reports = new EncodedReport[dataset.size()];
         for (int i = 0; i < reports.length; i++) {
             ReportRecord r = dataset.get(i);
@@ -74,7 +74,8 @@ public final class Mg3dData {
         this.pipeline = d.pipeline;
         this.cache = d.cache;
         this.reports = d.reports;
-        this.workers = workers;
+        // One pool for the run: its idle threads end by themselves (ForkJoinPool's keep-alive), so nothing to close.
+        this.pool = workers > 0 ? new ForkJoinPool(workers) : null;
     }
 
     /**
@@ -135,13 +136,8 @@ public final class Mg3dData {
         Sample[] samples = new Sample[indices.length];
         Runnable load = () -> IntStream.range(0, indices.length).parallel()
                 .forEach(k -> samples[k] = volume(indices[k]));
-        if (workers > 0) {
-            ForkJoinPool pool = new ForkJoinPool(workers);
-            try {
-                pool.submit(load).join();
-            } finally {
-                pool.shutdown();
-            }
+        if (pool != null) {
+            pool.submit(load).join();
         } else {
             load.run();
         }

@@ -20,13 +20,4 @@ public record ClassifySettings(Path model, DeviceList device, ModalityFill fill)
         Settings.required("model", model, "a fine-tuned classification model");
         Settings.required("device", device, "auto, cpu, gpu or gpu:N");
     }
-
-    /**
-     * @param model a fine-tuned classification model
-     * @param device the device setting as written ({@code cpu})
-     * @return settings with the model's default fill
-     */
-    public static ClassifySettings of(Path model, String device) {
-        return new ClassifySettings(model, DeviceList.parse(device), null);
-    }
 }

@@ -45,16 +45,6 @@ public record SegmentSettings(Path model, DeviceList device, double overlap, Ble
         return new SegmentSettings(model, DeviceList.parse(device), 0.5, Blending.CONSTANT, 1, false, null);
     }
 
-    /** @param overlap window overlap @return a copy with it */
-    public SegmentSettings withOverlap(double overlap) {
-        return new SegmentSettings(model, device, overlap, blending, windowBatch, probabilities, fill);
-    }
-
-    /** @param probabilities also compute probability maps @return a copy with it */
-    public SegmentSettings withProbabilities(boolean probabilities) {
-        return new SegmentSettings(model, device, overlap, blending, windowBatch, probabilities, fill);
-    }
-
     /** @param fill what stands in for a missing modality, null for the model's default @return a copy with it */
     public SegmentSettings withFill(ModalityFill fill) {
         return new SegmentSettings(model, device, overlap, blending, windowBatch, probabilities, fill);
