@@ -3,6 +3,7 @@ package io.github.medvp.nn;
 import io.github.medvp.nn.swin.PatchMerging3d;
 import io.github.medvp.nn.swin.Swin3d;
 import io.github.medvp.nn.swin.SwinBlock3d;
+import io.github.medvp.nn.swin.SwinUnetrDecoder;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
@@ -101,11 +102,7 @@ public final class ReferenceNames {
         for (int i = 0; i < 4; i++) {
             String p = "decoder" + (5 - i) + ".";
             put(t, p + "transp_conv.conv.weight", ups[i].transpConv.getWeight(), Layout.AS_IS);
-            conv(t, p + "conv_block.conv1.conv.", ups[i].convBlock.conv1, Layout.AS_IS);
-            conv(t, p + "conv_block.conv2.conv.", ups[i].convBlock.conv2, Layout.AS_IS);
-            if (ups[i].convBlock.conv3 != null) {
-                conv(t, p + "conv_block.conv3.conv.", ups[i].convBlock.conv3, Layout.AS_IS);
-            }
+            resBlock(t, p + "conv_block.", ups[i].convBlock);
         }
         // proj1 runs on the reference's permuted (Z, X, Y) input x0.
         patchEmbed(t, "proj1.", decoder.proj1, Layout.KERNEL_ZXY);
@@ -194,6 +191,37 @@ public final class ReferenceNames {
             layerNorm(t, layer + "downsample.norm.", merging.norm);
         }
         return t;
+    }
+
+    /**
+     * Names of MONAI 0.9's whole {@code SwinUNETR} ({@code monai/networks/nets/swin_unetr.py}): {@code swinViT.*}
+     * as {@link #swin}, then {@code encoder1.layer.conv1.conv.weight} (conv2, and conv3 where the widths differ;
+     * the instance norms are non-affine and hold nothing), …, {@code encoder10.*},
+     * {@code decoder5.transp_conv.conv.weight}, {@code decoder5.conv_block.conv1.conv.weight}, …,
+     * {@code decoder1.*}, {@code out.conv.conv.weight} and {@code .bias}. Layouts are as-is: the decoder runs in the
+     * encoder's axis order.
+     *
+     * @param swin an initialised encoder
+     * @param decoder an initialised decoder
+     * @return targets by reference name
+     */
+    public static Map<String, Target> swinUnetr(Swin3d swin, SwinUnetrDecoder decoder) {
+        Map<String, Target> t = prefixed("swinViT.", swin(swin));
+        decoder.getEncoders().forEach((name, block) -> resBlock(t, name + ".layer.", block));
+        decoder.getDecoders().forEach((name, block) -> {
+            put(t, name + ".transp_conv.conv.weight", block.transpConv.getWeight(), Layout.AS_IS);
+            resBlock(t, name + ".conv_block.", block.convBlock);
+        });
+        conv(t, "out.conv.conv.", decoder.getOut(), Layout.AS_IS);
+        return t;
+    }
+
+    private static void resBlock(Map<String, Target> t, String prefix, UnetResBlock block) {
+        conv(t, prefix + "conv1.conv.", block.conv1, Layout.AS_IS);
+        conv(t, prefix + "conv2.conv.", block.conv2, Layout.AS_IS);
+        if (block.conv3 != null) {
+            conv(t, prefix + "conv3.conv.", block.conv3, Layout.AS_IS);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -38,6 +39,22 @@ public final class UnetResBlock extends AbstractBlock {
         conv2 = addChildBlock("conv2", Layers.conv3d(outChannels, 3, 1, 1, 1, false));
         conv3 = inChannels != outChannels
                 ? addChildBlock("conv3", Layers.conv3d(outChannels, 1, 1, 0, 1, false)) : null;
+    }
+
+    /**
+     * Switches the convolutions to PyTorch's default initialisation, which MONAI's networks keep (the reference
+     * BrainMVP re-initialises its decoders Kaiming-normal; MONAI's {@code SwinUNETR} does not). Call before
+     * initialisation.
+     *
+     * @return this
+     */
+    public UnetResBlock withTorchDefaultInit() {
+        for (Conv3d conv : new Conv3d[] {conv1, conv2, conv3}) {
+            if (conv != null) {
+                conv.setInitializer(TorchInit.TORCH_DEFAULT_WEIGHT, Parameter.Type.WEIGHT);
+            }
+        }
+        return this;
     }
 
     @Override

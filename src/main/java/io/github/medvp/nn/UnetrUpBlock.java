@@ -31,6 +31,17 @@ public final class UnetrUpBlock extends AbstractBlock {
     }
 
     /**
+     * The residual block's convolutions with PyTorch's default initialisation
+     * ({@link UnetResBlock#withTorchDefaultInit}); the transposed convolution has it already.
+     *
+     * @return this
+     */
+    public UnetrUpBlock withTorchDefaultInit() {
+        convBlock.withTorchDefaultInit();
+        return this;
+    }
+
+    /**
      * Forward on {@code (x, skip)}.
      *
      * @return {@code (out)}
