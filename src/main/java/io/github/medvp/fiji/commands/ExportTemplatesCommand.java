@@ -1,9 +1,13 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.demo.SliceImages;
+import io.github.medvp.io.OutputFolder;
 import io.github.medvp.pretrain.brainmvp.TemplateNifti;
+import io.github.medvp.train.RunFolder;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -29,8 +33,8 @@ public class ExportTemplatesCommand implements Command {
     static final String PREVIEW = "templates.png";
 
     @Parameter(label = "Checkpoint", style = "open",
-            description = "last.safetensors or best.safetensors of a MedVP run, or a "
-            + "reference BrainMVP checkpoint (.pt) with rep_template")
+            description = "a MedVP pre-training run folder (its last checkpoint), last.safetensors or "
+            + "best.safetensors of a run, or a reference BrainMVP checkpoint (.pt) with rep_template")
     private File checkpoint;
 
     @Parameter(label = "Output folder", style = "directory",
@@ -38,17 +42,26 @@ public class ExportTemplatesCommand implements Command {
                     + "middle axial slice of each over the whole grid, black 0 to white 1)")
     private File output;
 
+    @Parameter
+    private LogService log;
+
     @Parameter(type = ItemIO.OUTPUT, label = "Written files")
     private String files;
 
     @Override
     public void run() {
-        try {
-            List<Path> written = new ArrayList<>(TemplateNifti.export(checkpoint.toPath(), output.toPath()));
-            Path png = output.toPath().resolve(PREVIEW);
-            if (SliceImages.templates(output.toPath(), png)) {
+        Path file;
+        try (CommandProgress progress = new CommandProgress(null, log, null)) {
+            file = RunFolder.checkpointIn(checkpoint.toPath(), "checkpoint", false, progress);
+        }
+        // A folder this run creates is removed again if the checkpoint turns out unreadable or holds no templates.
+        try (OutputFolder folder = OutputFolder.create(output.toPath())) {
+            List<Path> written = new ArrayList<>(TemplateNifti.export(file, folder.dir()));
+            Path png = folder.dir().resolve(PREVIEW);
+            if (SliceImages.templates(folder.dir(), png)) {
                 written.add(png);
             }
+            folder.keep();
             files = written.stream().map(Path::toString).collect(Collectors.joining("\n", "", "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

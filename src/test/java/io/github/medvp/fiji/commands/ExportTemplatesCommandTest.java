@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,8 +82,27 @@ class ExportTemplatesCommandTest {
     void aCheckpointWithoutTemplatesIsRefusedByName() throws Exception {
         Path ckpt = dir.resolve("encoder.safetensors");
         Safetensors.write(ckpt, Map.of("norm.weight", HostTensor.ofFloats(new long[] {1}, 1f)), Map.of());
-        ExecutionException e = assertThrows(ExecutionException.class, () -> export(ckpt, dir.resolve("t")));
+        Path out = dir.resolve("new").resolve("t");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> export(ckpt, out));
         assertTrue(CommandRunner.userError(e).getMessage().equals(ckpt + " holds no rep_template: it is not a BrainMVP "
                 + "pre-training checkpoint"), CommandRunner.userError(e).getMessage());
+        // Nothing written: the folders the command created are gone again.
+        assertFalse(java.nio.file.Files.exists(dir.resolve("new")));
+    }
+
+    @Test
+    void aRunFolderGivesItsLastCheckpoint() throws Exception {
+        Path run = dir.resolve("run");
+        Path ckpt = io.github.medvp.train.RunFolder.lastCheckpoint(run);
+        java.nio.file.Files.createDirectories(ckpt.getParent());
+        Safetensors.write(ckpt, Map.of("rep_template", HostTensor.ofFloats(new long[] {4, GX, GY, GZ},
+                new float[4 * GX * GY * GZ])), Map.of());
+        Path out = dir.resolve("from-run");
+        assertTrue(export(run, out).startsWith(out.resolve("template_flair.nii.gz").toString()));
+        // A folder without a checkpoint is named as such.
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("empty"));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> export(empty, dir.resolve("x")));
+        assertTrue(CommandRunner.userError(e).getMessage().contains("is a folder without"),
+                CommandRunner.userError(e).getMessage());
     }
 }
