@@ -275,11 +275,19 @@ public final class TrainLoop<B> {
                     + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
                     + "were skipped). Likely causes: a learning rate too high for this model or batch size (lower "
                     + "it or add warm-up), or bad input (volumes with NaN/Inf voxels or unnormalised intensities). "
-                    + "The last good checkpoint is kept"
-                    + (c.run == null ? "" : " in " + c.run.last()));
+                    + lastGood());
         }
         plot(false);
         return now;
+    }
+
+    /** The end of the non-finite message: a new run that never saved a checkpoint is removed on failure. */
+    private String lastGood() {
+        if (c.run == null) {
+            return "";
+        }
+        return java.nio.file.Files.isRegularFile(c.run.last()) ? "The last good checkpoint is kept in " + c.run.last()
+                : "No checkpoint was written before, so the run folder is removed";
     }
 
     /** Where the run stands after {@code step} optimiser steps, e.g. {@code epoch 1.25/3 step 5/12}. */

@@ -288,6 +288,7 @@ class TrainLoopTest {
         assertEquals(0, nonFinite[11]);
         assertEquals(1, nonFinite[14]);
         assertTrue(e.getMessage().contains("at step 15"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("The last good checkpoint is kept in " + run.last()), e.getMessage());
         model.adam.close();
     }
 
@@ -295,14 +296,19 @@ class TrainLoopTest {
     void withClippingANonFiniteGradientUnderAFiniteLossAlsoSkipsTheStep() throws Exception {
         Model model = new Model(0.5f, 0.5f);
         NDArray w = model.params.get("weight").array();
+        RunFolder fresh = RunFolder.open(tmp.resolve("fresh"), config(), false, List.of());
         TrainLoop<Batch> loop = loop(model, 1, 1, 8).optClipGradNorm(1.0).optLogEvery(1).optMaxNonFinite(2)
-                .setStep((b, ctx) -> {
+                .optRunFolder(fresh).setStep((b, ctx) -> {
                     Losses l = model.loss(b, ctx, false);
                     // sqrt(0 * w) is 0, but its gradient is 0 * inf = NaN.
                     return new Losses(l.total().add(w.mul(0).sqrt().sum()), l.parts());
                 }).build();
         MedvpException e = assertThrows(MedvpException.class, loop::run);
         assertTrue(e.getMessage().contains("2 optimiser steps in a row"), e.getMessage());
+        // A new run that never saved names no checkpoint it does not have.
+        assertTrue(e.getMessage().endsWith("No checkpoint was written before, so the run folder is removed"),
+                e.getMessage());
+        fresh.close();
         assertArrayEquals(new float[] {0.5f, 0.5f}, model.values());
         assertEquals(0, model.adam.updates());
         model.adam.close();
