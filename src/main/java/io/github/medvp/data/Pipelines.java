@@ -120,47 +120,51 @@ public final class Pipelines {
      * {@code Downstream/dataset/transforms.py}): task modalities, load with label, 5–95 percentile scaling without
      * clipping (before reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with margin 1,
      * random {@code crop}³ crop (a share {@code labelCentred} of them centred on a labelled voxel, 0 in the reference),
-     * zero pad, flips of all three axes with p = 0.5, intensity shift and scale U(−0.1, 0.1), label to regions.
+     * zero pad, flips with p = 0.5 ({@code flips}: of all three axes together as the reference, or of each axis),
+     * intensity shift and scale U(−0.1, 0.1), label to regions.
      */
     public static Compose segmentationTraining(List<Modality> modalities, int crop, double labelCentred,
-            LabelToRegions regions) {
+            LabelToRegions regions, RandomFlip.Mode flips) {
         return Compose.of(segmentationPrefix(modalities), RandomCrop.towardsLabel(labelCentred, crop, crop, crop),
                 new PadTo(crop, crop, crop),
-                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
+                new RandomFlip(0.5, flips), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
     }
 
     /**
-     * {@link #segmentationTraining(List, int, double, LabelToRegions)} that also records where each crop lies in a
-     * template grid, for template replacement at fine-tuning time: the frame is recorded after resampling (the whole
-     * 1 mm RAS volume, assumed centred in the template grid as in pre-training, so a study on the SRI24 grid maps one
-     * to one) and {@code rep_start} after the crop and padding, before the flips (which the affine records).
+     * {@link #segmentationTraining(List, int, double, LabelToRegions, RandomFlip.Mode)} that also records where each
+     * crop lies in a template grid, for template replacement at fine-tuning time: the frame is recorded after
+     * resampling (the whole 1 mm RAS volume, assumed centred in the template grid as in pre-training, so a study on
+     * the SRI24 grid maps one to one) and {@code rep_start} after the crop and padding, before the flips (which the
+     * affine records); the intensity augmentation is recorded too ({@link RandomIntensity#AFFINE}).
      */
     public static Compose segmentationTraining(List<Modality> modalities, int crop, double labelCentred,
-            LabelToRegions regions, int[] templateGrid) {
+            LabelToRegions regions, RandomFlip.Mode flips, int[] templateGrid) {
         return Compose.of(gridPrefix(modalities, true), TemplateOffset.recordFrame(), new CropForeground(1),
                 RandomCrop.towardsLabel(labelCentred, crop, crop, crop), new PadTo(crop, crop, crop),
-                TemplateOffset.repStart(templateGrid), new RandomFlip(0.5), RandomIntensity.shift(0.1),
+                TemplateOffset.repStart(templateGrid), new RandomFlip(0.5, flips), RandomIntensity.shift(0.1),
                 RandomIntensity.scale(0.1), regions);
     }
 
     /**
      * Classification fine-tuning, training: the segmentation steps without label map (the class comes from the
-     * study), random {@code crop}³ crop, zero pad, flips and intensity augmentation.
+     * study), random {@code crop}³ crop, zero pad, flips ({@code flips}) and intensity augmentation.
      */
-    public static Compose classificationTraining(List<Modality> modalities, int crop) {
+    public static Compose classificationTraining(List<Modality> modalities, int crop, RandomFlip.Mode flips) {
         return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new RandomCrop(crop, crop, crop),
-                new PadTo(crop, crop, crop), new RandomFlip(0.5), RandomIntensity.shift(0.1),
+                new PadTo(crop, crop, crop), new RandomFlip(0.5, flips), RandomIntensity.shift(0.1),
                 RandomIntensity.scale(0.1));
     }
 
     /**
-     * {@link #classificationTraining(List, int)} recording each crop's place in a template grid (as
-     * {@link #segmentationTraining(List, int, double, LabelToRegions, int[])} does), for template replacement.
+     * {@link #classificationTraining(List, int, RandomFlip.Mode)} recording each crop's place in a template grid (as
+     * {@link #segmentationTraining(List, int, double, LabelToRegions, RandomFlip.Mode, int[])} does), for template
+     * replacement.
      */
-    public static Compose classificationTraining(List<Modality> modalities, int crop, int[] templateGrid) {
+    public static Compose classificationTraining(List<Modality> modalities, int crop, RandomFlip.Mode flips,
+            int[] templateGrid) {
         return Compose.of(gridPrefix(modalities, false), TemplateOffset.recordFrame(), new CropForeground(1),
                 new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop), TemplateOffset.repStart(templateGrid),
-                new RandomFlip(0.5), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1));
+                new RandomFlip(0.5, flips), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1));
     }
 
     /** Classification validation and inference: {@link #classificationTraining} with a centre crop, no augmentation. */

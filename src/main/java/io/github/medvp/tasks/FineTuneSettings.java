@@ -3,6 +3,7 @@ package io.github.medvp.tasks;
 import io.github.medvp.SettingsException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import io.github.medvp.train.Adam;
@@ -18,7 +19,11 @@ import java.util.List;
  * {@link io.github.medvp.tasks.classification.ClassificationFineTuning}), checked when made; its {@link Settings#json}
  * form is the run's {@code config.json}. Defaults are the reference's (BrainMVP's {@code do_train.sh} and its
  * fine-tuning {@code main.py}): Adam with coupled L2 (lr 3e-4, weight decay 1e-4), cosine to 0 without warm-up, batch
- * 2, 300 epochs, validation every 5 epochs, seed 42, 96³ crops.
+ * 2, 300 epochs, validation every 5 epochs, seed 42, 96³ crops; template replacement as the reference's
+ * {@code --mix_template True --use_cl True} ({@code RandomChannelCutmixd(num_mix=3)}: every study has
+ * {@code k ~ U{0, …, 3}} modalities replaced, capped at C − 1, before the intensity augmentation; the paired copies run
+ * through the network separately; consistency weight 0.1) and flips of all three axes together
+ * ({@code RandFlipd(spatial_axis=(0, 1, 2))}).
  *
  * @param training data, run folder, resume, seed, device, workers, log interval
  * @param aliases extra modality names, e.g. {@code T1GD=t1c}
@@ -49,8 +54,12 @@ import java.util.List;
  * @param validateEvery epochs between validations (the last epoch is always validated)
  * @param templates replace modalities by the checkpoint's templates during training, when it has them
  * @param replaceProbability p, the chance a study has modalities replaced
- * @param replaceCount k, modalities replaced
+ * @param replaceCount k, modalities replaced: the most ({@code uniform}) or the exact number ({@code fixed})
  * @param consistencyWeight weight of the paired consistency term; 0 for single replacement
+ * @param replaceMode {@code uniform} (k drawn from 0 to {@code replace_count}, the reference) or {@code fixed}
+ * @param augmentTemplates replaced channels get the study's intensity shift and scale, as the reference's
+ * @param pairedNorm {@code separate} (each paired copy its own BatchNorm statistics, the reference) or {@code joint}
+ * @param flips {@code all} (one draw flips all three axes, the reference) or {@code each} (one draw per axis)
  */
 public record FineTuneSettings(@Settings.Inline TrainingSettings training, String aliases, boolean skipBad,
         @Settings.Core UniFormerPreset preset, @Settings.Core Path init, List<Modality> modalities,
@@ -59,7 +68,8 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         Adam.Mode optimiser, double clip, double encoderLr, @Settings.Core boolean freezeEncoder,
         EncoderInit.FirstConv firstConv, @Settings.Core int crop, double labelCentred, @Settings.Core double fraction,
         double validationFraction, int validateEvery, boolean templates, double replaceProbability,
-        int replaceCount, double consistencyWeight) {
+        int replaceCount, double consistencyWeight, TemplateReplacement.Mode replaceMode, boolean augmentTemplates,
+        TemplateReplacement.PairNorm pairedNorm, RandomFlip.Mode flips) {
 
     /** The largest crop edge: 1024³ voxels is beyond any GPU's memory for these models. */
     public static final int MAX_CROP = 1024;
@@ -96,7 +106,13 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         Settings.range("validate_every", validateEvery, 1, 1_000_000);
         Settings.range("replace_probability", replaceProbability, 0, 1);
         Settings.range("replace_count", replaceCount, 1, Modality.values().length - 1);
-        if (modalities.size() > 1 && replaceCount > modalities.size() - 1) {
+        Settings.required("replace_mode", replaceMode, "uniform or fixed");
+        Settings.required("paired_norm", pairedNorm, "separate or joint");
+        Settings.required("flips", flips, "all or each");
+        // Uniform caps k at C − 1 as the reference's random_sample_index does (num_mix 3 with 3 modalities); a fixed
+        // count that cannot be met is a mistake worth naming.
+        if (replaceMode == TemplateReplacement.Mode.FIXED && modalities.size() > 1
+                && replaceCount > modalities.size() - 1) {
             throw SettingsException.of("replace_count", replaceCount, "at most " + (modalities.size() - 1)
                     + " (one fewer than the " + modalities.size() + " modalities)");
         }
@@ -153,9 +169,13 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         private double validationFraction = 0.2;
         private int validateEvery = 5;
         private boolean templates = true;
-        private double replaceProbability = 0.5;
-        private int replaceCount = 1;
+        private double replaceProbability = 1;
+        private int replaceCount = 3;
         private double consistencyWeight = 0.1;
+        private TemplateReplacement.Mode replaceMode = TemplateReplacement.Mode.UNIFORM;
+        private boolean augmentTemplates = true;
+        private TemplateReplacement.PairNorm pairedNorm = TemplateReplacement.PairNorm.SEPARATE;
+        private RandomFlip.Mode flips = RandomFlip.Mode.ALL;
 
         private Builder() {
             super(42);
@@ -281,8 +301,8 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
 
         /**
          * @param use replace modalities by templates when the model has them, default true
-         * @param probability p, default 0.5
-         * @param count k, default 1
+         * @param probability p, default 1
+         * @param count k, default 3
          * @param consistencyWeight default 0.1; 0 for single replacement
          * @return this
          */
@@ -294,12 +314,33 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
             return this;
         }
 
+        /**
+         * @param mode how many modalities are replaced, default {@code uniform} (the reference)
+         * @param augment replaced channels get the study's intensity augmentation, default true (the reference)
+         * @param pairedNorm BatchNorm of the paired copies, default {@code separate} (the reference)
+         * @return this
+         */
+        public Builder replacement(TemplateReplacement.Mode mode, boolean augment,
+                TemplateReplacement.PairNorm pairedNorm) {
+            this.replaceMode = mode;
+            this.augmentTemplates = augment;
+            this.pairedNorm = pairedNorm;
+            return this;
+        }
+
+        /** @param flips training flips, default {@code all} (the reference) @return this */
+        public Builder flips(RandomFlip.Mode flips) {
+            this.flips = flips;
+            return this;
+        }
+
         /** @return the settings @throws SettingsException naming the first setting out of range */
         public FineTuneSettings build() {
             return new FineTuneSettings(training, aliases, skipBad, preset, init, modalities, labels, classes,
                     classCsv, classWeights, epochs, batch, accumulation, lr, weightDecay, optimiser, clip, encoderLr,
                     freezeEncoder, firstConv, crop, labelCentred, fraction, validationFraction, validateEvery,
-                    templates, replaceProbability, replaceCount, consistencyWeight);
+                    templates, replaceProbability, replaceCount, consistencyWeight, replaceMode, augmentTemplates,
+                    pairedNorm, flips);
         }
     }
 }

@@ -180,14 +180,19 @@ public final class FineTuning {
         if (!model.hasTemplates() || !s.templates() || !(s.replaceProbability() > 0)) {
             return null;
         }
-        progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %d modality(ies), consistency weight "
-                + "%.3g", s.replaceProbability(), s.replaceCount(), s.consistencyWeight()));
+        progress.log(String.format(Locale.ROOT, "template replacement: p %.2f, %s %d modality(ies)%s, consistency "
+                + "weight %.3g%s", s.replaceProbability(),
+                s.replaceMode() == TemplateReplacement.Mode.UNIFORM ? "0 to" : "exactly", s.replaceCount(),
+                s.augmentTemplates() ? " with the study's intensity augmentation" : "", s.consistencyWeight(),
+                s.consistencyWeight() > 0 ? ", paired copies normalised " + (s.pairedNorm()
+                        == TemplateReplacement.PairNorm.SEPARATE ? "separately" : "jointly") : ""));
         if (s.freezeEncoder() && s.consistencyWeight() > 0 && s.firstConv() == EncoderInit.FirstConv.INFLATE) {
             progress.log("note: the consistency term compares encoder features, which a frozen encoder fixes, so it "
                     + "trains nothing; the template-replaced inputs still train the "
                     + (model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head"));
         }
-        return new TemplateReplacement(s.replaceProbability(), s.replaceCount());
+        return new TemplateReplacement(s.replaceProbability(), s.replaceCount(), s.replaceMode(),
+                s.augmentTemplates(), s.pairedNorm());
     }
 
     /**

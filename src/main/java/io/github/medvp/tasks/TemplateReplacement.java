@@ -1,12 +1,15 @@
 package io.github.medvp.tasks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.Batch;
 import io.github.medvp.data.Sample;
+import io.github.medvp.data.transform.RandomIntensity;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import java.util.random.RandomGenerator;
@@ -15,38 +18,72 @@ import java.util.random.RandomGenerator;
  * BrainMVP's modality-wise distillation at fine-tuning time ({@code RandomChannelCutmix} of the reference's
  * {@code Downstream/dataset/mix_transform.py} and the {@code use_cl} branch of {@code train_epoch} in
  * {@code Downstream/trainer.py}, with two fixes: the templates are normalised, where the reference mixes raw ones, and
- * a pair holds the same modalities, where the reference repeats channels element-wise): with probability {@code p} per
- * sample, {@code k} distinct input modalities (whole channels) are replaced by their learned templates, normalised to
- * [0, 1] and cropped at the sample's position in the template grid.
+ * a pair holds the same modalities, where the reference repeats channels element-wise): whole input channels are
+ * replaced by their learned templates, normalised to [0, 1] and cropped at the sample's position in the template grid.
+ * How many: {@link Mode#UNIFORM} (the reference's {@code random_sample_index}: every sample draws
+ * {@code k ~ U{0, …, count}}, capped at C − 1, then k distinct channels) or {@link Mode#FIXED} (MedVP's behaviour
+ * before it followed the reference: with probability {@code p}, exactly {@code min(count, C − 1)} channels).
  * <p>
  * The crop of each sample is described by host metadata the data pipeline records ({@link
  * io.github.medvp.data.Pipelines#segmentationTraining(java.util.List, int, double,
- * io.github.medvp.data.transform.LabelToRegions, int[])}): {@code rep_start} (the crop's origin in template voxels) and
- * the flips applied after cropping (read from the affine against the frame recorded before cropping). From these the
- * step builds one gather index for the whole batch, so the crops of all samples and channels are one {@code take} on
- * the device; voxels outside the template grid (padding) get 0, like the padded image. Which channels are replaced is
- * drawn on the host (B × C booleans from the step's generator) and applied as one masked blend {@code x·(1 − m) + t·m}.
+ * io.github.medvp.data.transform.LabelToRegions, io.github.medvp.data.transform.RandomFlip.Mode, int[])}):
+ * {@code rep_start} (the crop's origin in template voxels), the flips applied after cropping (read from the affine
+ * against the frame recorded before cropping) and the intensity shift and scale ({@link RandomIntensity#AFFINE}).
+ * From these the step builds one gather index for the whole batch, so the crops of all samples and channels are one
+ * {@code take} on the device; voxels outside the template grid (padding) get 0, like the padded image. With
+ * {@code augment} the crops then get each sample's intensity map {@code a·t + b}: the reference replaces channels
+ * before its {@code RandShiftIntensityd} and {@code RandScaleIntensityd}, so a template channel is shifted and scaled
+ * with the others. Which channels are replaced is drawn on the host (B × C booleans from the step's generator) and
+ * applied as one masked blend {@code x·(1 − m) + t·m}.
  * <p>
  * The paired consistency term (two independent replacements of the same batch, L2 between their encoder features)
- * is built by the step from two {@link #mask} draws; see {@link FineTuneLosses#consistency}.
+ * is built by the step from two {@link #mask} draws (see {@link FineTuneLosses#consistency}); {@link #forward} runs
+ * the two copies through the model separately, so each has its own BatchNorm statistics as in the reference
+ * ({@link PairNorm#SEPARATE}: two {@code model(...)} calls in {@code train_epoch}), or as one batch of 2B
+ * ({@link PairNorm#JOINT}, MedVP's behaviour before).
  */
 public final class TemplateReplacement {
 
+    /** How many channels a sample has replaced. */
+    public enum Mode {
+        /** With probability p, {@code k ~ U{0, …, count}} capped at C − 1 (the reference, p = 1, count = 3). */
+        UNIFORM,
+        /** With probability p, exactly {@code min(count, C − 1)}. */
+        FIXED
+    }
+
+    /** How the two copies of a paired step meet the encoder's BatchNorm layers. */
+    public enum PairNorm {
+        /** Two forward passes of B, each copy normalised by its own batch statistics (the reference). */
+        SEPARATE,
+        /** One forward pass of 2B, statistics over both copies. */
+        JOINT
+    }
+
     private final double probability;
     private final int count;
+    private final Mode mode;
+    private final boolean augment;
+    private final PairNorm pairNorm;
 
     /**
-     * @param probability p, the chance that a sample gets replacements, in [0, 1]
-     * @param count k, how many modalities are replaced when it does (at least 1; capped at C − 1 per batch so one
-     *     real modality always remains)
+     * @param probability p, the chance that a sample gets a draw, in [0, 1]
+     * @param count k, the most ({@link Mode#UNIFORM}) or exact ({@link Mode#FIXED}) number of modalities replaced (at
+     *     least 1; capped at C − 1 so one real modality always remains)
+     * @param mode how k is drawn
+     * @param augment template channels get the sample's intensity augmentation
+     * @param pairNorm how paired copies meet BatchNorm
      */
-    public TemplateReplacement(double probability, int count) {
+    public TemplateReplacement(double probability, int count, Mode mode, boolean augment, PairNorm pairNorm) {
         if (!(probability >= 0 && probability <= 1) || count < 1) {
             throw new MedvpException("template replacement needs a probability in [0, 1] and a count of at least 1, "
                     + "got " + probability + " and " + count);
         }
         this.probability = probability;
         this.count = count;
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
+        this.augment = augment;
+        this.pairNorm = java.util.Objects.requireNonNull(pairNorm, "pairNorm");
     }
 
     /** @return p */
@@ -59,20 +96,37 @@ public final class TemplateReplacement {
         return count;
     }
 
+    /** @return how k is drawn */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return whether template channels get the sample's intensity augmentation */
+    public boolean augment() {
+        return augment;
+    }
+
+    /** @return how paired copies meet BatchNorm */
+    public PairNorm pairNorm() {
+        return pairNorm;
+    }
+
     /**
      * Draws the channels to replace.
      *
      * @param batch B
      * @param channels C
      * @param rng the step's generator
-     * @return (B, C) true where the channel is replaced; each row has 0 or {@code min(k, C − 1)} trues
+     * @return (B, C) true where the channel is replaced; {@link Mode#FIXED}: each row has 0 or
+     *     {@code min(k, C − 1)} trues; {@link Mode#UNIFORM}: {@code min(U{0..k}, C − 1)} trues, 0 when not drawn
      */
     public boolean[][] draw(int batch, int channels, RandomGenerator rng) {
-        int k = Math.min(count, channels - 1);
+        int cap = Math.max(0, channels - 1);
         boolean[][] out = new boolean[batch][channels];
         for (int b = 0; b < batch; b++) {
             // Always draw the same amount of numbers per sample, so later samples do not depend on earlier outcomes.
             boolean replace = rng.nextDouble() < probability;
+            int k = Math.min(mode == Mode.UNIFORM ? rng.nextInt(count + 1) : count, cap);
             int[] order = new int[channels];
             for (int i = 0; i < channels; i++) {
                 order[i] = i;
@@ -93,11 +147,11 @@ public final class TemplateReplacement {
     /**
      * The model input of a training step: the batch with this replacement applied, or, {@code paired}, two copies of
      * the batch each with its own independent replacement, concatenated on the batch axis (2B samples; the caller
-     * duplicates the targets and compares the two halves' features).
+     * duplicates the targets, runs them through {@link #forward} and compares the two halves' features).
      *
      * @param x (B, C, X, Y, Z) images
      * @param templates (C, GX, GY, GZ) normalised templates in channel order
-     * @param at where each sample lies in the template grid
+     * @param at where each sample lies in the template grid, and its intensity map
      * @param paired two copies instead of one
      * @param rng the step's generator
      * @param m the step's manager
@@ -109,8 +163,55 @@ public final class TemplateReplacement {
         int c = (int) x.getShape().get(1);
         int[] size = {(int) x.getShape().get(2), (int) x.getShape().get(3), (int) x.getShape().get(4)};
         NDArray crops = crops(templates, at.starts(), at.flips(), size, m);
+        if (augment) {
+            crops = intensity(crops, at.intensity(), m);
+        }
         NDArray first = apply(x, crops, mask(draw(b, c, rng), m));
         return paired ? first.concat(apply(x, crops, mask(draw(b, c, rng), m)), 0) : first;
+    }
+
+    /**
+     * The model on a step's input: one pass, or for paired input ({@code 2B} samples from {@link #inputs}) with
+     * {@link PairNorm#SEPARATE} one pass per copy, the outputs joined on the batch axis as one pass would give them.
+     *
+     * @param model the model
+     * @param ps the parameter store
+     * @param x (B or 2B, C, X, Y, Z)
+     * @param paired whether {@code x} holds two copies
+     * @return the outputs in training mode
+     */
+    public TaskModel.Outputs forward(TaskModel model, ParameterStore ps, NDArray x, boolean paired) {
+        if (!paired || pairNorm == PairNorm.JOINT) {
+            return model.forward(ps, x, true);
+        }
+        long b = x.getShape().get(0) / 2;
+        TaskModel.Outputs first = model.forward(ps, x.get("0:{}", b), true);
+        TaskModel.Outputs second = model.forward(ps, x.get("{}:", b), true);
+        NDList logits = new NDList();
+        for (int i = 0; i < first.logits().size(); i++) {
+            logits.add(first.logits().get(i).concat(second.logits().get(i), 0));
+        }
+        return new TaskModel.Outputs(logits, first.features().concat(second.features(), 0));
+    }
+
+    /**
+     * Applies each sample's intensity map to its template crops.
+     *
+     * @param crops (B, C, X, Y, Z)
+     * @param maps per sample {@code {a, b}} ({@link RandomIntensity#AFFINE})
+     * @param manager where the (one) host array is created
+     * @return {@code a·crops + b} per sample
+     */
+    static NDArray intensity(NDArray crops, double[][] maps, NDManager manager) {
+        int n = maps.length;
+        float[] ab = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            ab[i] = (float) maps[i][0];
+            ab[n + i] = (float) maps[i][1];
+        }
+        NDArray both = HostArrays.copyOf(manager, ab, new Shape(2, n, 1, 1, 1, 1), crops.getDevice())
+                .toType(crops.getDataType(), false);
+        return crops.mul(both.get(0)).add(both.get(1));
     }
 
     /**
@@ -192,16 +293,17 @@ public final class TemplateReplacement {
     }
 
     /**
-     * The crop origins and flips of a batch of the template-aware segmentation pipeline.
+     * The crop origins, flips and intensity maps of a batch of the template-aware pipelines.
      *
      * @param batch the batch
-     * @return {@code starts} (B × 3) and {@code flips} (B × 3)
+     * @return {@code starts} (B × 3), {@code flips} (B × 3) and {@code intensity} (B × 2)
      * @throws MedvpException when a sample lacks the metadata
      */
     public static Placement placement(Batch batch) {
         int n = batch.size();
         int[][] starts = batch.repStarts();
         boolean[][] flips = new boolean[n][3];
+        double[][] intensity = new double[n][];
         for (int i = 0; i < n; i++) {
             double[][] frame = (double[][]) batch.meta(i).get(Sample.ORIENT_AFFINE);
             Sample s = batch.sample(i);
@@ -218,16 +320,37 @@ public final class TemplateReplacement {
                 }
                 flips[i][a] = dot < 0;
             }
+            intensity[i] = RandomIntensity.affine(s);
         }
-        return new Placement(starts, flips);
+        return new Placement(starts, flips, intensity);
     }
 
     /**
-     * Where each sample of a batch lies in the template grid.
+     * Where each sample of a batch lies in the template grid, and how its intensities were augmented.
      *
      * @param starts crop origins in template voxels
      * @param flips axes flipped after the crop
+     * @param intensity per sample {@code {a, b}}: the image's intensities are {@code a·v + b} of the unaugmented
+     *     ones ({@link RandomIntensity#AFFINE})
      */
-    public record Placement(int[][] starts, boolean[][] flips) {
+    public record Placement(int[][] starts, boolean[][] flips, double[][] intensity) {
+
+        /**
+         * A placement without intensity augmentation.
+         *
+         * @param starts crop origins in template voxels
+         * @param flips axes flipped after the crop
+         */
+        public Placement(int[][] starts, boolean[][] flips) {
+            this(starts, flips, identity(starts.length));
+        }
+
+        private static double[][] identity(int n) {
+            double[][] out = new double[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = new double[] {1, 0};
+            }
+            return out;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.medvp.data;
 import io.github.medvp.data.transform.CenterCropForeground;
 import io.github.medvp.data.transform.Compose;
 import io.github.medvp.data.transform.LabelToRegions;
+import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.data.transform.LoadStudy;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.transform.PadTo;
@@ -122,7 +123,8 @@ class PipelinesTest {
         Sample out = eval.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0));
         assertEquals(List.of(Modality.FLAIR, Modality.T1), out.modalities());
         assertArrayEquals(new int[] { 23, 30, 9 }, out.shape(), "foreground box + margin 1");
-        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), 16, 0, LabelToRegions.brats());
+        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), 16, 0, LabelToRegions.brats(),
+                RandomFlip.Mode.ALL);
         MedvpException e = assertThrows(MedvpException.class,
                 () -> train.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0)));
         assertTrue(e.getMessage().contains("study seg has no t1c image"), e.getMessage());

@@ -1,6 +1,8 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.tasks.EncoderInit;
+import io.github.medvp.tasks.TemplateReplacement;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.train.Adam;
@@ -66,10 +68,28 @@ abstract class FineTuneCommand extends StudyTrainCommand {
     private boolean templates = true;
 
     @Parameter(label = "Replacement probability", required = false, description = "chance per study, p")
-    private double replace_probability = 0.5;
+    private double replace_probability = 1;
 
-    @Parameter(label = "Replaced modalities", required = false, description = "modalities replaced, k")
-    private int replace_count = 1;
+    @Parameter(label = "Replaced modalities", required = false,
+            description = "modalities replaced, k: the most (uniform) or the exact number (fixed)")
+    private int replace_count = 3;
+
+    @Parameter(label = "Replacement draw", choices = {"uniform", "fixed"}, required = false,
+            description = "uniform: 0 to k modalities, drawn per study (the reference); fixed: exactly k")
+    private String replace_mode = "uniform";
+
+    @Parameter(label = "Augment templates", required = false,
+            description = "replaced modalities get the study's intensity shift and scale (the reference)")
+    private boolean augment_templates = true;
+
+    @Parameter(label = "Paired BatchNorm", choices = {"separate", "joint"}, required = false,
+            description = "separate: each paired copy runs alone, with its own BatchNorm statistics (the reference); "
+                    + "joint: both copies as one batch")
+    private String paired_norm = "separate";
+
+    @Parameter(label = "Flips", choices = {"all", "each"}, required = false,
+            description = "all: one draw flips all three axes (the reference); each: one draw per axis")
+    private String flips = "all";
 
     @Parameter(label = "Consistency weight", required = false,
             description = "weight of the paired consistency term; 0 for single replacement")
@@ -114,6 +134,10 @@ abstract class FineTuneCommand extends StudyTrainCommand {
                 .encoder(encoder_lr, freeze_encoder, Settings.choice("first_conv", EncoderInit.FirstConv.class,
                         first_conv))
                 .crop(crop).fraction(fraction).validation(validation_fraction, validate_every)
-                .templates(templates, replace_probability, replace_count, consistency_weight);
+                .templates(templates, replace_probability, replace_count, consistency_weight)
+                .replacement(Settings.choice("replace_mode", TemplateReplacement.Mode.class, replace_mode),
+                        augment_templates, Settings.choice("paired_norm", TemplateReplacement.PairNorm.class,
+                                paired_norm))
+                .flips(Settings.choice("flips", RandomFlip.Mode.class, flips));
     }
 }

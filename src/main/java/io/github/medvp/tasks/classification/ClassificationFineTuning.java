@@ -135,7 +135,8 @@ public final class ClassificationFineTuning {
             }
             NDArray classWeights = weights;
             TemplateReplacement replace = FineTuning.replacement(model, s, progress);
-            int normalised = s.batch() * (paired(replace, s.consistencyWeight()) ? 2 : 1);
+            int normalised = s.batch() * (paired(replace, s.consistencyWeight())
+                    && replace.pairNorm() == TemplateReplacement.PairNorm.JOINT ? 2 : 1);
             if (normalised < MIN_NORMALISED_BATCH) {
                 progress.log("warning: batch " + s.batch() + " gives the encoder's final BatchNorm " + normalised
                         + " studies per pass, too few for a pooled head to learn from (their features are normalised "
@@ -146,8 +147,9 @@ public final class ClassificationFineTuning {
                     : BatchLoader.Options.defaultWorkers();
             try (BatchLoader loader = new BatchLoader(labels.manifest().training(),
                     replace != null
-                            ? Pipelines.classificationTraining(modalities, s.crop(), model.spec().templateGrid())
-                            : Pipelines.classificationTraining(modalities, s.crop()),
+                            ? Pipelines.classificationTraining(modalities, s.crop(), s.flips(),
+                                    model.spec().templateGrid())
+                            : Pipelines.classificationTraining(modalities, s.crop(), s.flips()),
                     BatchLoader.Options.training(s.batch(), s.training().seed()).withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV),
@@ -218,7 +220,9 @@ public final class ClassificationFineTuning {
             x = replacement.inputs(x, model.templates(), TemplateReplacement.placement(batch), paired, ctx.random(),
                     m);
         }
-        TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);
+        ParameterStore ps = new ParameterStore(m, false);
+        TaskModel.Outputs out = replacement == null ? model.forward(ps, x, true)
+                : replacement.forward(model, ps, x, paired);
         NDArray logits = out.main();
         NDArray labels = HostArrays.copyOf(m, y, new Shape(y.length), logits.getDevice());
         NDArray ce = FineTuneLosses.crossEntropy(logits, labels,

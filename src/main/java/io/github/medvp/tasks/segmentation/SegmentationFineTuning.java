@@ -45,10 +45,10 @@ import java.util.Map;
  * {@code split.json} (the studies used), {@code checkpoints/last} and {@code checkpoints/best} — both loadable as
  * models by {@link TaskModel#load}. A folder holding a run resumes with {@code resume}; cancel saves {@code last}.
  * <p>
- * Differences from the reference, on purpose: one cosine step per optimiser step instead of per epoch; the loss of an
- * epoch's last incomplete batch is dropped (drop-last); templates are normalised to [0, 1] (the reference exports them
- * raw, unlike pre-training) and replaced channels come from two copies of all modalities when paired (the reference
- * repeats channels element-wise instead), the consistency term on encoder features.
+ * Differences from the reference, on purpose: one cosine step per optimiser step instead of per epoch; templates are
+ * normalised to [0, 1] (the reference exports them raw, unlike pre-training) and replaced channels come from two
+ * copies of all modalities when paired (the reference repeats channels element-wise instead), the consistency term on
+ * encoder features. All differences from the reference are listed in {@code docs/deviations-brainmvp.md}.
  */
 public final class SegmentationFineTuning {
 
@@ -121,8 +121,9 @@ public final class SegmentationFineTuning {
             TemplateReplacement replacement = FineTuning.replacement(model, s, progress);
             Compose train = replacement != null
                     ? Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform(),
-                            model.spec().templateGrid())
-                    : Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform());
+                            s.flips(), model.spec().templateGrid())
+                    : Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform(),
+                            s.flips());
             int workers = s.training().workers() > 0 ? s.training().workers()
                     : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 /**
  * One segmentation fine-tuning micro-step: the batch to the device, optional template replacement (single, or
  * paired with the consistency term: the batch is taken twice, each copy with its own independent replacement, and
- * both copies run as one batch of 2B), the model in training mode, and {@code Σ_heads L_seg + w·L_cons}
+ * the copies run through the model one after the other, as the reference, or as one batch of 2B:
+ * {@link TemplateReplacement#forward}), the model in training mode, and {@code Σ_heads L_seg + w·L_cons}
  * ({@link FineTuneLosses}). No host reads; the random draws come from the step's generator.
  */
 public final class SegmentationStep implements TrainStep<Batch> {
@@ -91,7 +92,9 @@ public final class SegmentationStep implements TrainStep<Batch> {
                 y = y.concat(y, 0);
             }
         }
-        TaskModel.Outputs out = model.forward(new ParameterStore(m, false), x, true);
+        ParameterStore ps = new ParameterStore(m, false);
+        TaskModel.Outputs out = replacement == null ? model.forward(ps, x, true)
+                : replacement.forward(model, ps, x, isPaired());
         if (out.logits().size() != headWeights.length) {
             throw new IllegalStateException(out.logits().size() + " heads but " + headWeights.length + " weights");
         }

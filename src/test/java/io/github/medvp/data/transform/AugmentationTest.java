@@ -42,19 +42,36 @@ class AugmentationTest {
         assertSame(none, new RandomFlip(0).apply(none, new SplittableRandom(1)));
     }
 
-    @Test
-    void flipDrawsEachAxisIndependently() {
+    /** How often each corner of a 2×2×2 ramp moved to the origin in 800 flips. */
+    private static int[] corners(RandomFlip flip) {
         int[] shape = { 2, 2, 2 };
         int[] flips = new int[8];
         SplittableRandom rng = new SplittableRandom(5);
         for (int i = 0; i < 800; i++) {
-            Sample s = new RandomFlip(0.5).apply(TestSamples.of(shape, TestSamples.ramp(shape)), rng);
+            Sample s = flip.apply(TestSamples.of(shape, TestSamples.ramp(shape)), rng);
             int first = (int) at(s, 0, 0, 0, 0) - 1; // which corner moved to the origin
             flips[first]++;
         }
+        return flips;
+    }
+
+    @Test
+    void flipEachDrawsEachAxisIndependently() {
+        int[] flips = corners(new RandomFlip(0.5, RandomFlip.Mode.EACH));
         for (int f : flips) {
             assertTrue(f > 60, java.util.Arrays.toString(flips));
         }
+    }
+
+    @Test
+    void flipAllDrawsOnceAndFlipsTheThreeAxesTogetherAsTheReference() {
+        // MONAI RandFlipd(spatial_axis=(0, 1, 2), prob=0.5): nothing, or the opposite corner at the origin.
+        int[] flips = corners(new RandomFlip(0.5, RandomFlip.Mode.ALL));
+        int none = flips[0];
+        int all = flips[7];
+        assertEquals(800, none + all, java.util.Arrays.toString(flips));
+        assertTrue(none > 340 && all > 340, java.util.Arrays.toString(flips));
+        assertArrayEquals(flips, corners(new RandomFlip(0.5)), "the one-argument flip is the reference's");
     }
 
     @Test
@@ -71,6 +88,23 @@ class AugmentationTest {
                 new SplittableRandom(9));
         assertArrayEquals(new float[] { 3 * f, 4 * f }, s.image()[1], 0);
         assertTrue(Math.abs(u) < 0.1 && u != 0);
+    }
+
+    @Test
+    void intensityRecordsTheComposedMapForTemplateChannels() {
+        int[] shape = { 1, 1, 2 };
+        Sample in = TestSamples.of(shape, new float[] { 1, 2 }, new float[] { 3, 4 });
+        assertArrayEquals(new double[] { 1, 0 }, RandomIntensity.affine(in), 0, "identity before any augmentation");
+        SplittableRandom rng = new SplittableRandom(3);
+        Sample s = RandomIntensity.scale(0.1).apply(RandomIntensity.shift(0.1).apply(in, rng), rng);
+        double[] map = RandomIntensity.affine(s);
+        assertTrue(map[0] != 1 && map[1] != 0, java.util.Arrays.toString(map));
+        float[][] before = { { 1, 2 }, { 3, 4 } };
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(map[0] * before[c][i] + map[1], s.image()[c][i], 1e-6);
+            }
+        }
     }
 
     @Test

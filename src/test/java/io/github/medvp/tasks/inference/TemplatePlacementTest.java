@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.data.Batch;
 import io.github.medvp.data.transform.LabelToRegions;
+import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.Pipelines;
@@ -64,7 +65,9 @@ class TemplatePlacementTest {
         NiftiWriter.write(new Volume(ArrayImgs.floats(seg, n, n, n), Geometry.ofSpacing(1, 1, 1)),
                 dir.resolve("c_seg.nii.gz"));
         Study study = StudyManifest.discover(dir, ModalityNames.defaults()).training().get(0);
-        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), 32, 0, LabelToRegions.brats(), grid);
+        // Flips of each axis, so that the placement is checked for every combination of flipped axes.
+        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), 32, 0, LabelToRegions.brats(),
+                RandomFlip.Mode.EACH, grid);
         List<Sample> samples = new ArrayList<>();
         for (int s = 0; s < 6; s++) {
             samples.add(pipeline.apply(Sample.of(study), new SplittableRandom(s)));
@@ -84,6 +87,8 @@ class TemplatePlacementTest {
             float[] images = new float[crops.length];
             batch.images().get(0, images);
             int per = 32 * 32 * 32;
+            double[] scale = new double[6];
+            double[] offset = new double[6];
             for (int s = 0; s < 6; s++) {
                 // image = a·template + b within a sample (percentile scaling, shift and scale are affine).
                 int i0 = s * per;
@@ -94,7 +99,17 @@ class TemplatePlacementTest {
                     assertEquals(a * crops[i] + b, images[i], 1e-3 * Math.abs(a) + 1e-4, "sample " + s + " voxel "
                             + (i - s * per));
                 }
+                // The recorded intensity map {u, v} is what the augmentation did after the percentile scaling
+                // t ↦ α·t + β, which is the same for every crop of the study: a = u·α and b = u·β + v.
+                double[] map = at.intensity()[s];
+                scale[s] = a / map[0];
+                offset[s] = (b - map[1]) / map[0];
             }
+            for (int s = 1; s < 6; s++) {
+                assertEquals(scale[0], scale[s], 1e-4 * Math.abs(scale[0]), "percentile scale of sample " + s);
+                assertEquals(offset[0], offset[s], 1e-3 * Math.abs(scale[0]), "percentile offset of sample " + s);
+            }
+            assertTrue(Math.abs(at.intensity()[0][0] - at.intensity()[1][0]) > 1e-6, "intensity maps are drawn");
         }
     }
 }

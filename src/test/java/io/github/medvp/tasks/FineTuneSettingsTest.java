@@ -1,0 +1,63 @@
+package io.github.medvp.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.github.medvp.SettingsException;
+import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.RandomFlip;
+import io.github.medvp.train.Settings;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The BrainMVP recipe settings of fine-tuning: the reference's by default, MedVP's earlier behaviour reachable. */
+class FineTuneSettingsTest {
+
+    private static FineTuneSettings.Builder given() {
+        return FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"));
+    }
+
+    @Test
+    void defaultsAreTheReferencesRecipeAndTheConfigCarriesThem() {
+        FineTuneSettings s = given().build();
+        assertEquals(TemplateReplacement.Mode.UNIFORM, s.replaceMode());
+        assertEquals(3, s.replaceCount());
+        assertEquals(1.0, s.replaceProbability());
+        assertTrue(s.augmentTemplates());
+        assertEquals(TemplateReplacement.PairNorm.SEPARATE, s.pairedNorm());
+        assertEquals(RandomFlip.Mode.ALL, s.flips());
+        JsonObject json = Settings.json(s);
+        assertEquals("uniform", json.get("replace_mode").getAsString());
+        assertTrue(json.get("augment_templates").getAsBoolean());
+        assertEquals("separate", json.get("paired_norm").getAsString());
+        assertEquals("all", json.get("flips").getAsString());
+    }
+
+    @Test
+    void theEarlierBehaviourIsReachableAndRecorded() {
+        FineTuneSettings s = given().templates(true, 0.5, 1, 0.1)
+                .replacement(TemplateReplacement.Mode.FIXED, false, TemplateReplacement.PairNorm.JOINT)
+                .flips(RandomFlip.Mode.EACH).build();
+        JsonObject json = Settings.json(s);
+        assertEquals("fixed", json.get("replace_mode").getAsString());
+        assertEquals(0.5, json.get("replace_probability").getAsDouble());
+        assertEquals(1, json.get("replace_count").getAsInt());
+        assertEquals(false, json.get("augment_templates").getAsBoolean());
+        assertEquals("joint", json.get("paired_norm").getAsString());
+        assertEquals("each", json.get("flips").getAsString());
+    }
+
+    @Test
+    void aCountAboveTheModalitiesIsCappedWhenUniformAndRefusedWhenFixed() {
+        List<Modality> two = List.of(Modality.T1, Modality.FLAIR);
+        assertEquals(3, given().modalities(two).build().replaceCount(), "capped when drawn, as the reference");
+        SettingsException e = assertThrows(SettingsException.class, () -> given().modalities(two)
+                .replacement(TemplateReplacement.Mode.FIXED, true, TemplateReplacement.PairNorm.SEPARATE).build());
+        assertTrue(e.getMessage().startsWith("setting 'replace_count': 3 is not allowed"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> given().flips(null).build());
+        assertTrue(e.getMessage().startsWith("setting 'flips' is required"), e.getMessage());
+    }
+}
