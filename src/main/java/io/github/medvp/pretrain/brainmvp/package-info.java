@@ -11,6 +11,6 @@
  * {@link io.github.medvp.train.TrainStep} over {@link io.github.medvp.data.Batch}es; it runs batched on the device, reads nothing back to the
  * host and allocates only inside the caller's NDScope. Deliberate differences from the reference code are listed
  * where they occur: templates are exported normalised, and a study with a single distinct modality falls back to the
- * template in the cross-modal view.
+ * template in the cross-modal view; {@code docs/deviations-brainmvp.md} lists all of them, with fine-tuning's.
  */
 package io.github.medvp.pretrain.brainmvp;
