@@ -212,6 +212,41 @@ public final class Batch {
         return samples.get(i);
     }
 
+    /**
+     * The batch in {@code parts} consecutive blocks of equal size, for the replicas of a data-parallel step (replica
+     * r trains on block r). The blocks share this batch's memory (views, not copies).
+     *
+     * @param parts how many blocks; must divide {@link #size()}
+     * @return the blocks, in order
+     * @throws IllegalArgumentException when {@code parts} does not divide the batch
+     */
+    public List<Batch> split(int parts) {
+        int b = samples.size();
+        if (parts < 1 || b % parts != 0) {
+            throw new IllegalArgumentException("a batch of " + b + " cannot be split into " + parts + " equal parts");
+        }
+        int each = b / parts;
+        List<Batch> out = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            out.add(new Batch(epoch, index, rows(shape, each), slice(images, shape, p * each, each),
+                    labelShape == null ? null : rows(labelShape, each),
+                    labels == null ? null : slice(labels, labelShape, p * each, each),
+                    samples.subList(p * each, (p + 1) * each)));
+        }
+        return out;
+    }
+
+    private static long[] rows(long[] shape, int n) {
+        long[] s = shape.clone();
+        s[0] = n;
+        return s;
+    }
+
+    private static ByteBuffer slice(ByteBuffer all, long[] shape, int from, int n) {
+        int perSample = (int) (all.capacity() / shape[0]);
+        return all.slice(from * perSample, n * perSample).order(ByteOrder.nativeOrder());
+    }
+
     @Override
     public String toString() {
         return "Batch[epoch " + epoch + " #" + index + " " + Arrays.toString(shape) + " " + studyIds() + "]";

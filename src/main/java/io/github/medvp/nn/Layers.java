@@ -13,6 +13,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.Replica;
 import java.util.function.Supplier;
 
 /**
@@ -118,13 +119,19 @@ public final class Layers {
      * backward pass consumes them); only tensors nothing needs any more are freed. The outputs move to the caller's
      * scope, except arrays that are inputs (they belong to whoever created them). Blocks must not return a parameter
      * array itself (none does): it would be handed to the caller's scope and freed with it.
+     * <p>
+     * A BatchNorm in training mode inside a multi-replica pass ({@link Replica#current()}) normalises with the
+     * statistics of every replica's rows ({@link SyncBatchNorm}); every BatchNorm of MedVP's models runs through here.
      */
     public static NDList forward(Block block, ParameterStore ps, NDList in, boolean training,
             PairList<String, Object> p) {
         NDList out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            out = block.forward(ps, in, training, p);
+            Replica replica = training && block instanceof BatchNorm ? Replica.current() : null;
+            out = replica != null
+                    ? new NDList(SyncBatchNorm.forward((BatchNorm) block, ps, in.singletonOrThrow(), replica))
+                    : block.forward(ps, in, training, p);
             NDScope.unregister(out);
         }
         for (NDArray a : out) {

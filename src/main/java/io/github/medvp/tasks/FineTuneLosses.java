@@ -3,6 +3,7 @@ package io.github.medvp.tasks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import io.github.medvp.engine.Replica;
 import io.github.medvp.engine.Scalars;
 
 /**
@@ -62,7 +63,10 @@ public final class FineTuneLosses {
         return Scalars.mul(Scalars.rsub(1, dice).mean(), (float) DICE_WEIGHT).add(Scalars.mul(ce, (float) CE_WEIGHT));
     }
 
-    /** Soft Dice of each channel from {@code first} on, sums over batch and voxels. */
+    /**
+     * Soft Dice of each channel from {@code first} on, sums over batch and voxels; in a data-parallel step over the
+     * global batch ({@link Replica#sum}), so the term is that of one device given the whole batch.
+     */
     private static NDArray softDice(NDArray p, NDArray y, int first) {
         long c = p.getShape().get(1);
         NDArray pc = p.swapAxes(0, 1).reshape(c, -1);
@@ -71,8 +75,9 @@ public final class FineTuneLosses {
             pc = pc.get(first + ":");
             yc = yc.get(first + ":");
         }
-        NDArray inter = pc.mul(yc).sum(new int[] {1});
-        NDArray denominator = Scalars.add(pc.square().sum(new int[] {1}).add(yc.square().sum(new int[] {1})), 1);
+        NDArray inter = Replica.sum(pc.mul(yc).sum(new int[] {1}));
+        NDArray squares = Replica.sum(pc.square().sum(new int[] {1}).add(yc.square().sum(new int[] {1})));
+        NDArray denominator = Scalars.add(squares, 1);
         return Scalars.add(Scalars.mul(inter, 2), 1).div(denominator);
     }
 
@@ -112,7 +117,8 @@ public final class FineTuneLosses {
             return nll.mean();
         }
         NDArray w = onehot.matMul(classWeights.toType(DataType.FLOAT32, false).reshape(k, 1)).reshape(-1);
-        return nll.mul(w).sum().div(w.sum());
+        // A weighted mean over the global batch of a data-parallel step (one device's value for the whole batch).
+        return Replica.sum(nll.mul(w).sum()).div(Replica.sum(w.sum()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.medvp.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -46,6 +47,7 @@ public final class TrainLoop<B> {
     private final Builder<B> c;
     private final List<String> lossNames;
     private NDManager manager;
+    private TrainStep<B> running;
     private LossWindow window;
     private long nonFiniteTotal;
     private double bestScore = Double.POSITIVE_INFINITY;
@@ -102,6 +104,9 @@ public final class TrainLoop<B> {
         // Gradients left by anything before the loop must not leak into the first update.
         c.parameters.zeroGradients();
         manager = c.parameters.entries().get(0).array().getManager().newSubManager();
+        DataParallel<B> parallel = c.devices.size() > 1
+                ? new DataParallel<>(c.step, c.split, c.devices, manager) : null;
+        running = parallel != null ? parallel : c.step;
         try {
             window = new LossWindow(manager, lossNames);
             if (run != null) {
@@ -168,6 +173,9 @@ public final class TrainLoop<B> {
             if (window != null) {
                 window.close();
             }
+            if (parallel != null) {
+                parallel.close();
+            }
             manager.close();
         }
     }
@@ -206,7 +214,7 @@ public final class TrainLoop<B> {
                     micro.suppressNotUsedWarning();
                     Losses losses;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        losses = c.step.forward(batch, ctx);
+                        losses = running.forward(batch, ctx);
                         gc.backward(c.accumulation == 1 ? losses.total() : Scalars.div(losses.total(), c.accumulation));
                     }
                     NDArray totalLoss = losses.total().stopGradient();
@@ -386,6 +394,8 @@ public final class TrainLoop<B> {
         private Validator validator;
         private JsonObject header = new JsonObject();
         private final List<String> partNames = new ArrayList<>();
+        private List<Device> devices = List.of();
+        private DataParallel.Split<B> split;
 
         private Builder() {
         }
@@ -497,6 +507,16 @@ public final class TrainLoop<B> {
             return this;
         }
 
+        /**
+         * Trains one replica per device ({@link DataParallel}) when there are several; the data then yields global
+         * micro-batches of {@code devices.size()} times the per-device batch, which {@code split} divides.
+         */
+        public Builder<B> optDevices(List<Device> devices, DataParallel.Split<B> split) {
+            this.devices = List.copyOf(devices);
+            this.split = split;
+            return this;
+        }
+
         /** Names of the loss parts the step returns, in log-column order. */
         public Builder<B> optLossNames(String... names) {
             partNames.addAll(List.of(names));
@@ -515,6 +535,9 @@ public final class TrainLoop<B> {
             if (accumulation < 1 || logEvery < 1 || checkpointEvery < 1 || maxNonFinite < 1) {
                 throw new MedvpException("accumulation, log interval, checkpoint interval and the non-finite limit "
                         + "must be at least 1");
+            }
+            if (devices.size() > 1 && split == null) {
+                throw new IllegalArgumentException("several devices need a batch split");
             }
             return new TrainLoop<>(this);
         }

@@ -19,6 +19,7 @@ import io.github.medvp.data.manifest.Study;
 import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.MetricsLog;
 import io.github.medvp.train.NamedParameters;
@@ -95,7 +96,7 @@ public final class SegmentationFineTuning {
      */
     public static Result run(FineTuneSettings s, Progress progress) throws IOException {
         Engines.pytorch();
-        Device dev = s.training().device().primary();
+        List<Device> devices = s.training().device().replicas();
         StudyManifest manifest = FineTuning.studies(s, progress);
         List<Modality> modalities = FineTuning.modalities(s, manifest);
         for (Study st : manifest.pretraining()) {
@@ -105,13 +106,17 @@ public final class SegmentationFineTuning {
             }
         }
         manifest = LabelCheck.checked(manifest, s.labels(), s.skipBad(), progress);
-        try (RunFolder run = FineTuning.open(s, "segmentation", modalities, null)) {
-            return train(s, manifest, modalities, run, dev, progress);
+        JsonObject parallel = new JsonObject();
+        DataParallel.record(parallel, devices, s.batch(), s.accumulation());
+        try (RunFolder run = FineTuning.open(s, "segmentation", modalities, parallel)) {
+            progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
+            return train(s, manifest, modalities, run, devices, progress);
         }
     }
 
     private static Result train(FineTuneSettings s, StudyManifest manifest, List<Modality> modalities, RunFolder run,
-            Device dev, Progress progress) throws IOException {
+            List<Device> devices, Progress progress) throws IOException {
+        Device dev = devices.get(0);
         FineTuning.record(run, manifest);
         TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset().key(), modalities, s.labels(), List.of(),
                 s.crop(), null);
@@ -133,14 +138,15 @@ public final class SegmentationFineTuning {
             Arrays.fill(weights, 1);
             SegmentationStep step = new SegmentationStep(model, weights, replacement, s.consistencyWeight());
             try (BatchLoader loader = new BatchLoader(manifest.training(), train,
-                    BatchLoader.Options.training(s.batch(), s.training().seed()).withWorkers(workers));
+                    BatchLoader.Options.training(s.batch() * devices.size(), s.training().seed()).withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(VALIDATION_CSV),
                             SegmentationValidation.columns(s.labels()), run.resuming() ? Long.MAX_VALUE : -1)) {
                 long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation();
                 if (stepsPerEpoch == 0) {
                     throw new MedvpException(manifest.training().size() + " training studies do not fill one "
-                            + "optimiser step of " + s.batch() + " x " + s.accumulation() + "; lower the batch size");
+                            + "optimiser step of " + devices.size() * s.batch() + " x " + s.accumulation()
+                            + "; lower the batch size");
                 }
                 SegmentationValidation validation = new SegmentationValidation(model, manifest.validation(),
                         Pipelines.segmentationEvaluation(modalities, s.labels().transform()), s.labels(), s.crop(),
@@ -151,6 +157,7 @@ public final class SegmentationFineTuning {
                         .setEpochs(s.epochs()).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation())
                         .optSeed(s.training().seed()).optClipGradNorm(s.clip())
                         .optRunFolder(run).optProgress(progress).optHeader(model.header())
+                        .optDevices(devices, Batch::split)
                         .optLossNames(SegmentationStep.SEG, SegmentationStep.CONS).optLogEvery(s.training().logEvery())
                         .optValidator(validation).build().run();
                 List<String> cases = manifest.training().stream().map(Study::id).toList();
