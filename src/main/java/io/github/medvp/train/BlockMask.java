@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Replica;
 import io.github.medvp.engine.Scalars;
 
 /**
@@ -91,6 +92,47 @@ public final class BlockMask {
             scores[i] = (float) rng.nextDouble();
         }
         return fromScores(HostArrays.copyOf(manager, scores, new Shape(count, perMask)), spatial, dataType);
+    }
+
+    /**
+     * Draws {@code groups × perGroup} masks (group-major: all of group 0, then group 1...), as {@link #sample} with
+     * {@code count = groups × perGroup} on one device. In a data-parallel step ({@link Replica#current()}) the draws
+     * cover the global batch ({@code perGroup} samples per replica) and this replica keeps its own samples' rows of
+     * each group, so every sample gets the mask it gets on one device given the whole batch.
+     *
+     * @param manager where the masks live
+     * @param groups number of groups (2 for BrainMVP's two views)
+     * @param perGroup this replica's samples per group
+     * @param spatial (X, Y, Z)
+     * @param dataType type of the result
+     * @param rng the step's generator (the same stream on every replica)
+     * @return (groups × perGroup, 1, X, Y, Z) with 1 at masked and 0 at kept voxels
+     */
+    public NDArray sampleShare(NDManager manager, int groups, int perGroup, Shape spatial, DataType dataType,
+            SplittableRandom rng) {
+        Replica replica = Replica.current();
+        int replicas = replica == null ? 1 : replica.count();
+        int index = replica == null ? 0 : replica.index();
+        if (replicas == 1) {
+            return sample(manager, groups * perGroup, spatial, dataType, rng);
+        }
+        long[] n = blocks(spatial);
+        int perMask = Math.toIntExact(n[0] * n[1] * n[2]);
+        int global = perGroup * replicas;
+        float[] kept = new float[Math.multiplyExact(groups * perGroup, perMask)];
+        int at = 0;
+        for (int g = 0; g < groups; g++) {
+            for (int row = 0; row < global; row++) {
+                boolean mine = row / perGroup == index;
+                for (int i = 0; i < perMask; i++) {
+                    float v = (float) rng.nextDouble();
+                    if (mine) {
+                        kept[at++] = v;
+                    }
+                }
+            }
+        }
+        return fromScores(HostArrays.copyOf(manager, kept, new Shape(groups * perGroup, perMask)), spatial, dataType);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.medvp.engine.Replica;
 import io.github.medvp.engine.ReplicaGroup;
 import io.github.medvp.engine.Scalars;
 
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A training step on several devices of one machine: one replica per device, each running the method's step on its
@@ -112,6 +114,23 @@ public final class DataParallel<B> implements TrainStep<B>, AutoCloseable {
             sum = sum == null ? a : sum.add(a);
         }
         return Scalars.div(sum, (float) outs.size());
+    }
+
+    /**
+     * A generator for draws made per sample of a replica's own batch (not for the global batch): on one device or
+     * replica 0, {@code rng} itself (so one device draws what it always drew); on replica r > 0, a stream split off
+     * r times, so replicas do not repeat each other's draws for their samples.
+     *
+     * @param rng the step's generator, at the same state on every replica
+     * @return the generator for this replica's per-sample draws
+     */
+    public static SplittableRandom perReplica(SplittableRandom rng) {
+        Replica replica = Replica.current();
+        SplittableRandom out = rng;
+        for (int i = 0; replica != null && i < replica.index(); i++) {
+            out = out.split();
+        }
+        return out;
     }
 
     /** Stops the replicas' threads. */

@@ -19,6 +19,7 @@ import io.github.medvp.data.transform.TemplateOffset;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.nn.HostInitialisation;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
@@ -118,17 +119,21 @@ public final class BrainMvpPretraining {
     public TrainLoop.Result run(Progress progress) throws IOException {
         Engines.pytorch();
         TrainingSettings t = settings.training();
-        Device dev = t.device().primary();
+        List<Device> devices = t.device().replicas();
         List<Study> studies = studies(progress);
         List<String> core = new ArrayList<>(List.of("method"));
         core.addAll(Settings.core(settings));
-        try (RunFolder run = RunFolder.open(t.output(), config(), t.resume(), core)) {
-            return train(run, studies, dev, progress);
+        JsonObject config = config();
+        DataParallel.record(config, devices, settings.batch(), settings.accumulation());
+        try (RunFolder run = RunFolder.open(t.output(), config, t.resume(), core)) {
+            progress.log(DataParallel.describe(devices, settings.batch(), settings.accumulation(), "studies"));
+            return train(run, studies, devices, progress);
         }
     }
 
-    private TrainLoop.Result train(RunFolder run, List<Study> studies, Device dev, Progress progress)
+    private TrainLoop.Result train(RunFolder run, List<Study> studies, List<Device> devices, Progress progress)
             throws IOException {
+        Device dev = devices.get(0);
         BrainMvpSettings s = settings;
         TrainingSettings t = s.training();
         int crop = s.crop();
@@ -137,14 +142,14 @@ public final class BrainMvpPretraining {
         int batchSize = s.batch();
         int accumulation = s.accumulation();
         List<Study> ordered = Pipelines.shuffleChannelOrder(studies, seed);
-        BatchLoader.Options options = BatchLoader.Options.training(batchSize, seed)
+        BatchLoader.Options options = BatchLoader.Options.training(batchSize * devices.size(), seed)
                 .withWorkers(t.workers() > 0 ? t.workers() : BatchLoader.Options.defaultWorkers());
         try (NDManager manager = NDManager.newBaseManager(dev);
                 BatchLoader loader = new BatchLoader(ordered, Pipelines.brainMvpPretraining(4, crop, grid), options)) {
             long stepsPerEpoch = loader.batchesPerEpoch() / accumulation;
             if (stepsPerEpoch == 0) {
-                throw new MedvpException(studies.size() + " studies do not fill one optimiser step of " + batchSize
-                        + " x " + accumulation + " studies; add studies or lower the batch size or accumulation");
+                throw new MedvpException(studies.size() + " studies do not fill one optimiser step of "
+                        + devices.size() * batchSize + " x " + accumulation + " studies; add studies or lower the batch size or accumulation");
             }
             BrainMvpModel model = (s.preset() == UniFormerPreset.TINY ? BrainMvpModel.tiny() : BrainMvpModel.small())
                     .optTemplates(ModalityTemplates.builder().optGrid(grid[0], grid[1], grid[2])).build();
@@ -162,6 +167,7 @@ public final class BrainMvpPretraining {
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))
                         .setEpochs(s.epochs()).setStepsPerEpoch(stepsPerEpoch).optAccumulation(accumulation)
                         .optSeed(seed).optRunFolder(run).optProgress(progress).optHeader(config())
+                        .optDevices(devices, Batch::split)
                         .optLossNames(BrainMvpStep.MD, BrainMvpStep.CMR, BrainMvpStep.CL).optLogEvery(t.logEvery())
                         .build().run();
                 TemplateNifti.write(model.getTemplates(), run.dir().resolve(TEMPLATES));

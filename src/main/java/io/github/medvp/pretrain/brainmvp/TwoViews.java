@@ -7,6 +7,7 @@ import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.BlockMask;
+import io.github.medvp.train.DataParallel;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -52,10 +53,12 @@ public record TwoViews(NDArray target, NDArray views, NDArray masks, int channel
         Shape spatial = x.getShape().slice(2);
         NDManager manager = x.getManager();
         NDArray y = x.get(":, {}:{}", channel, channel + 1);
-        NDArray masks = mask.sample(manager, 2 * b, spatial, x.getDataType(), rng).toDevice(x.getDevice(), false);
+        // Replica-aware: in a data-parallel step each sample gets the masks it gets on one device.
+        NDArray masks = mask.sampleShare(manager, 2, b, spatial, x.getDataType(), rng).toDevice(x.getDevice(), false);
         int[] sources = new int[b];
         NDArray second = templateCrops;
         if (crossModal) {
+            rng = DataParallel.perReplica(rng);
             long[] flat = new long[b];
             float[] useTemplate = new float[b];
             boolean anyTemplate = false;

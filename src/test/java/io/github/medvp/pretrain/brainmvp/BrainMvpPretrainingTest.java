@@ -33,7 +33,7 @@ class BrainMvpPretrainingTest {
     private static final Progress QUIET = Progress.NONE;
 
     /** Studies of 4 modalities, 40×40×30 at 1 mm (the synthetic anatomy of {@link Synthetic}, re-laid X fastest). */
-    private static List<Study> studies(Path dir, int count) throws IOException {
+    static List<Study> studies(Path dir, int count) throws IOException {
         List<Modality> mods = List.of(Modality.FLAIR, Modality.T1, Modality.T1C, Modality.T2);
         Synthetic cube = new Synthetic(count, 40, 4, 48, 21);
         List<Study> out = new ArrayList<>();
