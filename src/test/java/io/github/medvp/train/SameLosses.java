@@ -35,7 +35,9 @@ public final class SameLosses {
             for (int i = 0; i < x.length; i++) {
                 double d = Math.abs(x[i] - y[i]) / Math.max(1e-6, Math.abs(x[i]));
                 worst = Math.max(worst, d);
-                assertTrue(d < relative, c + " at line " + (i + 1) + ": " + x[i] + " and " + y[i]);
+                assertTrue(d < relative, c + " at line " + (i + 1) + ": " + x[i] + " and " + y[i] + "\n"
+                        + java.nio.file.Files.readString(RunFolder.metricsCsv(one)) + "\n"
+                        + java.nio.file.Files.readString(RunFolder.metricsCsv(two)));
             }
         }
         return worst;

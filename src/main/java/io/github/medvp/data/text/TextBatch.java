@@ -86,6 +86,39 @@ public final class TextBatch {
         }
     }
 
+    private TextBatch(TextBatch all, int from, int n) {
+        batch = n;
+        length = all.length;
+        sentences = all.sentences;
+        sentenceLength = all.sentenceLength;
+        int perRow = length;
+        int perSentences = sentences * sentenceLength;
+        ids = Arrays.copyOfRange(all.ids, from * perRow, (from + n) * perRow);
+        attentionMask = Arrays.copyOfRange(all.attentionMask, from * perRow, (from + n) * perRow);
+        sentenceIndex = Arrays.copyOfRange(all.sentenceIndex, from * perRow, (from + n) * perRow);
+        mlmIds = all.mlmIds == null ? null : Arrays.copyOfRange(all.mlmIds, from * perRow, (from + n) * perRow);
+        mlmLabels = all.mlmLabels == null ? null
+                : Arrays.copyOfRange(all.mlmLabels, from * perRow, (from + n) * perRow);
+        sentenceIds = Arrays.copyOfRange(all.sentenceIds, from * perSentences, (from + n) * perSentences);
+        sentenceMask = Arrays.copyOfRange(all.sentenceMask, from * perSentences, (from + n) * perSentences);
+        sentenceCounts = Arrays.copyOfRange(all.sentenceCounts, from, from + n);
+    }
+
+    /**
+     * Rows {@code from} to {@code from + n - 1}, padded as this whole batch is (the same sentence count and length),
+     * so a replica of a data-parallel step sees its rows exactly as one device given the whole batch does.
+     *
+     * @param from the first row
+     * @param n how many rows
+     * @return the rows
+     */
+    public TextBatch rows(int from, int n) {
+        if (from < 0 || n < 1 || from + n > batch) {
+            throw new IllegalArgumentException("TextBatch: rows " + from + " to " + (from + n - 1) + " of " + batch);
+        }
+        return new TextBatch(this, from, n);
+    }
+
     /**
      * @param reports the batch's encoded reports, all of one length L
      * @param masked their MLM corruptions in the same order, or null when no MLM is needed

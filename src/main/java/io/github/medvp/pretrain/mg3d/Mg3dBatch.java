@@ -27,6 +27,30 @@ public record Mg3dBatch(List<String> ids, float[] volumes, long[] volumeShape, T
     }
 
     /**
+     * The batch in {@code parts} consecutive blocks of equal size, for the replicas of a data-parallel step
+     * ({@link io.github.medvp.train.DataParallel}); the text keeps the whole batch's padding.
+     *
+     * @param parts how many blocks; must divide {@link #size()}
+     * @return the blocks, in order
+     */
+    public List<Mg3dBatch> split(int parts) {
+        int b = size();
+        if (parts < 1 || b % parts != 0) {
+            throw new IllegalArgumentException("a batch of " + b + " cannot be split into " + parts + " equal parts");
+        }
+        int each = b / parts;
+        int voxels = volumes.length / b;
+        List<Mg3dBatch> out = new java.util.ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            long[] shape = volumeShape.clone();
+            shape[0] = each;
+            out.add(new Mg3dBatch(ids.subList(p * each, (p + 1) * each), java.util.Arrays.copyOfRange(volumes,
+                    p * each * voxels, (p + 1) * each * voxels), shape, text.rows(p * each, each)));
+        }
+        return out;
+    }
+
+    /**
      * @param manager the step's manager (device)
      * @return the batch as device arrays; without MLM arrays the corrupted ids are the ids and no label is set
      */

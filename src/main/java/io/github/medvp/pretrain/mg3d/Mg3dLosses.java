@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.medvp.engine.HostArrays;
+import io.github.medvp.engine.Replica;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Contrastive;
 
@@ -40,7 +41,8 @@ public final class Mg3dLosses {
         NDArray valid = Scalars.neq(labels, IGNORE).toType(logits.getDataType(), false);
         NDArray index = Scalars.maximum(labels, 0).toType(DataType.INT64, false).expandDims(2);
         NDArray picked = logits.logSoftmax(2).gather(index, 2).squeeze(2);
-        return picked.mul(valid).sum().neg().div(Scalars.maximum(valid.sum(), 1f));
+        // Over the labelled positions of the global batch in a data-parallel step (one device's value).
+        return Replica.sum(picked.mul(valid).sum()).neg().div(Scalars.maximum(Replica.sum(valid.sum()), 1f));
     }
 
     /**
@@ -88,7 +90,8 @@ public final class Mg3dLosses {
      * @return the loss (0-d)
      */
     public static NDArray infoNce(NDArray a, NDArray b, double temperature) {
-        return Contrastive.symmetric(a, b, temperature);
+        // Negatives from every replica of a data-parallel step, as the reference's all-gather.
+        return Contrastive.gathered(a, b, temperature);
     }
 
     /**
@@ -104,6 +107,10 @@ public final class Mg3dLosses {
      * @return the loss (0-d)
      */
     public static NDArray ssm(NDArray pooled, NDArray reference, NDArray mask) {
+        // Pairs over the global batch of a data-parallel step (the reference pairs within each GPU's batch only).
+        pooled = Replica.gather(pooled);
+        reference = Replica.gather(reference);
+        mask = Replica.gather(mask);
         long b = pooled.getShape().get(0);
         long s = pooled.getShape().get(1);
         NDArray m = mask.toType(pooled.getDataType(), false);

@@ -21,6 +21,7 @@ import io.github.medvp.nn.bert.BertConfig;
 import io.github.medvp.nn.bert.HfBert;
 import io.github.medvp.nn.HostInitialisation;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
@@ -73,17 +74,22 @@ public final class Mg3dPretraining {
      */
     public TrainLoop.Result run(Progress progress) throws IOException {
         Engines.pytorch();
-        Device dev = c.training().device().primary();
+        List<Device> devices = c.training().device().replicas();
         ReportDataset dataset = ReportDataset.read(c.training().data());
         List<String> core = new ArrayList<>(List.of("method"));
         core.addAll(Settings.core(c));
-        try (RunFolder run = RunFolder.open(c.training().output(), config(), c.training().resume(), core)) {
-            return train(run, dataset, dev, progress);
+        JsonObject config = config();
+        DataParallel.record(config, devices, c.batch(), 1);
+        try (RunFolder run = RunFolder.open(c.training().output(), config, c.training().resume(), core)) {
+            progress.log(DataParallel.describe(devices, c.batch(), 1, "pairs"));
+            return train(run, dataset, devices, progress);
         }
     }
 
-    private TrainLoop.Result train(RunFolder run, ReportDataset dataset, Device dev, Progress progress)
+    private TrainLoop.Result train(RunFolder run, ReportDataset dataset, List<Device> devices, Progress progress)
             throws IOException {
+        Device dev = devices.get(0);
+        int global = c.batch() * devices.size();
         WordPieceTokenizer tokenizer = VocabularyBuilder.loadOrBuild(c.vocab() != null ? c.vocab()
                 : c.textModel(), dataset.texts(), run.dir().resolve(RunFolder.VOCAB));
         BertConfig text = c.textModel() != null ? BertConfig.read(c.textModel().resolve(HfBert.CONFIG))
@@ -98,10 +104,10 @@ public final class Mg3dPretraining {
         Mg3dData data = new Mg3dData(dataset, new ReportEncoder(tokenizer, c.maxLength()),
                 new WholeWordMasking(tokenizer, WholeWordMasking.PROBABILITY), pipeline, run.dir().resolve("cache"))
                 .withWorkers(c.training().workers());
-        long stepsPerEpoch = data.size() / c.batch();
+        long stepsPerEpoch = data.size() / global;
         if (stepsPerEpoch == 0) {
             throw new MedvpException(data.size() + " pairs in " + c.training().data() + " do not fill one batch of "
-                    + c.batch() + "; add pairs or lower the batch size");
+                    + global + "; add pairs or lower the batch size");
         }
         long total = stepsPerEpoch * c.epochs();
         long warmup = Math.min(c.warmup(), total / 10);
@@ -120,7 +126,8 @@ public final class Mg3dPretraining {
             try (Adam adam = Mg3dOptimizer.create(params, c.weightDecay(), c.headLr())) {
                 return TrainLoop.<Mg3dBatch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.warmupLinear(c.lr(), warmup, total)).setStep(step)
-                        .setData((epoch, skip) -> data.epoch(epoch, skip, c.batch(), c.training().seed(), progress))
+                        .setData((epoch, skip) -> data.epoch(epoch, skip, global, c.training().seed(), progress))
+                        .optDevices(devices, Mg3dBatch::split)
                         .setEpochs(c.epochs()).setStepsPerEpoch(stepsPerEpoch).optSeed(c.training().seed())
                         .optRunFolder(run)
                         .optProgress(progress).optHeader(header).optLossNames(Mg3dStep.NAMES)
