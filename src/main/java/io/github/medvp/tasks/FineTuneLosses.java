@@ -116,7 +116,8 @@ public final class FineTuneLosses {
         if (classWeights == null) {
             return nll.mean();
         }
-        NDArray w = onehot.matMul(classWeights.toType(DataType.FLOAT32, false).reshape(k, 1)).reshape(-1);
+        NDArray w = onehot.matMul(classWeights.toDevice(logits.getDevice(), false).toType(DataType.FLOAT32, false)
+                .reshape(k, 1)).reshape(-1);
         // A weighted mean over the global batch of a data-parallel step (one device's value for the whole batch).
         return Replica.sum(nll.mul(w).sum()).div(Replica.sum(w.sum()));
     }

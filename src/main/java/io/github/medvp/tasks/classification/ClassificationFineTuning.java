@@ -33,6 +33,7 @@ import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.CurvesPlot;
 import io.github.medvp.train.Losses;
+import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.MetricsLog;
 import io.github.medvp.train.NamedParameters;
@@ -99,7 +100,7 @@ public final class ClassificationFineTuning {
      */
     public static Result run(FineTuneSettings s, Progress progress) throws IOException {
         Engines.pytorch();
-        Device dev = s.training().device().primary();
+        List<Device> devices = s.training().device().replicas();
         ClassLabels labels = ClassLabels.attach(FineTuning.studies(s, progress), s.classCsv(), s.classes());
         List<Modality> modalities = FineTuning.modalities(s, labels.manifest());
         int k = labels.classes().size();
@@ -111,13 +112,16 @@ public final class ClassificationFineTuning {
         labels.classes().forEach(names::add);
         JsonObject resolved = new JsonObject();
         resolved.add("classes", names);
+        DataParallel.record(resolved, devices, s.batch(), s.accumulation());
         try (RunFolder run = FineTuning.open(s, "classification", modalities, resolved)) {
-            return train(s, labels, modalities, run, dev, progress);
+            progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
+            return train(s, labels, modalities, run, devices, progress);
         }
     }
 
     private static Result train(FineTuneSettings s, ClassLabels labels, List<Modality> modalities, RunFolder run,
-            Device dev, Progress progress) throws IOException {
+            List<Device> devices, Progress progress) throws IOException {
+        Device dev = devices.get(0);
         int k = labels.classes().size();
         FineTuning.record(run, labels.manifest());
         TaskSpec spec = new TaskSpec(TaskSpec.Task.CLASSIFICATION, s.preset().key(), modalities, null,
@@ -150,7 +154,8 @@ public final class ClassificationFineTuning {
                             ? Pipelines.classificationTraining(modalities, s.crop(), s.flips(),
                                     model.spec().templateGrid())
                             : Pipelines.classificationTraining(modalities, s.crop(), s.flips()),
-                    BatchLoader.Options.training(s.batch(), s.training().seed()).withWorkers(workers));
+                    BatchLoader.Options.training(s.batch() * devices.size(), s.training().seed())
+                            .withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s);
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV),
                             List.of("step", "epoch", "accuracy", "balanced_accuracy", "auc"),
@@ -171,6 +176,7 @@ public final class ClassificationFineTuning {
                         .setEpochs(s.epochs()).setStepsPerEpoch(stepsPerEpoch).optAccumulation(s.accumulation())
                         .optSeed(s.training().seed()).optClipGradNorm(s.clip())
                         .optRunFolder(run).optProgress(progress).optHeader(model.header())
+                        .optDevices(devices, Batch::split)
                         .optLogEvery(s.training().logEvery()).optValidator(validation).build().run();
                 return new Result(validation.best, validation.bestEpoch, validation.lastAccuracy,
                         validation.lastAuc, labels.classes(), run.dir(), run.best(),
