@@ -38,7 +38,8 @@ abstract class TrainCommand extends ContextCommand {
             + "initialisation")
     private long seed;
 
-    @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
+    @Parameter(label = "Device", required = false, description = "auto, cpu, gpu, gpu:N; several for one replica "
+            + "each: gpu:0,1,2,3, gpu:all (cpu,cpu checks the machinery)")
     private String device = "auto";
 
     @Parameter(label = "Data workers", required = false, description = "threads preparing samples; 0 for "
