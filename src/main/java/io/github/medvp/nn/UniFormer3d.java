@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,7 +26,7 @@ import java.util.List;
  * {@code (x1, x2, x3, x4)} with x4 after the final BatchNorm, or {@code (x0 = x, x1, .., x4)} when
  * {@link Builder#optReturnInput(boolean)} is set. Each stage halves every spatial axis.
  */
-public final class UniFormer3d extends AbstractBlock {
+public final class UniFormer3d extends AbstractBlock implements VolumeEncoder {
 
     private final int[] depths;
     private final int[] widths;
@@ -76,8 +77,28 @@ public final class UniFormer3d extends AbstractBlock {
     }
 
     /** @return input channels (modalities) */
+    @Override
     public int getInChannels() {
         return inChannels;
+    }
+
+    /** @return the stage widths (x1..x4), preceded by the input channels when the input is returned as x0 */
+    @Override
+    public int[] getFeatureWidths() {
+        if (!returnInput) {
+            return widths.clone();
+        }
+        return new int[] {inChannels, widths[0], widths[1], widths[2], widths[3]};
+    }
+
+    @Override
+    public Conv3d getStem() {
+        return patchEmbeds.get(0).getProj();
+    }
+
+    @Override
+    public String getStemName() {
+        return "patch_embed1";
     }
 
     /**

@@ -9,7 +9,9 @@
  * {@link io.github.medvp.nn.bert.BertConfig}, {@link io.github.medvp.nn.bert.BertMlmHead}, Hugging Face folders through
  * {@link io.github.medvp.nn.bert.HfBert}), the operations DJL lacks (transposed convolution, instance norm,
  * trilinear upsampling), and the import/export of reference PyTorch state dicts
- * ({@link io.github.medvp.nn.StateDictImport}, names in {@link io.github.medvp.nn.ReferenceNames}).
+ * ({@link io.github.medvp.nn.StateDictImport}, names in {@link io.github.medvp.nn.ReferenceNames}). The downstream
+ * tasks see either encoder as a {@link io.github.medvp.nn.VolumeEncoder} of an
+ * {@link io.github.medvp.nn.EncoderPreset}, run in its {@link io.github.medvp.nn.EncoderAxes}.
  * <p>
  * Blocks work on (N, C, X, Y, Z) and take the device from their inputs. Reference checkpoints whose layers ran
  * on another axis order are converted once, at import. The exception is {@link io.github.medvp.nn.swin.Swin3d}, which is

@@ -10,8 +10,12 @@ import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.TensorFiles;
+import io.github.medvp.nn.EncoderPreset;
+import io.github.medvp.nn.ReferenceNames;
+import io.github.medvp.nn.swin.Swin3d;
+import io.github.medvp.nn.swin.SwinUnetrDecoder;
 import io.github.medvp.nn.StateDictImport;
-import io.github.medvp.nn.UniFormer3d;
+import io.github.medvp.nn.VolumeEncoder;
 import io.github.medvp.train.Checkpoint;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
@@ -27,13 +31,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Initialises a {@link TaskModel}'s encoder (and templates) from a checkpoint: a BrainMVP pre-training run's
- * checkpoint, a reference {@code .pt} state dict (read by {@link EncoderCheckpoint}), or a fine-tuned model. Every
- * encoder tensor is copied except the stage-1 patch-embedding convolution when its input channels differ (BrainMVP
- * pre-trains on one channel; the reference's {@code Downstream/train_script.py} drops {@code patch_embed1}):
- * {@link FirstConv#REINIT} leaves that convolution at its fresh Kaiming initialisation, as the reference does (it never
- * transfers the stem); {@link FirstConv#INFLATE} spreads the pre-trained kernel over the model's channels. Either way
- * the choice is logged. A checkpoint of another preset is refused.
+ * Initialises a {@link TaskModel}'s encoder (and templates) from a checkpoint: a BrainMVP or MG-3D pre-training run's
+ * checkpoint, a reference state dict (UniFormer, MG-3D's or MONAI's Swin; read by {@link EncoderCheckpoint}), or a
+ * fine-tuned model. Every encoder tensor is copied except the stem convolution ({@link VolumeEncoder#getStem()})
+ * when its input channels differ (both methods pre-train on one channel; BrainMVP's
+ * {@code Downstream/train_script.py} drops {@code patch_embed1}): {@link FirstConv#REINIT} leaves that convolution at
+ * its fresh initialisation, as the reference does (it never transfers the stem); {@link FirstConv#INFLATE} spreads
+ * the pre-trained kernel over the model's channels. Either way the choice is logged. A checkpoint of another encoder
+ * or size, or of another axis order, is refused (the model is created with the checkpoint's, see
+ * {@link FineTuning#model}).
  * <p>
  * Segmentation decoder: as the reference ({@code main} of {@code Downstream/train_script.py}), the four k2/s2
  * transposed convolutions of a pre-training checkpoint's linear reconstruction decoder (BrainMVP
@@ -49,8 +55,6 @@ import java.util.regex.Pattern;
 public final class EncoderInit {
 
     private static final String TEMPLATE_KEY = "rep_template";
-    /** Names of the stage-1 patch embedding (its convolution is re-initialised when the channels differ). */
-    static final String FIRST_CONV = "patch_embed1";
     /** A segmentation decoder's transposed convolution, e.g. {@code head.01decoder5_01transp_conv_weight}. */
     private static final Pattern UP_TARGET = Pattern.compile(Pattern.quote(TaskModel.HEAD)
             + "\\d+decoder(\\d)_\\d+transp_conv_weight");
@@ -79,7 +83,8 @@ public final class EncoderInit {
      * @param copied encoder tensors copied
      * @param reinitialised tensors left at their fresh initialisation (the first convolution), possibly empty
      * @param inflated tensors inflated from the checkpoint's channels ({@link FirstConv#INFLATE}), possibly empty
-     * @param upsampling segmentation-decoder transposed convolutions copied from the pre-training decoder
+     * @param upsampling segmentation-decoder tensors copied from the checkpoint's decoder: UNETR's transposed
+     *     convolutions from BrainMVP's pre-training decoder, or a SwinUNETR's decoder from a MONAI SwinUNETR checkpoint
      * @param templates whether templates were loaded
      */
     public record Report(Path source, int copied, List<String> reinitialised, List<String> inflated,
@@ -131,18 +136,20 @@ public final class EncoderInit {
     public static Report apply(TaskModel model, Path given, FirstConv firstConv, Progress progress)
             throws IOException {
         Path checkpoint = RunFolder.checkpointIn(given, "checkpoint", false, progress);
-        UniFormer3d target = model.encoder();
+        VolumeEncoder target = model.encoder();
+        String stem = target.getStemName();
         NDManager owner = target.getParameters().get(0).getValue().getArray().getManager();
         int copied = 0;
         List<String> reinit = new ArrayList<>();
         List<String> inflated = new ArrayList<>();
         try (NDManager tmp = owner.newSubManager()) {
-            UniFormer3d source = EncoderCheckpoint.load(checkpoint, tmp);
-            if (!Arrays.equals(source.getWidths(), target.getWidths())
-                    || !Arrays.equals(source.getDepths(), target.getDepths())) {
-                throw new MedvpException("checkpoint " + checkpoint + " holds a UniFormer of widths "
-                        + Arrays.toString(source.getWidths()) + ", the model is " + model.spec().preset() + " "
-                        + Arrays.toString(target.getWidths()) + "; choose the checkpoint's preset");
+            TaskEncoder loaded = EncoderCheckpoint.load(checkpoint, tmp);
+            VolumeEncoder source = loaded.block();
+            if (loaded.preset() != model.spec().encoder() || loaded.axes() != model.spec().axes()) {
+                throw new MedvpException("checkpoint " + checkpoint + " holds a " + loaded.preset() + " encoder in "
+                        + loaded.axes().key() + " order, the model is " + model.spec().encoder() + " in "
+                        + model.spec().axes().key() + " order; leave encoder= and preset= empty to take the "
+                        + "checkpoint's");
             }
             NamedParameters from = NamedParameters.builder().addBlock("", source).build();
             for (NamedParameters.Entry e : NamedParameters.builder().addBlock("", target).build().entries()) {
@@ -151,11 +158,11 @@ public final class EncoderInit {
                     throw new MedvpException("checkpoint " + checkpoint + " has no encoder tensor " + e.name());
                 }
                 if (!s.array().getShape().equals(e.array().getShape())) {
-                    if (e.name().contains(FIRST_CONV) && firstConv == FirstConv.REINIT) {
+                    if (e.name().contains(stem) && firstConv == FirstConv.REINIT) {
                         reinit.add(e.name());
                         continue;
                     }
-                    if (e.name().contains(FIRST_CONV) && inflatable(s.array(), e.array())) {
+                    if (e.name().contains(stem) && inflatable(s.array(), e.array())) {
                         NDArray k = Scalars.div(s.array().sum(new int[] {1}, true), e.array().getShape().get(1));
                         HostArrays.copyInto(e.array(), HostArrays.toHost(k.repeat(1, e.array().getShape().get(1))),
                                 e.name());
@@ -179,12 +186,17 @@ public final class EncoderInit {
         }
         // One read serves the decoder and the templates (the encoder loader reads its own formats); a model that
         // takes neither does not read the file again.
-        boolean segmentation = model.spec().task() == TaskSpec.Task.SEGMENTATION;
+        // Only BrainMVP's pre-training decoder has the transposed convolutions UNETR's up-blocks take.
+        boolean segmentation = model.spec().task() == TaskSpec.Task.SEGMENTATION
+                && model.spec().encoder().family() == EncoderPreset.Family.UNIFORMER;
         Map<String, HostTensor> tensors = segmentation || model.hasTemplates() ? read(checkpoint) : Map.of();
         List<String> upsampling = segmentation ? copyUpsampling(model, tensors, checkpoint) : List.of();
         if (!upsampling.isEmpty()) {
             progress.log("the segmentation decoder's " + upsampling.size() + " transposed convolutions taken from "
                     + "the pre-training decoder");
+        }
+        if (model.head() instanceof SwinUnetrDecoder decoder) {
+            upsampling = copySwinUnetrDecoder(model, decoder, checkpoint, progress);
         }
         boolean templates = false;
         if (model.hasTemplates()) {
@@ -225,6 +237,38 @@ public final class EncoderInit {
             HostArrays.copyInto(e.array(), source, checkpoint + ": " + e.name());
             copied.add(e.name());
         });
+        return copied;
+    }
+
+    /**
+     * A MONAI SwinUNETR checkpoint ({@code swinViT.*} with {@code encoder1.*} … {@code out.*}) also holds the decoder
+     * a Swin segmentation model has: every tensor of the same shape is copied (MONAI's {@code SwinUNETR}
+     * {@code load_from} fine-tunes the whole network); {@code encoder1} (input channels) and {@code out} (classes)
+     * stay fresh when they differ. Nothing for other checkpoints.
+     */
+    private static List<String> copySwinUnetrDecoder(TaskModel model, SwinUnetrDecoder decoder, Path checkpoint,
+            Progress progress) throws IOException {
+        Map<String, HostTensor> tensors = EncoderCheckpoint.swinUnetrTensors(checkpoint);
+        if (tensors.isEmpty()) {
+            return List.of();
+        }
+        List<String> copied = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
+        ReferenceNames.swinUnetr((Swin3d) model.encoder(), decoder).forEach((name, target) -> {
+            if (name.startsWith(EncoderCheckpoint.SWIN_UNETR_ENCODER)) {
+                return;
+            }
+            HostTensor source = tensors.get(name);
+            NDArray array = target.parameter().getArray();
+            if (source != null && Arrays.equals(source.shape(), array.getShape().getShape())) {
+                HostArrays.copyInto(array, source, checkpoint + ": " + name);
+                copied.add(name);
+            } else {
+                fresh.add(name);
+            }
+        });
+        progress.log("the SwinUNETR decoder's " + copied.size() + " tensors taken from " + checkpoint
+                + (fresh.isEmpty() ? "" : "; left fresh (other input channels or classes, or absent): " + fresh));
         return copied;
     }
 

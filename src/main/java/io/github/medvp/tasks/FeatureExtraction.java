@@ -22,9 +22,10 @@ import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.OutputFolder;
 import io.github.medvp.io.Safetensors;
 import io.github.medvp.io.Volume;
-import io.github.medvp.nn.UniFormer3d;
 import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
-import io.github.medvp.pretrain.mg3d.Mg3dModel;
+import io.github.medvp.pretrain.mg3d.Mg3dConfig;
+import io.github.medvp.train.Checkpoints;
+import com.google.gson.JsonObject;
 import io.github.medvp.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,9 +40,11 @@ import java.util.SplittableRandom;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
- * Runs a pre-trained UniFormer encoder in eval mode on one volume and writes its multi-scale features.
+ * Runs a pre-trained encoder (UniFormer or Swin) in eval mode on one volume and writes its multi-scale features.
  * <p>
- * The model is a MedVP pre-training checkpoint or a reference state dict ({@link EncoderCheckpoint}). The input is a
+ * The model is a MedVP pre-training checkpoint, a fine-tuned model or a reference state dict
+ * ({@link EncoderCheckpoint}); a Swin runs in the axis order its weights expect ({@link TaskEncoder}), the input and
+ * the features being (N, C, X, Y, Z) either way. The input is a
  * NIfTI file, (X, Y, Z) or (X, Y, Z, C) with C the encoder's input channels, or a safetensors file with one tensor
  * (or {@code x}) of shape (N, C, X, Y, Z). By default it is used as is: the caller prepares it as for training (RAS,
  * 1 mm, percentile scaling), because features of an unprepared volume are meaningless rather than wrong-looking, and
@@ -50,10 +53,11 @@ import net.imglib2.img.array.ArrayImgs;
  * percentile scaling, RAS, 1 mm, symmetric zero padding to multiples of 32), and the output geometry is that of the
  * prepared volume.
  * <p>
- * Output: safetensors with {@code x1..x4} (N, C_s, X/2^s, Y/2^s, Z/2^s), or only {@code x<stage>} when a stage is
- * chosen; with one stage and an output ending in {@code .nii}/{@code .nii.gz}, a 4D NIfTI (X', Y', Z', C_s) whose
- * affine is the input's with each axis scaled by 2^s and the origin moved to the centre of the first 2^s block of
- * input voxels (the voxels a feature voxel summarises).
+ * Output: safetensors with UniFormer's {@code x1..x4} (N, C_s, X/2^s, Y/2^s, Z/2^s) or a Swin's {@code x0..x4}
+ * (N, C_s, X/2^(s+1), …), or only {@code x<stage>} when a stage is chosen; with one stage and an output ending in
+ * {@code .nii}/{@code .nii.gz}, a 4D NIfTI (X', Y', Z', C_s) whose affine is the input's with each axis scaled by the
+ * stage's factor f and the origin moved to the centre of the first f-block of input voxels (the voxels a feature
+ * voxel summarises).
  */
 public final class FeatureExtraction {
 
@@ -65,8 +69,8 @@ public final class FeatureExtraction {
     private final boolean prepare;
 
     /**
-     * @param model checkpoint: a UniFormer one (see {@link EncoderCheckpoint}) or an MG-3D one (its Swin encoder,
-     *     {@link Mg3dCheckpoint}; {@code prepare} then applies MG-3D's CT preprocessing)
+     * @param model checkpoint (see {@link EncoderCheckpoint}); for an MG-3D pre-training checkpoint {@code prepare}
+     *     applies its run's preprocessing
      * @param input NIfTI or safetensors volume
      * @param output {@code .safetensors}, or {@code .nii}/{@code .nii.gz} with one stage
      * @param stage 1..4, or 0 for all four
@@ -104,37 +108,29 @@ public final class FeatureExtraction {
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             progress.update("features", 0, 3, "loading the model");
             Path checkpoint = RunFolder.checkpointIn(model, "model", false, progress);
-            // An MG-3D checkpoint gives its Swin encoder (stages 1..4 after merging: ×4 … ×32, as UniFormer's).
-            Mg3dCheckpoint mg3d = Mg3dCheckpoint.isMg3dFile(checkpoint) ? Mg3dCheckpoint.load(checkpoint, manager)
-                    : null;
-            UniFormer3d encoder = mg3d == null ? EncoderCheckpoint.load(checkpoint, manager) : null;
+            // An MG-3D checkpoint's run also fixes how prepare= preprocesses the input.
+            Mg3dConfig mg3d = mg3dConfig(checkpoint);
+            TaskEncoder encoder = EncoderCheckpoint.load(checkpoint, manager);
             progress.checkCancelled();
             progress.update("features", 1, 3, "reading the input");
             Geometry[] geometry = new Geometry[1];
             NDArray x = readInput(manager, geometry, mg3d);
-            checkShape(x.getShape(), mg3d == null ? encoder.getInChannels() : 1);
+            checkShape(x.getShape(), encoder.block().getInChannels());
             progress.checkCancelled();
             progress.update("features", 2, 3, "encoding");
-            NDList features;
-            if (mg3d == null) {
-                features = encoder.forward(new ParameterStore(manager, false), new NDList(x), false);
-            } else {
-                NDList swin = mg3d.model().getVision().forward(new ParameterStore(manager, false),
-                        new NDList(Mg3dModel.toModelAxes(x)), false);
-                features = new NDList();
-                for (int i = 1; i < swin.size(); i++) {
-                    features.add(Mg3dModel.toModelAxes(swin.get(i)));
-                }
-            }
+            NDList features = encoder.features(new ParameterStore(manager, false), x, false);
             Map<String, HostTensor> out = new LinkedHashMap<>();
-            for (int s = 1; s <= 4; s++) {
-                if (stage == 0 || stage == s) {
-                    out.put("x" + s, HostArrays.toHost(features.get(s - 1)));
+            NDArray chosen = null;
+            for (int i = 0; i < features.size(); i++) {
+                String name = encoder.featureName(i);
+                if (stage == 0 || name.equals("x" + stage)) {
+                    out.put(name, HostArrays.toHost(features.get(i)));
+                    chosen = features.get(i);
                 }
             }
             try (OutputFolder folder = OutputFolder.create(output.toAbsolutePath().getParent())) {
                 if (isNifti(output)) {
-                    writeNifti(features.get(stage - 1), geometry[0]);
+                    writeNifti(chosen, geometry[0], (int) (x.getShape().get(2) / chosen.getShape().get(2)));
                 } else {
                     Safetensors.write(output, out, Map.of("model", checkpoint.toString(), "input", input.toString(),
                             "layout", "N,C,X,Y,Z"));
@@ -148,8 +144,17 @@ public final class FeatureExtraction {
         }
     }
 
+    /** The MG-3D configuration of a MedVP MG-3D checkpoint, null for any other model file. */
+    private static Mg3dConfig mg3dConfig(Path checkpoint) {
+        if (!Mg3dCheckpoint.isMg3dFile(checkpoint)) {
+            return null;
+        }
+        JsonObject h = Checkpoints.read(checkpoint).header();
+        return Mg3dConfig.fromJson(h.getAsJsonObject(Mg3dCheckpoint.CONFIG_KEY), checkpoint.toString());
+    }
+
     /** The input as (N, C, X, Y, Z) float32; {@code geometry[0]} receives the NIfTI affine (identity otherwise). */
-    private NDArray readInput(NDManager manager, Geometry[] geometry, Mg3dCheckpoint mg3d) throws IOException {
+    private NDArray readInput(NDManager manager, Geometry[] geometry, Mg3dConfig mg3d) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new MedvpException("input " + input + " does not exist");
         }
@@ -184,7 +189,7 @@ public final class FeatureExtraction {
             }
             // The modality is not used by these steps; T1 only labels the channels. MG-3D gets its run's preprocessing.
             Sample s = mg3d != null
-                    ? mg3d.config().pipeline().apply(Sample.of(shape, channels, List.of(), null, v.geometry()),
+                    ? mg3d.pipeline().apply(Sample.of(shape, channels, List.of(), null, v.geometry()),
                             new SplittableRandom(0))
                     : Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
                             v.geometry()), 32);
@@ -214,7 +219,7 @@ public final class FeatureExtraction {
         }
     }
 
-    private void writeNifti(NDArray feature, Geometry in) throws IOException {
+    private void writeNifti(NDArray feature, Geometry in, int factor) throws IOException {
         Shape s = feature.getShape();
         if (s.get(0) != 1) {
             throw new MedvpException("output " + output + ": NIfTI holds one volume, the input has a batch of "
@@ -222,7 +227,7 @@ public final class FeatureExtraction {
         }
         float[] values = feature.get(0).transpose(0, 3, 2, 1).toFloatArray();
         NiftiWriter.write(new Volume(ArrayImgs.floats(values, s.get(2), s.get(3), s.get(4), s.get(1)),
-                scaled(in, 1 << stage)), output);
+                scaled(in, factor)), output);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.github.medvp.SettingsException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.transform.RandomFlip;
+import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import io.github.medvp.train.Adam;
@@ -28,7 +29,8 @@ import java.util.List;
  * @param training data, run folder, resume, seed, device, workers, log interval
  * @param aliases extra modality names, e.g. {@code T1GD=t1c}
  * @param skipBad drop studies with problems (logged) instead of failing
- * @param preset the encoder size
+ * @param encoder the encoder's family and size, null for the checkpoint's with {@code init} (a different one is
+ *     refused) and UniFormer-S without
  * @param init the checkpoint the encoder starts from, null for scratch
  * @param modalities input channels in order; empty for the first training study's
  * @param labels segmentation outputs
@@ -62,7 +64,7 @@ import java.util.List;
  * @param flips {@code all} (one draw flips all three axes, the reference) or {@code each} (one draw per axis)
  */
 public record FineTuneSettings(@Settings.Inline TrainingSettings training, String aliases, boolean skipBad,
-        @Settings.Core UniFormerPreset preset, @Settings.Core Path init, List<Modality> modalities,
+        @Settings.Core EncoderPreset encoder, @Settings.Core Path init, List<Modality> modalities,
         LabelSpec labels, List<String> classes, Path classCsv, double[] classWeights, int epochs,
         @Settings.Core int batch, @Settings.Core int accumulation, double lr, double weightDecay,
         Adam.Mode optimiser, double clip, double encoderLr, @Settings.Core boolean freezeEncoder,
@@ -146,7 +148,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
     public static final class Builder extends TrainingBuilder<Builder> {
         private String aliases = "";
         private boolean skipBad;
-        private UniFormerPreset preset = UniFormerPreset.SMALL;
+        private EncoderPreset encoder;
         private Path init;
         private List<Modality> modalities = List.of();
         private LabelSpec labels = LabelSpec.brats();
@@ -188,9 +190,18 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
             return this;
         }
 
-        /** @param preset the encoder size, default small @return this */
+        /** @param preset a UniFormer size (as {@link #encoder(EncoderPreset)}) @return this */
         public Builder preset(UniFormerPreset preset) {
-            this.preset = preset;
+            this.encoder = preset == null ? null : EncoderPreset.of(preset);
+            return this;
+        }
+
+        /**
+         * @param encoder the encoder, default null: the checkpoint's with {@code init}, UniFormer-S without
+         * @return this
+         */
+        public Builder encoder(EncoderPreset encoder) {
+            this.encoder = encoder;
             return this;
         }
 
@@ -336,7 +347,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
 
         /** @return the settings @throws SettingsException naming the first setting out of range */
         public FineTuneSettings build() {
-            return new FineTuneSettings(training, aliases, skipBad, preset, init, modalities, labels, classes,
+            return new FineTuneSettings(training, aliases, skipBad, encoder, init, modalities, labels, classes,
                     classCsv, classWeights, epochs, batch, accumulation, lr, weightDecay, optimiser, clip, encoderLr,
                     freezeEncoder, firstConv, crop, labelCentred, fraction, validationFraction, validateEvery,
                     templates, replaceProbability, replaceCount, consistencyWeight, replaceMode, augmentTemplates,

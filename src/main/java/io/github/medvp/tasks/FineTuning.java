@@ -1,6 +1,10 @@
 package io.github.medvp.tasks;
 
 import io.github.medvp.tasks.inference.ModalityFill;
+import io.github.medvp.tasks.segmentation.LabelSpec;
+import io.github.medvp.SettingsException;
+import io.github.medvp.nn.EncoderAxes;
+import io.github.medvp.nn.EncoderPreset;
 import ai.djl.ndarray.NDManager;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
@@ -126,6 +130,37 @@ public final class FineTuning {
     }
 
     /**
+     * The spec of a run's model, its encoder resolved: with {@code init}, the checkpoint's family, size and axis
+     * order ({@link EncoderCheckpoint#describe}), an explicit {@code encoder} that differs being refused; without,
+     * the setting's, or UniFormer-S (BrainMVP's reference) when none is given. A fresh encoder computes in the task's
+     * (X, Y, Z) order.
+     *
+     * @param task segmentation or classification
+     * @param s the settings (encoder, init, crop)
+     * @param modalities the channels
+     * @param labels segmentation outputs, null for classification
+     * @param classes class names, empty for segmentation
+     * @return the spec (no templates yet: {@link #model} adds the checkpoint's)
+     * @throws IOException when the checkpoint cannot be read
+     * @throws SettingsException when {@code encoder} contradicts the checkpoint
+     */
+    public static TaskSpec spec(TaskSpec.Task task, FineTuneSettings s, List<Modality> modalities, LabelSpec labels,
+            List<String> classes) throws IOException {
+        EncoderPreset encoder = s.encoder() == null ? EncoderPreset.Family.UNIFORMER.defaultPreset() : s.encoder();
+        EncoderAxes axes = EncoderAxes.XYZ;
+        if (s.init() != null) {
+            EncoderCheckpoint.Description d = EncoderCheckpoint.describe(s.init());
+            if (s.encoder() != null && s.encoder() != d.preset()) {
+                throw SettingsException.of("encoder", s.encoder().key(), d.preset().key() + " (init " + d.file()
+                        + " holds that encoder), or leave encoder and preset empty to take the checkpoint's");
+            }
+            encoder = d.preset();
+            axes = d.axes();
+        }
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, s.crop(), null);
+    }
+
+    /**
      * The model: created (with the checkpoint's template grid when templates are wanted and present) and, with an
      * initial checkpoint, its encoder and templates loaded. A resumed run loads its own state afterwards.
      */
@@ -135,14 +170,16 @@ public final class FineTuning {
         // in the encoder weights they start from.
         StepContext.seedInitialisation(s.training().seed());
         if (s.init() == null) {
-            progress.log("encoder initialised from scratch");
+            progress.log("encoder initialised from scratch (" + spec.encoder() + ")");
             return frozen(TaskModel.create(spec, manager), s, progress);
         }
         Path init = RunFolder.checkpointIn(s.init(), "init", false, progress);
         int[] grid = s.templates() ? EncoderInit.templateGrid(init) : null;
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
         EncoderInit.Report r = EncoderInit.apply(model, init, s.firstConv(), progress);
-        progress.log("encoder initialised from " + init + " (" + r.copied() + " tensors)");
+        progress.log("encoder initialised from " + init + " (" + r.copied() + " tensors, " + spec.encoder()
+                + (spec.axes() == EncoderAxes.XYZ ? ")" : ", computing in MG-3D's " + spec.axes().key()
+                        + " axis order)"));
         return frozen(model, s, progress);
     }
 
@@ -163,7 +200,8 @@ public final class FineTuning {
         if (!s.freezeEncoder()) {
             return model;
         }
-        int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv()));
+        String stem = model.encoder().getStemName();
+        int n = model.freezeEncoder(name -> coveredByEncoderSettings(name, s.firstConv(), stem));
         String learner = model.spec().task() == TaskSpec.Task.SEGMENTATION ? "decoder" : "head";
         progress.log("encoder frozen (" + n + " tensors" + (s.init() == null ? ", at its random initialisation" : "")
                 + "): only the " + learner + (s.firstConv() == EncoderInit.FirstConv.REINIT
@@ -199,22 +237,29 @@ public final class FineTuning {
      * The encoder tensors {@code encoder_lr} and {@code freeze_encoder} act on: all of them but a first convolution
      * re-initialised ({@code first_conv=reinit}), which carries nothing over and has to learn its 4-channel kernel.
      * The same tensors in both arms of a comparison, so a scratch arm freezes what a pre-trained one does.
+     *
+     * @param stem the encoder's {@link io.github.medvp.nn.VolumeEncoder#getStemName()}
      */
-    static boolean coveredByEncoderSettings(String name, EncoderInit.FirstConv firstConv) {
+    static boolean coveredByEncoderSettings(String name, EncoderInit.FirstConv firstConv, String stem) {
         return name.startsWith(TaskModel.ENCODER)
-                && (firstConv == EncoderInit.FirstConv.INFLATE || !name.contains(EncoderInit.FIRST_CONV));
+                && (firstConv == EncoderInit.FirstConv.INFLATE || !name.contains(stem));
     }
 
     /**
      * Adam (coupled L2, the reference) or AdamW over the trainable parameters; with an initial checkpoint and
      * {@code encoder_lr} below 1, the copied encoder tensors (all but the first convolution unless it is inflated:
      * re-initialised when the channels differ, it needs to learn from scratch) train at that fraction of the rate.
+     *
+     * @param params the model's parameters
+     * @param s the settings
+     * @param stem the encoder's {@link io.github.medvp.nn.VolumeEncoder#getStemName()}
+     * @return the optimiser
      */
-    public static Adam optimiser(NamedParameters params, FineTuneSettings s) {
+    public static Adam optimiser(NamedParameters params, FineTuneSettings s, String stem) {
         Adam.Builder b = Adam.builder().setParameters(params).optMode(s.optimiser())
                 .optWeightDecay(s.weightDecay());
         if (s.init() != null && s.encoderLr() != 1) {
-            b.addGroup(new ParamGroup("pretrained_encoder", n -> coveredByEncoderSettings(n, s.firstConv()),
+            b.addGroup(new ParamGroup("pretrained_encoder", n -> coveredByEncoderSettings(n, s.firstConv(), stem),
                     s.encoderLr(), s.weightDecay()));
         }
         return b.build();

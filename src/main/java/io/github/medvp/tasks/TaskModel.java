@@ -1,6 +1,9 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.nn.UniFormerPreset;
+import io.github.medvp.nn.VolumeEncoder;
+import io.github.medvp.nn.swin.SwinUnetrDecoder;
 import io.github.medvp.tasks.classification.ClassificationHead;
 import io.github.medvp.tasks.inference.MissingModalities;
 import io.github.medvp.tasks.inference.ModalityFill;
@@ -31,13 +34,17 @@ import java.nio.file.Path;
 import java.util.function.Predicate;
 
 /**
- * A fine-tuned model: an encoder, a task head and optionally the modality templates of its inputs, described by a
- * {@link TaskSpec}.
+ * A fine-tuned model: an encoder ({@link VolumeEncoder}: BrainMVP's {@link UniFormer3d} or MG-3D's Swin, run
+ * through {@link TaskEncoder} in the axis order its weights expect), a task head and optionally the modality templates
+ * of its inputs, described by a {@link TaskSpec}. Every tensor outside the encoder is (N, C, X, Y, Z).
  * <ul>
- * <li>segmentation: {@link UniFormer3d} (returning x0..x4) + {@link UnetrDecoder} with deep supervision; forward in
- * training gives {@code (ms0, ms1, main)}, in inference {@code (main)}, logits (N, K, X, Y, Z);</li>
- * <li>classification: {@link UniFormer3d} + {@link ClassificationHead}; logits (N, K).</li>
+ * <li>segmentation: the head gets the input followed by the encoder's feature maps. UniFormer + {@link UnetrDecoder}
+ * with deep supervision: forward in training gives {@code (ms0, ms1, main)}, in inference {@code (main)}; Swin +
+ * {@link SwinUnetrDecoder} (MONAI's SwinUNETR, feature size = the Swin's embedding width): {@code (main)}; logits
+ * (N, K, X, Y, Z);</li>
+ * <li>classification: encoder + {@link ClassificationHead} on x4; logits (N, K).</li>
  * </ul>
+ * Swin models carry no modality templates (those come from BrainMVP pre-training).
  * <b>Checkpoint format</b> (a {@link Checkpoints} safetensors file, so training checkpoints {@code last}/{@code best}
  * of a run are models too): header = {@link TaskSpec#toJson()} ({@code method = finetune}, task, encoder, preset,
  * modalities in channel order, labels or classes, out_channels, crop, normalisation, templates, template_grid) plus
@@ -57,12 +64,12 @@ public final class TaskModel {
     public static final String TEMPLATES = "templates.";
 
     private final TaskSpec spec;
-    private final UniFormer3d encoder;
+    private final TaskEncoder encoder;
     private final Block head;
     private final TemplateStack templates;
     private ModalityMeans means;
 
-    private TaskModel(TaskSpec spec, UniFormer3d encoder, Block head, TemplateStack templates) {
+    private TaskModel(TaskSpec spec, TaskEncoder encoder, Block head, TemplateStack templates) {
         this.spec = spec;
         this.encoder = encoder;
         this.head = head;
@@ -70,7 +77,7 @@ public final class TaskModel {
     }
 
     /**
-     * The encoder configuration of a preset.
+     * The UniFormer configuration of a preset.
      *
      * @param preset {@code tiny} or {@code small}
      * @return a builder (input channels still to set)
@@ -87,14 +94,24 @@ public final class TaskModel {
      * @return the model
      */
     public static TaskModel create(TaskSpec spec, NDManager manager) {
-        UniFormer3d encoder = encoderPreset(spec.preset()).optInChannels(spec.inChannels())
-                .optReturnInput(spec.task() == TaskSpec.Task.SEGMENTATION).build();
+        VolumeEncoder block = spec.encoder().build(spec.inChannels());
+        TaskEncoder encoder = new TaskEncoder(block, spec.encoder(), spec.axes());
         Shape in = new Shape(1, spec.inChannels(), spec.crop(), spec.crop(), spec.crop());
-        HostInitialisation.initialize(encoder, manager, DataType.FLOAT32, in);
-        Block head = spec.task() == TaskSpec.Task.SEGMENTATION
-                ? UnetrDecoder.builder().setOutChannels(spec.outChannels()).optWidths(encoder.getWidths()).build()
-                : new ClassificationHead(spec.outChannels());
-        HostInitialisation.initialize(head, manager, DataType.FLOAT32, encoder.getOutputShapes(new Shape[] {in}));
+        HostInitialisation.initialize(block, manager, DataType.FLOAT32, in);
+        Shape[] features = encoder.featureShapes(in);
+        boolean segmentation = spec.task() == TaskSpec.Task.SEGMENTATION;
+        Block head;
+        if (!segmentation) {
+            head = new ClassificationHead(spec.outChannels());
+        } else if (spec.encoder().family() == EncoderPreset.Family.UNIFORMER) {
+            head = UnetrDecoder.builder().setOutChannels(spec.outChannels()).optWidths(block.getFeatureWidths())
+                    .build();
+        } else {
+            head = SwinUnetrDecoder.builder().setOutChannels(spec.outChannels())
+                    .setFeatureSize(block.getFeatureWidths()[0]).optInChannels(spec.inChannels()).build();
+        }
+        HostInitialisation.initialize(head, manager, DataType.FLOAT32, segmentation ? withInput(in, features)
+                : features);
         TemplateStack t = null;
         if (spec.hasTemplates()) {
             t = new TemplateStack(spec.inChannels(), spec.templateGrid());
@@ -163,8 +180,14 @@ public final class TaskModel {
      * @param choice the {@code fill} setting, or null for the default (templates where the model has them, else the
      *     training means)
      * @return the filling for {@link MissingModalities#complete}
+     * @throws MedvpException for {@code templates} on a Swin model, which never has them
      */
     public MissingModalities.Filling filling(ModalityFill choice) {
+        if (choice == ModalityFill.TEMPLATES && spec.encoder().family() != EncoderPreset.Family.UNIFORMER) {
+            throw new MedvpException(ModalityFill.SETTING + "=templates: a " + spec.encoder() + " model has no "
+                    + "modality templates (they come from BrainMVP pre-training); use " + ModalityFill.SETTING
+                    + "=mean (its training means), zeros or auto");
+        }
         return new MissingModalities.Filling(choice, hasTemplates() ? TemplateVolumes.of(this) : null, means);
     }
 
@@ -173,14 +196,34 @@ public final class TaskModel {
         return spec;
     }
 
-    /** @return the encoder */
-    public UniFormer3d encoder() {
+    private static Shape[] withInput(Shape in, Shape[] features) {
+        Shape[] s = new Shape[features.length + 1];
+        s[0] = in;
+        System.arraycopy(features, 0, s, 1, features.length);
+        return s;
+    }
+
+    /** @return the encoder block */
+    public VolumeEncoder encoder() {
+        return encoder.block();
+    }
+
+    /** @return the encoder with its preset and axis order */
+    public TaskEncoder taskEncoder() {
         return encoder;
     }
 
-    /** @return the head ({@link UnetrDecoder} or {@link ClassificationHead}) */
+    /** @return the head ({@link UnetrDecoder}, {@link SwinUnetrDecoder} or {@link ClassificationHead}) */
     public Block head() {
         return head;
+    }
+
+    /**
+     * @return how many logits a training-mode forward gives: 3 for a decoder with deep supervision
+     *     {@code (ms0, ms1, main)}, else 1
+     */
+    public int trainingOutputs() {
+        return head instanceof UnetrDecoder d && d.hasDeepSupervision() ? 3 : 1;
     }
 
     /**
@@ -190,7 +233,7 @@ public final class TaskModel {
      * @return the parameters
      */
     public NamedParameters parameters() {
-        NamedParameters.Builder b = NamedParameters.builder().addBlock(ENCODER, encoder).addBlock(HEAD, head);
+        NamedParameters.Builder b = NamedParameters.builder().addBlock(ENCODER, encoder.block()).addBlock(HEAD, head);
         if (templates != null) {
             b.addBlock(TEMPLATES, templates);
         }
@@ -208,7 +251,7 @@ public final class TaskModel {
      */
     public int freezeEncoder(Predicate<String> which) {
         int n = 0;
-        for (var p : encoder.getParameters()) {
+        for (var p : encoder.block().getParameters()) {
             if (p.getValue().requiresGradient() && which.test(ENCODER + p.getKey())) {
                 p.getValue().freeze(true);
                 n++;
@@ -220,8 +263,8 @@ public final class TaskModel {
     /**
      * What one forward pass gives.
      *
-     * @param logits segmentation: {@code (ms0, ms1, main)} in training, {@code (main)} otherwise; classification:
-     *     {@code (logits)}
+     * @param logits segmentation: {@code (ms0, ms1, main)} in training with deep supervision, {@code (main)}
+     *     otherwise; classification: {@code (logits)}
      * @param features the deepest encoder feature map x4 (N, C4, X/16, Y/16, Z/16)
      */
     public record Outputs(NDList logits, NDArray features) {
@@ -241,9 +284,20 @@ public final class TaskModel {
      * @return the outputs
      */
     public Outputs forward(ParameterStore ps, NDArray x, boolean training) {
-        NDList features = encoder.forward(ps, new NDList(x), training);
-        NDList logits = head.forward(ps, features, training);
+        NDList features = encoder.features(ps, x, training);
+        NDList logits = head.forward(ps, headInput(x, features), training);
         return new Outputs(logits, features.get(features.size() - 1));
+    }
+
+    /** A segmentation decoder takes the input before the feature maps (its full-resolution skip). */
+    private NDList headInput(NDArray x, NDList features) {
+        if (spec.task() != TaskSpec.Task.SEGMENTATION) {
+            return features;
+        }
+        NDList in = new NDList(features.size() + 1);
+        in.add(x);
+        in.addAll(features);
+        return in;
     }
 
     /**
@@ -256,7 +310,8 @@ public final class TaskModel {
         if (spec.task() != TaskSpec.Task.SEGMENTATION) {
             throw new MedvpException("a " + spec.task() + " model does not predict windows");
         }
-        return WindowPredictor.of(ps, encoder, head);
+        return WindowPredictor.ofStages(x -> headInput(x.singletonOrThrow(),
+                encoder.features(ps, x.singletonOrThrow(), false)), x -> head.forward(ps, x, false));
     }
 
     /** @return whether templates travel with the model */
@@ -272,7 +327,8 @@ public final class TaskModel {
     public NDArray templates() {
         if (templates == null) {
             throw new MedvpException("this model has no modality templates: it was not fine-tuned from a BrainMVP "
-                    + "checkpoint with templates");
+                    + "checkpoint with templates" + (spec.encoder().family() == EncoderPreset.Family.SWIN
+                            ? " (a Swin model never has them)" : ""));
         }
         return templates.parameter().getArray();
     }

@@ -1,5 +1,7 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.nn.EncoderAxes;
+import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import com.google.gson.JsonArray;
@@ -12,24 +14,26 @@ import java.util.List;
 
 /**
  * Everything a fine-tuned model needs to be used on new data, stored in its checkpoint header: the task, the encoder
- * (family and preset), the input modalities in channel order, what the outputs mean, the crop (training crop and
+ * (family, preset and the axis order of its weights), the input modalities in channel order, what the outputs mean,
+ * the crop (training crop and
  * sliding-window size), the intensity normalisation, and whether modality templates travel with the model.
  *
  * @param task segmentation or classification
- * @param preset encoder preset ({@code tiny} or {@code small})
+ * @param encoder the encoder's family and size (header {@code encoder} and {@code preset}; a header without
+ *     {@code encoder}, written before Swin encoders, is UniFormer's)
+ * @param axes the axis order the encoder's weights expect (header {@code encoder_axes}, {@code xyz} when absent):
+ *     {@code zyx} for an encoder pre-trained by MG-3D, see {@link EncoderAxes}
  * @param modalities input modalities, canonical, in channel order
  * @param labels segmentation outputs (null for classification)
  * @param classes class names, index = class (empty for segmentation)
  * @param crop training crop edge and sliding-window size (a multiple of 32)
  * @param templateGrid grid of the stored templates (X, Y, Z), or null without templates
  */
-public record TaskSpec(Task task, String preset, List<Modality> modalities, LabelSpec labels, List<String> classes,
-        int crop, int[] templateGrid) {
+public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<Modality> modalities, LabelSpec labels,
+        List<String> classes, int crop, int[] templateGrid) {
 
     /** The header value of {@code method} for fine-tuned models. */
     public static final String METHOD = "finetune";
-    /** The encoder family; the only one so far. */
-    public static final String ENCODER = "uniformer";
     /** The intensity and grid preparation both training and inference apply (BrainMVP's {@code custom_transform}). */
     public static final String NORMALISATION = "per-channel 5-95 percentile scaling without clipping, RAS, 1 mm";
 
@@ -53,9 +57,46 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
             throw new MedvpException("a classification model needs at least two classes, got " + classes);
         }
         if (crop < 32 || crop % 32 != 0) {
-            throw new MedvpException("crop must be a positive multiple of 32 (four stride-2 stages), got " + crop);
+            throw new MedvpException("crop must be a positive multiple of 32 (four stride-2 stages, five for Swin), got "
+                    + crop);
         }
-        UniFormerPreset.of(preset, "preset");
+        java.util.Objects.requireNonNull(encoder, "encoder");
+        java.util.Objects.requireNonNull(axes, "axes");
+        if (templateGrid != null && encoder.family() != EncoderPreset.Family.UNIFORMER) {
+            throw new MedvpException("modality templates come from BrainMVP pre-training; a " + encoder
+                    + " model has none");
+        }
+    }
+
+    /**
+     * A spec of a UniFormer model, as before Swin encoders.
+     *
+     * @param task segmentation or classification
+     * @param preset UniFormer preset ({@code tiny} or {@code small})
+     * @param modalities input modalities in channel order
+     * @param labels segmentation outputs (null for classification)
+     * @param classes class names (empty for segmentation)
+     * @param crop training crop and window edge
+     * @param templateGrid template grid, or null
+     */
+    public TaskSpec(Task task, String preset, List<Modality> modalities, LabelSpec labels, List<String> classes,
+            int crop, int[] templateGrid) {
+        this(task, EncoderPreset.of(UniFormerPreset.of(preset, "preset")), EncoderAxes.XYZ, modalities, labels,
+                classes, crop, templateGrid);
+    }
+
+    /** @return the encoder's size within its family ({@code small}, {@code b}), the header's {@code preset} */
+    public String preset() {
+        return encoder.size();
+    }
+
+    /**
+     * @param encoder another encoder
+     * @param axes its axis order
+     * @return this spec with that encoder
+     */
+    public TaskSpec withEncoder(EncoderPreset encoder, EncoderAxes axes) {
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, templateGrid);
     }
 
     /** @return the network's output channels */
@@ -75,7 +116,7 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
 
     /** @return this spec with templates on {@code grid} (or none with null) */
     public TaskSpec withTemplateGrid(int[] grid) {
-        return new TaskSpec(task, preset, modalities, labels, classes, crop, grid);
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, grid);
     }
 
     /** @return the header fields */
@@ -83,8 +124,9 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
         JsonObject o = new JsonObject();
         o.addProperty("method", METHOD);
         o.addProperty("task", task.name().toLowerCase(java.util.Locale.ROOT));
-        o.addProperty("encoder", ENCODER);
-        o.addProperty("preset", preset);
+        o.addProperty("encoder", encoder.family().key());
+        o.addProperty("preset", encoder.size());
+        o.addProperty("encoder_axes", axes.key());
         JsonArray m = new JsonArray();
         modalities.forEach(x -> m.add(x.token()));
         o.add("modalities", m);
@@ -133,8 +175,11 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
                 grid = new int[] {g.get(0).getAsInt(), g.get(1).getAsInt(), g.get(2).getAsInt()};
             }
             LabelSpec labels = h.has("labels") ? LabelSpec.fromJson(h.getAsJsonObject("labels")) : null;
-            return new TaskSpec(task, h.get("preset").getAsString(), mods, labels, classes, h.get("crop").getAsInt(),
-                    grid);
+            EncoderPreset encoder = EncoderPreset.of(h.has("encoder") ? h.get("encoder").getAsString() : null,
+                    h.get("preset").getAsString(), source);
+            EncoderAxes axes = h.has("encoder_axes") ? EncoderAxes.of(h.get("encoder_axes").getAsString(), source)
+                    : EncoderAxes.XYZ;
+            return new TaskSpec(task, encoder, axes, mods, labels, classes, h.get("crop").getAsInt(), grid);
         } catch (RuntimeException e) {
             if (e instanceof MedvpException m) {
                 throw m;
@@ -145,13 +190,14 @@ public record TaskSpec(Task task, String preset, List<Modality> modalities, Labe
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TaskSpec t && t.task == task && t.preset.equals(preset) && t.modalities.equals(modalities)
+        return o instanceof TaskSpec t && t.task == task && t.encoder == encoder && t.axes == axes
+                && t.modalities.equals(modalities)
                 && java.util.Objects.equals(t.labels, labels) && t.classes.equals(classes) && t.crop == crop
                 && Arrays.equals(t.templateGrid, templateGrid);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(task, preset, modalities, classes, crop);
+        return java.util.Objects.hash(task, encoder, axes, modalities, classes, crop);
     }
 }

@@ -4,9 +4,11 @@
  * Fine-tuning:
  * <ul>
  * <li>{@link io.github.medvp.tasks.TaskModel}: the fine-tuned model and its checkpoint format (a
- * {@link io.github.medvp.tasks.TaskSpec} header: task, preset, modalities, {@link
- * io.github.medvp.tasks.segmentation.LabelSpec} regions or classes with remapping, crop, normalisation, templates),
- * initialised by {@link io.github.medvp.tasks.EncoderInit} from BrainMVP or reference checkpoints;</li>
+ * {@link io.github.medvp.tasks.TaskSpec} header: task, encoder (UniFormer or Swin, size, axis order), modalities,
+ * {@link io.github.medvp.tasks.segmentation.LabelSpec} regions or classes with remapping, crop, normalisation,
+ * templates), initialised by {@link io.github.medvp.tasks.EncoderInit} from BrainMVP, MG-3D or reference checkpoints
+ * ({@link io.github.medvp.tasks.EncoderCheckpoint}), its encoder run through
+ * {@link io.github.medvp.tasks.TaskEncoder};</li>
  * <li>{@link io.github.medvp.tasks.segmentation.SegmentationFineTuning} and {@link
  * io.github.medvp.tasks.classification.ClassificationFineTuning} on the shared {@link io.github.medvp.train.TrainLoop},
  * configured by {@link io.github.medvp.tasks.FineTuneSettings}, with {@link io.github.medvp.tasks.FineTuneLosses} and

@@ -27,7 +27,7 @@ class FineTuningOptimiserTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             TaskModel model = TaskModel.create(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny",
                     List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary(), List.of(), 32, null), manager);
-            try (Adam adam = FineTuning.optimiser(model.parameters(), s)) {
+            try (Adam adam = FineTuning.optimiser(model.parameters(), s, model.encoder().getStemName())) {
                 return adam.groupAssignment();
             }
         }

@@ -8,6 +8,7 @@ import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
 import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
 import io.github.medvp.tasks.segmentation.SegmentationBenchmark;
+import io.github.medvp.nn.EncoderPreset;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
@@ -42,8 +43,14 @@ public class BenchCommand implements Command {
 
     @Parameter(label = "Preset", choices = {"tiny", "small", "b", "l"}, required = false,
             description = "pretrain: tiny (32³, 48³ templates) or small (96³, 240×240×155); mg3d: tiny (64×32×64), "
-                    + "b or l (Swin-B/L, BERT-base, 128×96×128)")
+                    + "b or l (Swin-B/L, BERT-base, 128×96×128); segment: the UniFormer's size unless encoder= is "
+                    + "given")
     private String preset = "tiny";
+
+    @Parameter(label = "Encoder", required = false,
+            description = "segment: the encoder, uniformer-small, uniformer-tiny, swin-tiny, swin-b or swin-l (its "
+                    + "decoder follows: UNETR or SwinUNETR); empty: preset= as UniFormer's size")
+    private String encoder = "";
 
     @Parameter(label = "Batch size", min = "1", required = false,
             description = "pretrain: studies per step (the encoder sees twice as many volumes); segment: crops per "
@@ -91,7 +98,10 @@ public class BenchCommand implements Command {
             try {
                 Files.createDirectories(dir);
                 if ("segment".equals(suite)) {
-                    report = SegmentationBenchmark.run(preset, windows, batch, repeats, Engines.device(device), crop,
+                    // encoder= decides alone: preset= has a default for the other suites.
+                    EncoderPreset e = encoder == null || encoder.isBlank() ? EncoderPreset.parse("", preset)
+                            : EncoderPreset.parse(encoder, "");
+                    report = SegmentationBenchmark.run(e, windows, batch, repeats, Engines.device(device), crop,
                             dir, new CommandProgress(status, log, null));
                 } else if ("mg3d".equals(suite)) {
                     report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device),

@@ -15,13 +15,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Multi-scale features of a pre-trained UniFormer encoder for one volume ({@link FeatureExtraction}). The input is
+ * Multi-scale features of a pre-trained encoder (UniFormer or Swin) for one volume ({@link FeatureExtraction}). The
+ * input is
  * used as is (prepared as for training: RAS, 1 mm, scaled intensities, sizes divisible by 32) unless
  * {@code prepare=true} does that preparation.
  */
 @Plugin(type = Command.class, name = "features", label = "MedVP Extract Features",
         menuPath = "Plugins>MedVP>Extract Features",
-        description = "encoder features (x1..x4) of a pre-trained UniFormer for one volume, as safetensors or NIfTI")
+        description = "encoder features (UniFormer x1..x4, Swin x0..x4) of a pre-trained encoder for one volume, as "
+                + "safetensors or NIfTI")
 public class FeatureExtractionCommand extends ContextCommand {
 
     // Optional so a minimal Context (tests, scripts) can run the command; progress then goes nowhere.
@@ -32,8 +34,8 @@ public class FeatureExtractionCommand extends ContextCommand {
     private LogService log;
 
     @Parameter(label = "Model", style = "open",
-            description = "MedVP pre-training checkpoint (last/best.safetensors) or a reference "
-            + "UniFormer/BrainMVP checkpoint (.pt or .safetensors)")
+            description = "a BrainMVP or MG-3D run or checkpoint, a fine-tuned model, or reference weights (.pt or "
+            + ".safetensors: BrainMVP's UniFormer, MG-3D's or MONAI SwinUNETR's Swin)")
     private File model;
 
     @Parameter(label = "Input", style = "open",
@@ -42,11 +44,12 @@ public class FeatureExtractionCommand extends ContextCommand {
     private File input;
 
     @Parameter(label = "Output", style = "save",
-            description = ".safetensors (x1..x4 or the chosen stage) or .nii/.nii.gz (one stage, channels as 4th axis)")
+            description = ".safetensors (every stage or the chosen one) or .nii/.nii.gz (one stage, channels as 4th "
+                    + "axis)")
     private File output;
 
     @Parameter(label = "Stage", min = "0", max = "4", required = false,
-            description = "1..4 for one stage (downsampled 2^stage), 0 for all four")
+            description = "1..4 for one stage (x1..x4), 0 for all")
     private int stage = 0;
 
     @Parameter(label = "Prepare", required = false, description = "NIfTI input: 5-95 percentile scaling, RAS, 1 mm "

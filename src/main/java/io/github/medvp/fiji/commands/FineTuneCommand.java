@@ -3,7 +3,7 @@ package io.github.medvp.fiji.commands;
 import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.tasks.EncoderInit;
 import io.github.medvp.tasks.TemplateReplacement;
-import io.github.medvp.nn.UniFormerPreset;
+import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.Settings;
@@ -22,11 +22,19 @@ abstract class FineTuneCommand extends StudyTrainCommand {
     private String modalities = "";
 
     @Parameter(label = "Initial checkpoint", style = "open", required = false,
-            description = "BrainMVP, reference .pt or fine-tuned checkpoint for the encoder; empty: from scratch")
+            description = "the encoder's start: a BrainMVP or MG-3D run (or its checkpoint), a fine-tuned model, or "
+                    + "reference weights (UniFormer .pt, MG-3D or MONAI SwinUNETR Swin); empty: from scratch")
     private File init;
 
-    @Parameter(label = "Preset", choices = {"small", "tiny"}, required = false, description = "encoder size")
-    private String preset = "small";
+    @Parameter(label = "Encoder", required = false, choices = {"auto", "uniformer-small", "uniformer-tiny",
+        "swin-tiny", "swin-b", "swin-l", "uniformer", "swin"},
+            description = "the encoder: auto takes init's, or uniformer-small from scratch; a family alone takes "
+                    + "its reference size (or preset=); with init a different one is refused")
+    private String encoder = EncoderPreset.AUTO;
+
+    @Parameter(label = "Preset", choices = {"auto", "small", "tiny", "b", "l"}, required = false,
+            description = "the encoder's size: small, tiny (UniFormer), b, l (Swin); auto: the encoder's")
+    private String preset = EncoderPreset.AUTO;
 
     @Parameter(label = "Epochs", required = false, description = "training epochs")
     private int epochs;
@@ -128,7 +136,7 @@ abstract class FineTuneCommand extends StudyTrainCommand {
         return FineTuneSettings.builder().training(training()).studies(aliases, skip_bad)
                 .modalities(FineTuneSettings.parseModalities(modalities, aliases))
                 .init(init == null || init.getPath().isEmpty() ? null : init.toPath())
-                .preset(Settings.choice("preset", UniFormerPreset.class, preset)).epochs(epochs)
+                .encoder(EncoderPreset.parse(encoder, preset)).epochs(epochs)
                 .batch(batch, accumulation).optimiser(lr, weight_decay, Settings.choice("optimiser", Adam.Mode.class,
                         optimiser)).clip(clip)
                 .encoder(encoder_lr, freeze_encoder, Settings.choice("first_conv", EncoderInit.FirstConv.class,

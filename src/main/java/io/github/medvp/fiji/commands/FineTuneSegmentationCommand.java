@@ -13,13 +13,15 @@ import java.io.UncheckedIOException;
 
 /**
  * Segmentation fine-tuning ({@link SegmentationFineTuning}) from a manifest or a folder of labelled studies into a
- * run folder, the encoder from a BrainMVP (or reference, or fine-tuned) checkpoint or from scratch. Defaults are the
+ * run folder, the encoder (UniFormer with a UNETR decoder, or Swin with a SwinUNETR decoder) from a BrainMVP or MG-3D
+ * (or reference, or fine-tuned) checkpoint or from scratch. Defaults are the
  * reference's (BrainMVP's {@code do_train.sh}). Cancelling saves the last checkpoint; {@code resume=true} continues.
  * The inputs it shares with classification are those of {@link FineTuneCommand}.
  */
 @Plugin(type = Command.class, name = "finetune-seg", label = "Fine-tune Segmentation",
         menuPath = "Plugins>MedVP>Fine-tune>Segmentation",
-        description = "fine-tune an encoder + UNETR decoder for segmentation (regions or classes)")
+        description = "fine-tune an encoder + UNETR (UniFormer) or SwinUNETR (Swin) decoder for segmentation (regions "
+                + "or classes)")
 public class FineTuneSegmentationCommand extends FineTuneCommand {
 
     @Parameter(label = "Labels", required = false,

@@ -2,6 +2,7 @@ package io.github.medvp.nn.swin;
 
 import io.github.medvp.nn.Layers;
 import io.github.medvp.nn.Presets;
+import io.github.medvp.nn.VolumeEncoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -41,7 +42,7 @@ import java.util.List;
  * Training works (no dropout or drop-path: MG-3D sets them to 0, so training and inference compute the same
  * function). Forward works inside an {@code NDScope}.
  */
-public final class Swin3d extends AbstractBlock {
+public final class Swin3d extends AbstractBlock implements VolumeEncoder {
 
     private static final float EPS = 1e-5f;
 
@@ -98,13 +99,34 @@ public final class Swin3d extends AbstractBlock {
     }
 
     /** @return input channels */
+    @Override
     public int getInChannels() {
         return inChannels;
+    }
+
+    /** @return the widths of x0..x4: C, 2C, 4C, 8C, 16C */
+    @Override
+    public int[] getFeatureWidths() {
+        int[] w = new int[depths.length + 1];
+        for (int s = 0; s < w.length; s++) {
+            w[s] = embedDim << s;
+        }
+        return w;
     }
 
     /** @return the patch-embedding convolution ({@code patch_embed.proj}) */
     public Conv3d getPatchEmbed() {
         return patchEmbed;
+    }
+
+    @Override
+    public Conv3d getStem() {
+        return patchEmbed;
+    }
+
+    @Override
+    public String getStemName() {
+        return "patch_embed";
     }
 
     /**

@@ -113,19 +113,20 @@ public final class ClassificationFineTuning {
         JsonObject resolved = new JsonObject();
         resolved.add("classes", names);
         DataParallel.record(resolved, devices, s.batch(), s.accumulation());
+        // Before the run folder: an encoder setting that contradicts init is refused with nothing written.
+        TaskSpec spec = FineTuning.spec(TaskSpec.Task.CLASSIFICATION, s, modalities, null, labels.classes());
         try (RunFolder run = FineTuning.open(s, "classification", modalities, resolved)) {
             progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
-            return train(s, labels, modalities, run, devices, progress);
+            return train(s, labels, spec, run, devices, progress);
         }
     }
 
-    private static Result train(FineTuneSettings s, ClassLabels labels, List<Modality> modalities, RunFolder run,
+    private static Result train(FineTuneSettings s, ClassLabels labels, TaskSpec spec, RunFolder run,
             List<Device> devices, Progress progress) throws IOException {
         Device dev = devices.get(0);
         int k = labels.classes().size();
+        List<Modality> modalities = spec.modalities();
         FineTuning.record(run, labels.manifest());
-        TaskSpec spec = new TaskSpec(TaskSpec.Task.CLASSIFICATION, s.preset().key(), modalities, null,
-                labels.classes(), s.crop(), null);
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
             FineTuning.measureMeans(model, labels.manifest(), progress);
@@ -141,7 +142,9 @@ public final class ClassificationFineTuning {
             TemplateReplacement replace = FineTuning.replacement(model, s, progress);
             int normalised = s.batch() * (paired(replace, s.consistencyWeight())
                     && replace.pairNorm() == TemplateReplacement.PairNorm.JOINT ? 2 : 1);
-            if (normalised < MIN_NORMALISED_BATCH) {
+            // Swin normalises per token (LayerNorm), so only UniFormer's batch-normalised x4 needs the batch.
+            if (normalised < MIN_NORMALISED_BATCH
+                    && model.spec().encoder().family() == io.github.medvp.nn.EncoderPreset.Family.UNIFORMER) {
                 progress.log("warning: batch " + s.batch() + " gives the encoder's final BatchNorm " + normalised
                         + " studies per pass, too few for a pooled head to learn from (their features are normalised "
                         + "against each other); use batch " + MIN_NORMALISED_BATCH + " or more");
@@ -156,7 +159,7 @@ public final class ClassificationFineTuning {
                             : Pipelines.classificationTraining(modalities, s.crop(), s.flips()),
                     BatchLoader.Options.training(s.batch() * devices.size(), s.training().seed())
                             .withWorkers(workers));
-                    Adam adam = FineTuning.optimiser(params, s);
+                    Adam adam = FineTuning.optimiser(params, s, model.encoder().getStemName());
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(SegmentationFineTuning.VALIDATION_CSV),
                             List.of("step", "epoch", "accuracy", "balanced_accuracy", "auc"),
                             run.resuming() ? Long.MAX_VALUE : -1)) {

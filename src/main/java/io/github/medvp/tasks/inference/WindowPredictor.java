@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The network as {@link SlidingWindow} sees it: a batch of windows (n, C, X, Y, Z) in, logits (n, K, X, Y, Z) of
@@ -32,14 +35,34 @@ public interface WindowPredictor {
         if (blocks.length == 0) {
             throw new IllegalArgumentException("need at least one block");
         }
-        Block[] chain = blocks.clone();
+        List<UnaryOperator<NDList>> stages = new ArrayList<>();
+        for (Block b : blocks) {
+            stages.add(x -> b.forward(parameters, x, false));
+        }
+        return ofStages(stages.toArray(UnaryOperator[]::new));
+    }
+
+    /**
+     * As {@link #of(ParameterStore, Block...)} for stages that are not single blocks (an encoder run in its own
+     * axis order, then a decoder given the input as well): each stage runs in its own {@link NDScope}, only its
+     * outputs outlive it.
+     *
+     * @param stages the stages in order, in inference mode; the first gets {@code (windows)}
+     * @return the predictor
+     */
+    @SafeVarargs
+    static WindowPredictor ofStages(UnaryOperator<NDList>... stages) {
+        if (stages.length == 0) {
+            throw new IllegalArgumentException("need at least one stage");
+        }
+        List<UnaryOperator<NDList>> chain = List.of(stages);
         return windows -> {
             NDList x = new NDList(windows);
-            for (Block b : chain) {
+            for (UnaryOperator<NDList> stage : chain) {
                 NDList y;
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    y = b.forward(parameters, x, false);
+                    y = stage.apply(x);
                     NDScope.unregister(y);
                 }
                 y.forEach(NDScope::register);

@@ -6,6 +6,8 @@ import io.github.medvp.tasks.inference.MissingModalities;
 import io.github.medvp.tasks.inference.SlidingWindow;
 import io.github.medvp.tasks.TaskModel;
 import io.github.medvp.tasks.TaskSpec;
+import io.github.medvp.nn.EncoderAxes;
+import io.github.medvp.nn.EncoderPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,7 @@ public final class SegmentationBenchmark {
     /**
      * Runs both measurements.
      *
-     * @param preset {@code tiny} or {@code small}
+     * @param encoder the encoder (its segmentation decoder follows: UNETR for UniFormer, SwinUNETR for Swin)
      * @param windows windows per forward in the sliding window
      * @param batch crops per fine-tuning step
      * @param steps timed fine-tuning steps (one untimed first); 0 skips the step
@@ -79,16 +81,16 @@ public final class SegmentationBenchmark {
      * @return three lines: inference, fine-tuning step, and fine-tuning step with the encoder frozen
      * @throws IOException when the scratch files cannot be written
      */
-    public static String run(String preset, int windows, int batch, int steps, Device device, boolean crop,
+    public static String run(EncoderPreset encoder, int windows, int batch, int steps, Device device, boolean crop,
             Path scratch, Progress progress) throws IOException {
-        return run(preset, windows, batch, steps, device, crop, scratch, progress, BRATS, WINDOW);
+        return run(encoder, windows, batch, steps, device, crop, scratch, progress, BRATS, WINDOW);
     }
 
-    /** {@link #run(String, int, int, int, Device, boolean, Path, Progress)} on other sizes (tests). */
-    static String run(String preset, int windows, int batch, int steps, Device device, boolean crop, Path scratch,
-            Progress progress, int[] dims, int window) throws IOException {
-        TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, preset, MODALITIES, LabelSpec.brats(), List.of(),
-                window, null);
+    /** {@link #run(EncoderPreset, int, int, int, Device, boolean, Path, Progress)} on other sizes (tests). */
+    static String run(EncoderPreset encoder, int windows, int batch, int steps, Device device, boolean crop,
+            Path scratch, Progress progress, int[] dims, int window) throws IOException {
+        TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, encoder, EncoderAxes.XYZ, MODALITIES,
+                LabelSpec.brats(), List.of(), window, null);
         Engines.pytorch();
         Study study = writeStudy(Files.createDirectories(scratch.resolve("study")), dims);
         StringBuilder report = new StringBuilder();
@@ -132,13 +134,16 @@ public final class SegmentationBenchmark {
         return String.format(Locale.ROOT, "segment %s 4x%dx%dx%d %s on %s: %.1f s per study (read %.1f, "
                 + "prepare %.1f, %d windows of %d³ by %d %.1f = %.2f s/window, label map + restore + write %.1f); peak heap "
                 + "%.1f MiB; %s",
-                model.spec().preset(), dims[0], dims[1], dims[2], crop ? "foreground-cropped to "
+                model.spec().encoder(), dims[0], dims[1], dims[2], crop ? "foreground-cropped to "
                         + Arrays.toString(ready.shape()) : "full grid", device, (t4 - t0) / 1e9, (t1 - t0) / 1e9,
                 (t2 - t1) / 1e9, count, w, windows, (t3 - t2) / 1e9, (t3 - t2) / 1e9 / count, (t4 - t3) / 1e9,
                 MemoryProbe.peakHeap() / 1048576.0, MemoryProbe.sample(device).report());
     }
 
-    /** Fine-tuning steps on random crops: forward with deep supervision, the reference's loss, backward, Adam. */
+    /**
+     * Fine-tuning steps on random crops: forward (with deep supervision for UNETR), the reference's loss, backward,
+     * Adam.
+     */
     private static String step(TaskModel model, int batch, int steps, NDManager m, Device device, String variant) {
         MemoryProbe.resetPeaks();
         int w = model.spec().crop();
@@ -150,8 +155,9 @@ public final class SegmentationBenchmark {
         StepBenchmark.Result r = StepBenchmark.run(m, params,
                 () -> Adam.builder().setParameters(params).optWeightDecay(1e-4).build(), 3e-4,
                 s -> loss(model.forward(ps, x, true).logits(), y), 1, steps, batch, null);
-        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3 with deep supervision%s on %s: %s; %s; %s",
-                model.spec().preset(), batch, w, variant, device, r.timing("Adam", "", "crops"), r.peakHeap(),
+        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3%s%s on %s: %s; %s; %s",
+                model.spec().encoder(), batch, w, model.trainingOutputs() > 1 ? " with deep supervision" : "",
+                variant, device, r.timing("Adam", "", "crops"), r.peakHeap(),
                 r.memory().report());
     }
 

@@ -108,18 +108,19 @@ public final class SegmentationFineTuning {
         manifest = LabelCheck.checked(manifest, s.labels(), s.skipBad(), progress);
         JsonObject parallel = new JsonObject();
         DataParallel.record(parallel, devices, s.batch(), s.accumulation());
+        // Before the run folder: an encoder setting that contradicts init is refused with nothing written.
+        TaskSpec spec = FineTuning.spec(TaskSpec.Task.SEGMENTATION, s, modalities, s.labels(), List.of());
         try (RunFolder run = FineTuning.open(s, "segmentation", modalities, parallel)) {
             progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
-            return train(s, manifest, modalities, run, devices, progress);
+            return train(s, manifest, spec, run, devices, progress);
         }
     }
 
-    private static Result train(FineTuneSettings s, StudyManifest manifest, List<Modality> modalities, RunFolder run,
+    private static Result train(FineTuneSettings s, StudyManifest manifest, TaskSpec spec, RunFolder run,
             List<Device> devices, Progress progress) throws IOException {
         Device dev = devices.get(0);
         FineTuning.record(run, manifest);
-        TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, s.preset().key(), modalities, s.labels(), List.of(),
-                s.crop(), null);
+        List<Modality> modalities = spec.modalities();
         try (NDManager manager = NDManager.newBaseManager(dev)) {
             TaskModel model = FineTuning.model(spec, s, manager, progress);
             FineTuning.measureMeans(model, manifest, progress);
@@ -132,14 +133,12 @@ public final class SegmentationFineTuning {
             int workers = s.training().workers() > 0 ? s.training().workers()
                     : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
-            int heads = model.head() instanceof io.github.medvp.nn.UnetrDecoder d
-                    && d.hasDeepSupervision() ? 3 : 1;
-            double[] weights = new double[heads];
+            double[] weights = new double[model.trainingOutputs()];
             Arrays.fill(weights, 1);
             SegmentationStep step = new SegmentationStep(model, weights, replacement, s.consistencyWeight());
             try (BatchLoader loader = new BatchLoader(manifest.training(), train,
                     BatchLoader.Options.training(s.batch() * devices.size(), s.training().seed()).withWorkers(workers));
-                    Adam adam = FineTuning.optimiser(params, s);
+                    Adam adam = FineTuning.optimiser(params, s, model.encoder().getStemName());
                     MetricsLog vlog = MetricsLog.open(run.dir().resolve(VALIDATION_CSV),
                             SegmentationValidation.columns(s.labels()), run.resuming() ? Long.MAX_VALUE : -1)) {
                 long stepsPerEpoch = loader.batchesPerEpoch() / s.accumulation();

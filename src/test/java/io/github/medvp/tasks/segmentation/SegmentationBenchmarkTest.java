@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.medvp.Progress;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.io.NiftiReader;
+import io.github.medvp.nn.EncoderPreset;
 
 /** The segmentation benchmark runs the whole inference path and the fine-tuning step, and its loss is right. */
 class SegmentationBenchmarkTest {
@@ -23,19 +24,30 @@ class SegmentationBenchmarkTest {
 
     @Test
     void reportsInferenceAndStepOnASmallStudy() throws Exception {
-        String report = SegmentationBenchmark.run("tiny", 2, 1, 1, Device.cpu(), false, dir, Progress.NONE,
-                new int[] { 40, 32, 20 }, 32);
+        String report = SegmentationBenchmark.run(EncoderPreset.UNIFORMER_TINY, 2, 1, 1, Device.cpu(), false, dir,
+                Progress.NONE, new int[] { 40, 32, 20 }, 32);
         String[] lines = report.split("\n");
         assertEquals(3, lines.length, report);
         // 40 → 2 windows along X, 32 → 1, 20 (padded to 32) → 1.
-        assertTrue(lines[0].matches("segment tiny 4x40x32x20 full grid on cpu\\(\\)?: \\d+\\.\\d s per study .*2 windows of "
-                + "32³ by 2 .*peak heap \\d+\\.\\d MiB; heap .*"), lines[0]);
-        assertTrue(lines[1].matches("finetune step tiny B=1 32³ 4->3 with deep supervision .*: \\d+\\.\\d+ s .*"),
-                lines[1]);
-        assertTrue(lines[2].matches("finetune step tiny B=1 32³ 4->3 with deep supervision, encoder frozen on cpu.*: "
-                + "\\d+\\.\\d+ s .*"), lines[2]);
+        assertTrue(lines[0].matches("segment uniformer-tiny 4x40x32x20 full grid on cpu\\(\\)?: \\d+\\.\\d s per study "
+                + ".*2 windows of 32³ by 2 .*peak heap \\d+\\.\\d MiB; heap .*"), lines[0]);
+        assertTrue(lines[1].matches("finetune step uniformer-tiny B=1 32³ 4->3 with deep supervision .*: "
+                + "\\d+\\.\\d+ s .*"), lines[1]);
+        assertTrue(lines[2].matches("finetune step uniformer-tiny B=1 32³ 4->3 with deep supervision, encoder frozen "
+                + "on cpu.*: \\d+\\.\\d+ s .*"), lines[2]);
         // The label map went back to the input's grid and affine (LPS, 40×32×20).
         assertEquals("LPS", NiftiReader.read(dir.resolve("labels.nii.gz")).geometry().axisCodes());
+    }
+
+    @Test
+    void aSwinRunsWithItsSwinUnetrDecoder() throws Exception {
+        String report = SegmentationBenchmark.run(EncoderPreset.SWIN_TINY, 1, 1, 1, Device.cpu(), false, dir,
+                Progress.NONE, new int[] { 32, 32, 20 }, 32);
+        String[] lines = report.split("\n");
+        assertEquals(3, lines.length, report);
+        assertTrue(lines[0].startsWith("segment swin-tiny 4x32x32x20 full grid on cpu"), lines[0]);
+        // No deep supervision in SwinUNETR.
+        assertTrue(lines[1].matches("finetune step swin-tiny B=1 32³ 4->3 on cpu.*: \\d+\\.\\d+ s .*"), lines[1]);
     }
 
     @Test
