@@ -20,7 +20,7 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, name = "zeroshot", label = "MG-3D Zero-shot Classify",
         menuPath = "Plugins>MedVP>MG-3D>Zero-shot Classify",
-        description = "score volumes against 'there is a <label>' / 'no <label>' prompts with an MG-3D model")
+        description = "score volumes against '<label> is present.' / 'No <label>.' prompts with an MG-3D model")
 public class ZeroShotCommand extends ContextCommand {
 
     @Parameter(required = false)
@@ -42,6 +42,14 @@ public class ZeroShotCommand extends ContextCommand {
     @Parameter(label = "Output folder", style = "directory", description = "where the CSV files are written")
     private File output;
 
+    @Parameter(label = "Positive prompt", required = false,
+            description = "template of the finding being there; {label} stands for the label name")
+    private String positive = ZeroShot.Prompts.POSITIVE;
+
+    @Parameter(label = "Negative prompt", required = false,
+            description = "template of the finding not being there; {label} stands for the label name")
+    private String negative = ZeroShot.Prompts.NEGATIVE;
+
     @Parameter(label = "Batch size", min = "1", required = false, description = "volumes per forward pass")
     private int batch = 2;
 
@@ -55,7 +63,7 @@ public class ZeroShotCommand extends ContextCommand {
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this)) {
             ZeroShot.Result r = ZeroShot.run(model.toPath(), data.toPath(), labels == null ? null : labels.toPath(),
-                    output.toPath(), device, batch, progress);
+                    output.toPath(), device, batch, new ZeroShot.Prompts(positive, negative), progress);
             StringBuilder sb = new StringBuilder();
             for (ZeroShot.ClassResult c : r.classes()) {
                 sb.append(String.format(Locale.ROOT, "%s: accuracy %.3f, AUC %.3f (n=%d, %d positive)%n", c.label(),

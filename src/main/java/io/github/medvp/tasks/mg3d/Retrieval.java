@@ -31,8 +31,8 @@ import java.util.Locale;
  */
 public final class Retrieval {
 
-    /** The K of the reported Recall@K. */
-    public static final int[] KS = {1, 5, 10, 50};
+    /** The K of the reported Recall@K: R@1/5/10 and CT-CLIP's R@50/100, which MG-3D reports for CT-RATE. */
+    public static final int[] KS = {1, 5, 10, 50, 100};
 
     private Retrieval() {
     }
@@ -118,7 +118,7 @@ public final class Retrieval {
 
     /**
      * Runs retrieval on a volume-report list with an MG-3D checkpoint and writes {@code retrieval_summary.csv}
-     * (direction, Recall@1/5/10/50, median rank) and {@code retrieval_ranks.csv} (id, report→volume rank,
+     * (direction, Recall@1/5/10/50/100, median rank) and {@code retrieval_ranks.csv} (id, report→volume rank,
      * volume→report rank) into {@code output}.
      *
      * @param checkpoint an MG-3D checkpoint

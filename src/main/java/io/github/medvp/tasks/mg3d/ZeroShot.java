@@ -22,7 +22,8 @@ import java.util.Locale;
 
 /**
  * Zero-shot classification with an MG-3D checkpoint: for each label of a labelled volume list, a positive prompt
- * ("there is a pleural effusion") and a negative one ("no pleural effusion") are embedded as reports and scored
+ * ("Pleural effusion is present.") and a negative one ("No pleural effusion."), from {@link Prompts} templates, are
+ * embedded as reports and scored
  * against every volume embedding; the score is the softmax probability of the positive prompt over the pair at
  * τ = 0.1, and a volume is called positive when it exceeds 0.5 (the positive prompt is closer). Accuracy and ROC AUC
  * per label ({@link Metrics}) over the volumes whose label is known.
@@ -61,12 +62,61 @@ public final class ZeroShot {
     }
 
     /**
+     * The prompt templates of zero-shot classification: {@value #LABEL} stands for the label name, lower case.
+     *
+     * @param positive the finding is there, default {@value #POSITIVE}
+     * @param negative the finding is not there, default {@value #NEGATIVE}
+     */
+    public record Prompts(String positive, String negative) {
+
+        /** The placeholder of the label in a template. */
+        public static final String LABEL = "{label}";
+        /** The default positive template; grammatical for count and mass nouns alike ("Emphysema is present."). */
+        public static final String POSITIVE = "{label} is present.";
+        /** The default negative template. */
+        public static final String NEGATIVE = "No {label}.";
+        /** The default pair. */
+        public static final Prompts DEFAULT = new Prompts(POSITIVE, NEGATIVE);
+
+        /** @throws io.github.medvp.SettingsException when a template lacks {@value #LABEL} */
+        public Prompts {
+            check("positive", positive);
+            check("negative", negative);
+            if (positive.strip().equalsIgnoreCase(negative.strip())) {
+                throw io.github.medvp.SettingsException.of("negative", "'" + negative + "'",
+                        "a template different from the positive one");
+            }
+        }
+
+        private static void check(String setting, String template) {
+            if (template == null || !template.contains(LABEL)) {
+                throw io.github.medvp.SettingsException.of(setting, "'" + template + "'",
+                        "a sentence containing " + LABEL + ", e.g. '" + (setting.equals("positive") ? POSITIVE
+                                : NEGATIVE) + "'");
+            }
+        }
+
+        /**
+         * @param label a label name such as CT-RATE's "Pleural effusion"
+         * @return the two prompts: "Pleural effusion is present.", "No pleural effusion." by default
+         */
+        public String[] of(String label) {
+            String l = label.toLowerCase(Locale.ROOT).replace('_', ' ').strip();
+            return new String[] {fill(positive, l), fill(negative, l)};
+        }
+
+        private static String fill(String template, String label) {
+            String s = template.replace(LABEL, label).strip();
+            return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        }
+    }
+
+    /**
      * @param label a label name such as CT-RATE's "Pleural effusion"
-     * @return the default prompt pair: "there is a pleural effusion", "no pleural effusion"
+     * @return the default prompt pair: "Pleural effusion is present.", "No pleural effusion."
      */
     public static String[] defaultPrompts(String label) {
-        String l = label.toLowerCase(Locale.ROOT).replace('_', ' ').strip();
-        return new String[] {"there is a " + l, "no " + l};
+        return Prompts.DEFAULT.of(label);
     }
 
     /**
@@ -133,6 +183,16 @@ public final class ZeroShot {
      */
     public static Result run(Path checkpoint, Path list, Path labelsCsv, Path output, String device, int batchSize,
             Progress progress) throws IOException {
+        return run(checkpoint, list, labelsCsv, output, device, batchSize, Prompts.DEFAULT, progress);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, Path, String, int, Progress)} with the given prompt templates.
+     *
+     * @param prompts the positive and negative templates
+     */
+    public static Result run(Path checkpoint, Path list, Path labelsCsv, Path output, String device, int batchSize,
+            Prompts prompts, Progress progress) throws IOException {
         Settings.range("batch", batchSize, 1, 4096);
         ReportDataset.Builder b = ReportDataset.builder(list).optStrictLabels(true);
         if (labelsCsv != null) {
@@ -164,7 +224,8 @@ public final class ZeroShot {
             List<String> pos = new ArrayList<>();
             List<String> neg = new ArrayList<>();
             for (String l : labels) {
-                String[] p = defaultPrompts(l);
+                String[] p = prompts.of(l);
+                progress.log("zero-shot " + l + ": '" + p[0] + "' vs '" + p[1] + "'");
                 pos.add(p[0]);
                 neg.add(p[1]);
             }

@@ -52,8 +52,14 @@ class RetrievalTest {
         assertEquals(1, c.positives());
         assertEquals(1.0, c.accuracy(), 0);
         assertEquals(1.0, c.auc(), 0);
-        assertArrayEquals(new String[] {"there is a pleural effusion", "no pleural effusion"},
+        assertArrayEquals(new String[] {"Pleural effusion is present.", "No pleural effusion."},
                 ZeroShot.defaultPrompts("Pleural effusion"));
+        // Mass nouns and count nouns alike, and custom templates.
+        assertArrayEquals(new String[] {"Emphysema is present.", "No emphysema."}, ZeroShot.defaultPrompts("Emphysema"));
+        assertArrayEquals(new String[] {"There is a lung nodule.", "There is no lung nodule."},
+                new ZeroShot.Prompts("there is a {label}.", "there is no {label}.").of("Lung_nodule"));
+        assertThrows(io.github.medvp.SettingsException.class, () -> new ZeroShot.Prompts("there is a lesion", "no"));
+        assertThrows(io.github.medvp.SettingsException.class, () -> new ZeroShot.Prompts("{label}", "{label}"));
     }
 
     @Test
