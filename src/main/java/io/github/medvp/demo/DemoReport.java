@@ -142,7 +142,33 @@ final class DemoReport {
      * each row's Dice averaged over them and the paired difference is taken on each held-out study's difference
      * averaged over them; the CSV has one row per repeat (and, with several, their mean).
      */
+    /**
+     * @param metricsCsv a run's {@code metrics.csv}
+     * @param names the loss columns
+     * @return " name first -> last" for each column, or null when the file has no logged step
+     * @throws IOException when the file cannot be read
+     */
+    static String firstAndLast(Path metricsCsv, String... names) throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(metricsCsv);
+        if (lines.size() < 2) {
+            return null;
+        }
+        List<String> header = List.of(lines.get(0).split(","));
+        String[] first = lines.get(1).split(",");
+        String[] last = lines.get(lines.size() - 1).split(",");
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            int c = header.indexOf(n);
+            if (c >= 0) {
+                sb.append(' ').append(n.replace("loss_", "")).append(' ').append(first[c]).append(" -> ")
+                        .append(last[c]);
+            }
+        }
+        return sb.toString();
+    }
+
     static String write(DemoSettings s, StudyManifest manifest, List<Demo.Repeat> repeats, Retrieval.Result retrieval,
+            String mg3dLosses,
             Map<String, Double> seconds, Path report) throws IOException {
         Demo.Repeat first = repeats.get(0);
         List<String> regions = first.heldOut().values().iterator().next().regions();
@@ -232,6 +258,9 @@ final class DemoReport {
             sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs (chance "
                     + "R@1 = %.3f):%n", retrieval.reportToVolume().ranks().length,
                     1.0 / retrieval.reportToVolume().ranks().length)).append(Retrieval.summary(retrieval));
+            if (mg3dLosses != null) {
+                sb.append("MG-3D losses, first -> last logged step:").append(mg3dLosses).append('\n');
+            }
         }
         double total = 0;
         sb.append("time:");

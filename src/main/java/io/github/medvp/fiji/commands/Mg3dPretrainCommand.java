@@ -50,7 +50,8 @@ public class Mg3dPretrainCommand extends TrainCommand {
     @Parameter(label = "Learning rate", required = false, description = "base Adam learning rate")
     private double lr = 1e-5;
 
-    @Parameter(label = "Head LR multiplier", required = false, description = "factor for heads and fusion layers")
+    @Parameter(label = "Head LR multiplier", required = false,
+            description = "factor for the heads, the image/text projections and the multi-modal poolers")
     private double head_lr = 5;
 
     @Parameter(label = "Warm-up steps", required = false,
@@ -70,16 +71,19 @@ public class Mg3dPretrainCommand extends TrainCommand {
     @Parameter(label = "HU window", required = false, description = "lower,upper Hounsfield units mapped to 0..1")
     private String window = "-1000,1000";
 
-    @Parameter(label = "MIM fusion", choices = {"paper", "code"}, required = false,
-            description = "paper: MIM's own fusion with sentence-level text; code: the reference code's MLM fusion")
-    private String mim_fusion = "paper";
+    @Parameter(label = "MIM fusion", choices = {"code", "paper"}, required = false,
+            description = "code: the reference code's MLM fusion with token-level text; paper: MIM's own fusion with "
+                    + "sentence-level text (Fig. 4)")
+    private String mim_fusion = "code";
 
-    @Parameter(label = "CML", choices = {"global", "joint"}, required = false,
-            description = "global: volume vs report (needed for zero-shot/retrieval); joint: the reference code's")
-    private String cml = "global";
+    @Parameter(label = "CML", choices = {"joint", "volume_report"}, required = false,
+            description = "joint: the reference code's fused-vs-separate contrast; volume_report: volume vs report "
+                    + "(needed for zero-shot and retrieval)")
+    private String cml = "joint";
 
     @Parameter(label = "Double projection", required = false,
-            description = "project image tokens twice in pass 3, as the reference code does")
+            description = "project image tokens twice in pass 3, as the reference code does (preset b with a "
+                    + "BERT-base text model only)")
     private boolean double_projection = false;
 
     @Parameter(label = "Loss weights", required = false, description = "MLM,SFR,MIM,CML,DFA,SSM")
@@ -113,8 +117,17 @@ public class Mg3dPretrainCommand extends TrainCommand {
                         Settings.ints("size", size, 3), Settings.doubles("spacing", spacing),
                         Settings.doubles("window", window))
                 .variant(Settings.choice("mim_fusion", MimFusion.class, mim_fusion),
-                        Settings.choice("cml", CmlMode.class, cml), double_projection)
+                        cml(cml), double_projection)
                 .weights(Settings.doubles("weights", weights)).build();
+    }
+
+    /** The CML setting; its former value {@code global} fails with its new name. */
+    static CmlMode cml(String value) {
+        if (value != null && CmlMode.OLD_VOLUME_REPORT.equalsIgnoreCase(value.trim())) {
+            throw io.github.medvp.SettingsException.of("cml", "'" + value + "'",
+                    "volume_report (the new name of global) or joint");
+        }
+        return Settings.choice("cml", CmlMode.class, value);
     }
 
     private static Path path(File f) {

@@ -52,8 +52,8 @@ public final class Mg3dBenchmark {
         int sentences = tiny ? 4 : 10;
         int vocab = tiny ? 1000 : RADBERT_VOCAB;
         BertConfig text = tiny ? BertConfig.tiny(vocab) : BertConfig.base(vocab);
-        Mg3dConfig config = new Mg3dConfig(tiny ? "tiny" : preset, text, tiny, MimFusion.PAPER,
-                CmlMode.GLOBAL, false, size, length, Mg3dConfig.Preprocessing.CT);
+        Mg3dConfig config = new Mg3dConfig(tiny ? "tiny" : preset, text, tiny, MimFusion.CODE,
+                CmlMode.JOINT, false, size, length, Mg3dConfig.Preprocessing.CT);
         MemoryProbe.resetPeaks();
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(device)) {

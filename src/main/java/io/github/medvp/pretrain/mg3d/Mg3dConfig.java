@@ -88,7 +88,7 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
         o.add("text", t);
         o.addProperty("text_trainable", textTrainable);
         o.addProperty("mim_fusion", mimFusion.name().toLowerCase(java.util.Locale.ROOT));
-        o.addProperty("cml", cml.name().toLowerCase(java.util.Locale.ROOT));
+        o.addProperty("cml", cml.key());
         o.addProperty("double_projection", doubleProjection);
         JsonArray s = new JsonArray();
         for (int v : size) {
@@ -154,12 +154,16 @@ public record Mg3dConfig(String preset, BertConfig text, boolean textTrainable, 
         };
     }
 
-    /** @param name global|joint @return the setting */
+    /**
+     * @param name joint|volume_report (or {@value CmlMode#OLD_VOLUME_REPORT}, the former name of volume_report, in
+     *     headers written before the rename)
+     * @return the setting
+     */
     public static CmlMode cml(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "global" -> CmlMode.GLOBAL;
+            case CmlMode.OLD_VOLUME_REPORT, "volume_report" -> CmlMode.VOLUME_REPORT;
             case "joint" -> CmlMode.JOINT;
-            default -> throw new MedvpException("cml must be global or joint, got '" + name + "'");
+            default -> throw new MedvpException("cml must be joint or volume_report, got '" + name + "'");
         };
     }
 }

@@ -47,8 +47,8 @@ public final class Mg3dLosses {
 
     /**
      * L_SFR before its weight: {@code (1/B) Σ_b Σ_k [1 − cos(R_bk, G_bk)]} over the real sentences (the reference's
-     * {@code 0.1·…} is the weight of the total, see {@link Mg3dStep}); gradient flows into both sides, as in the
-     * reference's {@code compute_sen_mlm}.
+     * {@code 0.1·…} is the weight of the total, see {@link Mg3dStep}). Gradient flows into whatever side carries it;
+     * {@link Mg3dStep} passes a target without gradient.
      *
      * @param reconstructed R (B, S, 8)
      * @param target G (B, S, 8)

@@ -72,10 +72,12 @@ public final class Mg3dModel extends AbstractBlock {
     private final List<UnidirGate> agg = new ArrayList<>();
     private final Pooler aggPool;
     private final ProjectionMlp sentencePool;
-    private final ItcHead itcCross;
+    private final ItcHead itcCrossVision;
+    private final ItcHead itcCrossLanguage;
     private final ItcHead itcImage;
     private final ItcHead itcText;
-    private final ItcHead itcAgg;
+    private final ItcHead itcAggVision;
+    private final ItcHead itcAggLanguage;
 
     private Mg3dModel(Builder b) {
         BertConfig tc = b.text;
@@ -90,6 +92,12 @@ public final class Mg3dModel extends AbstractBlock {
         if (visionDim % 16 != 0 || dim % 16 != 0) {
             throw new IllegalArgumentException("Mg3dModel: widths must be divisible by 16 (vision " + visionDim
                     + ", joint " + dim + ")");
+        }
+        if (doubleProjection && visionDim != dim) {
+            // The reference applies Linear_vis (encoder width → D) to its own output: only defined when they agree.
+            throw new io.github.medvp.MedvpException("double_projection needs an encoder as wide as the text ("
+                    + visionDim + " vs " + dim + "): use preset b with a BERT-base text model, or "
+                    + "double_projection=false");
         }
         text = addChildBlock("text_encoder", new BertEncoder(tc));
         visionProj = addChildBlock("cross_modal_image_transform", Tokens.bertLinear(dim, true));
@@ -113,16 +121,21 @@ public final class Mg3dModel extends AbstractBlock {
         }
         aggPool = addChildBlock("swin_att_pooler", Pooler.mean(dim));
         sentencePool = addChildBlock("sentence_pooler", ProjectionMlp.sentencePooler(dim));
+        // The reference's ITC heads (ITCHead, ITCHead_Single in prediction_heads.py) are two towers each: a
+        // vision_ln/vision_proj for the first argument and a language_ln/language_proj for the second.
         if (cmlMode == CmlMode.JOINT) {
-            itcCross = addChildBlock("itc_cross_head", new ItcHead(dim));
+            itcCrossVision = addChildBlock("itc_cross_head_vision", new ItcHead(dim));
+            itcCrossLanguage = addChildBlock("itc_cross_head_language", new ItcHead(dim));
             itcImage = null;
             itcText = null;
         } else {
-            itcCross = null;
+            itcCrossVision = null;
+            itcCrossLanguage = null;
             itcImage = addChildBlock("itc_image_head", new ItcHead(dim));
             itcText = addChildBlock("itc_text_head", new ItcHead(dim));
         }
-        itcAgg = addChildBlock("itc_agg_head", new ItcHead(dim));
+        itcAggVision = addChildBlock("itc_agg_head_vision", new ItcHead(dim));
+        itcAggLanguage = addChildBlock("itc_agg_head_language", new ItcHead(dim));
         text.setTrainable(textTrainable);
     }
 
@@ -284,8 +297,9 @@ public final class Mg3dModel extends AbstractBlock {
     }
 
     private static ItcHead itcCrossUnavailable() {
-        throw new io.github.medvp.MedvpException("this MG-3D model was trained with cml=joint, which has no "
-                + "volume and report embedding heads; retrain with cml=global for zero-shot and retrieval");
+        throw new io.github.medvp.MedvpException("this MG-3D model was trained with cml=joint (the reference code's "
+                + "fused-vs-separate contrast), which has no volume and report embeddings; retrain with "
+                + "cml=volume_report for zero-shot classification and retrieval");
     }
 
     @Override
@@ -334,13 +348,15 @@ public final class Mg3dModel extends AbstractBlock {
         mmText.initialize(manager, dataType, sent);
         aggPool.initialize(manager, dataType, sent);
         sentencePool.initialize(manager, dataType, sent);
-        for (ItcHead h : new ItcHead[] {itcImage, itcText, itcAgg}) {
+        for (ItcHead h : new ItcHead[] {itcImage, itcText, itcAggVision, itcAggLanguage}) {
             if (h != null) {
                 h.initialize(manager, dataType, new Shape(1, dim));
             }
         }
-        if (itcCross != null) {
-            itcCross.initialize(manager, dataType, new Shape(1, 2L * dim));
+        for (ItcHead h : new ItcHead[] {itcCrossVision, itcCrossLanguage}) {
+            if (h != null) {
+                h.initialize(manager, dataType, new Shape(1, 2L * dim));
+            }
         }
         text.setTrainable(textTrainable);
     }
@@ -404,12 +420,13 @@ public final class Mg3dModel extends AbstractBlock {
     /** The heads, pools and gates {@link Mg3dStep} composes (package-private wiring, not API). */
     record Parts(BertMlmHead mlmHead, ProjectionMlp sfrHead, ProjectionMlp sentenceTarget, Pooler uniPool,
             Pooler mmPool, AttentionPool uniText, AttentionPool mmText, List<UnidirGate> agg, Pooler aggPool,
-            ProjectionMlp sentencePool, ItcHead itcCross, ItcHead itcImage, ItcHead itcText, ItcHead itcAgg) {
+            ProjectionMlp sentencePool, ItcHead itcCrossVision, ItcHead itcCrossLanguage, ItcHead itcImage,
+            ItcHead itcText, ItcHead itcAggVision, ItcHead itcAggLanguage) {
     }
 
     Parts parts() {
         return new Parts(mlmHead, sfr, sentenceTarget, uniPool, mmPool, uniText, mmText, agg, aggPool, sentencePool,
-                itcCross, itcImage, itcText, itcAgg);
+                itcCrossVision, itcCrossLanguage, itcImage, itcText, itcAggVision, itcAggLanguage);
     }
 
     /** Builder for {@link Mg3dModel}. */
@@ -418,8 +435,8 @@ public final class Mg3dModel extends AbstractBlock {
         private BertConfig text;
         private int dim = -1;
         private boolean textTrainable;
-        private MimFusion mimFusion = MimFusion.PAPER;
-        private CmlMode cmlMode = CmlMode.GLOBAL;
+        private MimFusion mimFusion = MimFusion.CODE;
+        private CmlMode cmlMode = CmlMode.JOINT;
         private boolean doubleProjection;
 
         private Builder() {
@@ -449,13 +466,13 @@ public final class Mg3dModel extends AbstractBlock {
             return this;
         }
 
-        /** @param fusion MIM's fusion, default {@link MimFusion#PAPER} @return this */
+        /** @param fusion MIM's fusion, default {@link MimFusion#CODE} (the reference code) @return this */
         public Builder optMimFusion(MimFusion fusion) {
             this.mimFusion = fusion;
             return this;
         }
 
-        /** @param mode CML's contrast, default {@link CmlMode#GLOBAL} @return this */
+        /** @param mode CML's contrast, default {@link CmlMode#JOINT} (the reference code) @return this */
         public Builder optCml(CmlMode mode) {
             this.cmlMode = mode;
             return this;
@@ -463,7 +480,8 @@ public final class Mg3dModel extends AbstractBlock {
 
         /**
          * @param on project the image tokens a second time in pass 3 as the reference's {@code compute_local_itc} does;
-         *     default false (the paper)
+         *     only possible when the encoder's width equals D (Swin-B with a BERT-base text encoder); default false
+         *     (the paper's single projection, see docs/deviations-mg3d.md)
          * @return this
          */
         public Builder optDoubleProjection(boolean on) {

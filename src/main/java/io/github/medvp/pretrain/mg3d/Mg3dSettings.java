@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code config.json}. Defaults follow the reference (MG-3D's {@code mg3d/config.py}, {@code task_pretrain_ptunifier},
  * and
  * {@code run_scripts/pretrain*.sh}): Swin-B, batch 4, lr 1e-5,
- * heads and fusion ×5, weight decay 1e-8, warm-up 10,000 steps (capped at a tenth of the run), 60 epochs, seed 0,
+ * heads, projections and multi-modal poolers ×5, weight decay 1e-8, warm-up 10,000 steps (capped at a tenth of the run), 60 epochs, seed 0,
  * 128×96×128 CT volumes at 0.75×0.75×1.5 mm in the HU window [-1000, 1000].
  *
  * @param training data (a CSV or JSON volume-report list), run folder, resume, seed, device, workers, log interval
@@ -28,7 +28,7 @@ import java.util.Locale;
  * @param epochs training epochs
  * @param batch volume-report pairs per step
  * @param lr base learning rate
- * @param headLr learning-rate factor of the heads and fusion layers
+ * @param headLr learning-rate factor of the heads, projections and multi-modal poolers ({@link Mg3dOptimizer})
  * @param weightDecay Adam's weight decay
  * @param warmup linear warm-up steps (at most a tenth of the run), then linear decay to 0
  * @param modality how volumes are scaled
@@ -122,8 +122,8 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
         private double[] spacing = Pipelines.mg3dCtSpacing();
         private double[] window = HounsfieldWindow.DEFAULT.clone();
         private int maxLength = ReportEncoder.MAX_LENGTH;
-        private MimFusion mimFusion = MimFusion.PAPER;
-        private CmlMode cml = CmlMode.GLOBAL;
+        private MimFusion mimFusion = MimFusion.CODE;
+        private CmlMode cml = CmlMode.JOINT;
         private boolean doubleProjection;
         private double[] weights = {1, 0.1, 1, 0.1, 0.1, 0.1};
 
@@ -164,7 +164,7 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
 
         /**
          * @param lr base learning rate, default 1e-5
-         * @param headLr factor of the heads and fusion layers, default 5
+         * @param headLr factor of the heads, projections and multi-modal poolers, default 5
          * @param weightDecay default 1e-8
          * @param warmup warm-up steps, default 10,000
          * @return this
@@ -199,9 +199,10 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
         }
 
         /**
-         * @param mimFusion default paper
-         * @param cml default global
-         * @param doubleProjection default false
+         * @param mimFusion default code (the reference code; paper for the paper's Fig. 4)
+         * @param cml default joint (the reference code); volume_report for zero-shot and retrieval
+         * @param doubleProjection default false (the paper); true as the reference code, for encoders as wide as
+         *     the text (preset b with a BERT-base text model)
          * @return this
          */
         public Builder variant(MimFusion mimFusion, CmlMode cml, boolean doubleProjection) {

@@ -28,8 +28,9 @@ import java.util.SplittableRandom;
  * Differences from the reference, on purpose: text embeddings are recomputed every step (the reference's disk cache in
  * {@code MG3DTransformerSS.infer} serves stale masked embeddings from the second epoch on); the unmasked text tokens
  * are computed once and shared by passes 2 and 3 (the reference runs BERT twice with different dropout draws); the MIM
- * mask is drawn from the micro-step's generator, so a resumed run draws the same masks. The MIM fusion, CML contrast
- * and double projection follow {@link Mg3dModel}'s settings.
+ * mask is drawn from the micro-step's generator, so a resumed run draws the same masks; SFR's target carries no
+ * gradient ({@link #sfrTarget}), and neither do the sentence features of MIM's paper fusion. The MIM fusion, CML
+ * contrast and double projection follow {@link Mg3dModel}'s settings; docs/deviations-mg3d.md lists every difference.
  */
 public final class Mg3dStep implements TrainStep<Mg3dBatch> {
 
@@ -98,23 +99,23 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         NDArray membership = Tokens.membership(in.sentenceIndex(), in.sentences());
         NDArray sentenceMask = Tokens.sentenceMask(membership);
         NDArray r = Layers.apply(parts.sfrHead(), ps, Tokens.gather(z, membership), training, null);
-        NDArray g = Layers.apply(parts.sentenceTarget(), ps, Tokens.gather(e, membership), training, null);
-        NDArray sfr = Mg3dLosses.sfr(r, g, sentenceMask);
+        NDArray sfr = Mg3dLosses.sfr(r, sfrTarget(ps, e, membership, training), sentenceMask);
 
         // Pass 2: MIM on the block-masked volume.
         NDArray full = model.textTokens(ps, e, in.attentionMask(), training);
-        NDArray sentences = Tokens.gather(full, membership);
+        // Sentence features U, as the reference's infer computes them for local_itc (item_gather under no_grad):
+        // without gradient, for pass 3 and for the paper's MIM fusion alike, also when the text encoder trains.
+        NDArray u = Tokens.gather(full, membership).stopGradient();
         Shape spatial = volumes.getShape().slice(2);
         NDArray m = mask.sample(volumes.getManager(), 1, spatial, volumes.getDataType(), rng);
         NDArray maskedImage = model.imageTokens(ps, volumes.mul(Scalars.rsub(1f, m)), training);
         NDArray fusedImage = model.getMimFusion() == MimFusion.PAPER
-                ? fuse(ps, model.getImageCross(), maskedImage, sentences, sentenceMask, training).get(0)
+                ? fuse(ps, model.getImageCross(), maskedImage, u, sentenceMask, training).get(0)
                 : fuse(ps, model.getTextCross(), full, maskedImage, null, training).get(1);
         NDArray reconstruction = model.reconstruct(ps, fusedImage, model.tokenGrid(volumes.getShape()), training);
         NDArray mim = Mg3dLosses.mim(reconstruction, volumes, m);
 
         // Pass 3: CML + DFA + SSM on sentence-level text (no gradient into the text, as the reference).
-        NDArray u = sentences.stopGradient();
         NDArray i2 = model.secondProjection(ps, image, training);
         NDArray tUni = Layers.forward(parts.uniText(), ps, new NDList(u, sentenceMask), training, null)
                 .singletonOrThrow();
@@ -122,14 +123,15 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         NDList fused = fuse(ps, model.getImageCross(), i2, u, sentenceMask, training);
         NDArray iMm = Layers.apply(parts.mmPool(), ps, fused.get(0), training, null);
         NDArray cml;
-        if (model.getCmlMode() == CmlMode.GLOBAL) {
+        if (model.getCmlMode() == CmlMode.VOLUME_REPORT) {
             cml = Mg3dLosses.infoNce(Layers.apply(parts.itcImage(), ps, iUni, training, null),
                     Layers.apply(parts.itcText(), ps, tUni, training, null), temperature);
         } else {
+            // compute_local_itc: itc_cross_head(multi_modal_cls_feats, uni_modal_cls_feats), each through its tower.
             NDArray tMm = Layers.forward(parts.mmText(), ps, new NDList(fused.get(1), sentenceMask), training, null)
                     .singletonOrThrow();
-            cml = Mg3dLosses.infoNce(Layers.apply(parts.itcCross(), ps, tMm.concat(iMm, 1), training, null),
-                    Layers.apply(parts.itcCross(), ps, tUni.concat(iUni, 1), training, null), temperature);
+            cml = Mg3dLosses.infoNce(Layers.apply(parts.itcCrossVision(), ps, tMm.concat(iMm, 1), training, null),
+                    Layers.apply(parts.itcCrossLanguage(), ps, tUni.concat(iUni, 1), training, null), temperature);
         }
         NDArray x = u;
         NDArray y = iUni;
@@ -137,8 +139,10 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
             x = Layers.forward(gate, ps, new NDList(x, y), training, null).singletonOrThrow();
             y = Layers.forward(parts.aggPool(), ps, new NDList(x, sentenceMask), training, null).singletonOrThrow();
         }
-        NDArray dfa = Mg3dLosses.infoNce(Layers.apply(parts.itcAgg(), ps, iMm, training, null),
-                Layers.apply(parts.itcAgg(), ps, y, training, null), temperature);
+        // itc_agg_head(multi_modal_image_cls_feats, multi_modal_agg_image_cls_feats): the fused volume through the
+        // vision tower, the sentence aggregate through the language tower.
+        NDArray dfa = Mg3dLosses.infoNce(Layers.apply(parts.itcAggVision(), ps, iMm, training, null),
+                Layers.apply(parts.itcAggLanguage(), ps, y, training, null), temperature);
         NDArray pooledSentences = Layers.apply(parts.sentencePool(), ps, x, training, null);
         NDArray ssm = Mg3dLosses.ssm(pooledSentences, referenceSentences(ps, in, training), sentenceMask);
 
@@ -178,10 +182,29 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
     }
 
     /**
+     * SFR's target {@code G = uni_emd_sen(SentGather(E))}, without gradient. The reference embeds E under no_grad but
+     * trains {@code uni_emd_sen} through this loss ({@code compute_sen_mlm}), so target and reconstruction can meet
+     * in a constant (the loss then falls to 0 in a dozen steps and teaches nothing); here the target is a fixed
+     * function of the embedding-layer output, also when the text encoder trains, so only the reconstruction
+     * side learns.
+     *
+     * @param ps the parameter store
+     * @param embedded E, the embedding-layer output of the unmasked ids
+     * @param membership (B, S, L) sentence membership
+     * @param training training mode
+     * @return (B, S, 8) without gradient
+     */
+    NDArray sfrTarget(ParameterStore ps, NDArray embedded, NDArray membership, boolean training) {
+        Mg3dModel.Parts parts = model.parts();
+        return Layers.apply(parts.sentenceTarget(), ps, Tokens.gather(embedded.stopGradient(), membership), training,
+                null).stopGradient();
+    }
+
+    /**
      * SSM's reference sentence vectors: the mean of the BERT embedding-layer output over each separately tokenised
      * sentence ([CLS]/[SEP] included), without gradient.
      */
-    private NDArray referenceSentences(ParameterStore ps, Mg3dInput in, boolean training) {
+    NDArray referenceSentences(ParameterStore ps, Mg3dInput in, boolean training) {
         Shape s = in.sentenceIds().getShape();
         NDArray flat = in.sentenceIds().reshape(s.get(0) * s.get(1), s.get(2));
         NDArray emb = model.embed(ps, flat, training).stopGradient();

@@ -8,10 +8,11 @@
  * header), {@link io.github.medvp.pretrain.mg3d.Mg3dEmbedder} (volume and report embeddings for zero-shot
  * classification and retrieval) and {@link io.github.medvp.pretrain.mg3d.Mg3dBenchmark}.
  * <p>
- * Paper/code choices: {@link io.github.medvp.pretrain.mg3d.MimFusion} (paper by default),
- * {@link io.github.medvp.pretrain.mg3d.CmlMode} (volume vs report by default; the code's joint contrast as an option)
- * and the double projection (off by default). Bugs of the reference fixed here: text embeddings are recomputed
- * every step (no stale cache), MIM masks voxel blocks as intended (16³, ratio 0.5), the encoder output is the
- * normalised stage-4 tokens.
+ * Defaults follow the reference code, the paper's variants are settings: {@link
+ * io.github.medvp.pretrain.mg3d.MimFusion} (code by default), {@link io.github.medvp.pretrain.mg3d.CmlMode} (the
+ * code's joint contrast by default; volume vs report, which zero-shot and retrieval need, as an option) and the double
+ * projection (off by default: it only exists for Swin-B). Bugs of the reference fixed here: text embeddings are
+ * recomputed every step (no stale cache), MIM masks voxel blocks as intended (16³, ratio 0.5), the encoder output is
+ * the normalised stage-4 tokens, SFR's target carries no gradient. docs/deviations-mg3d.md lists every difference.
  */
 package io.github.medvp.pretrain.mg3d;

@@ -21,6 +21,15 @@ import org.scijava.command.CommandService;
  */
 class Mg3dCommandsTest {
 
+    @Test
+    void theFormerCmlNameFailsWithItsNewName() {
+        io.github.medvp.SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.medvp.SettingsException.class, () -> Mg3dPretrainCommand.cml("global"));
+        assertTrue(e.getMessage().contains("volume_report") && !e.getMessage().contains("\n"), e.getMessage());
+        assertEquals(io.github.medvp.pretrain.mg3d.CmlMode.VOLUME_REPORT, Mg3dPretrainCommand.cml("volume_report"));
+        assertEquals(io.github.medvp.pretrain.mg3d.CmlMode.JOINT, Mg3dPretrainCommand.cml("joint"));
+    }
+
     @TempDir
     Path dir;
 
@@ -34,7 +43,7 @@ class Mg3dCommandsTest {
                     run.toFile(), "resume", false, "vocab", null, "text_model", null, "train_text", false,
                     "preset", "tiny", "epochs", 1, "batch", 2, "lr", 1e-4, "head_lr", 5.0, "warmup", 0L, "seed", 1L,
                     "modality", "ct", "size", "32,32,32", "spacing", "1,1,2", "window", "-1000,1000",
-                    "mim_fusion", "paper", "cml", "global", "double_projection", false,
+                    "mim_fusion", "paper", "cml", "volume_report", "double_projection", false,
                     "weights", "1,0.1,1,0.1,0.1,0.1", "device", "cpu", "log_every", 1).get();
             String summary = (String) m.getOutput("summary");
             assertTrue(summary.startsWith("MG-3D pre-training: 2 optimiser steps"), summary);

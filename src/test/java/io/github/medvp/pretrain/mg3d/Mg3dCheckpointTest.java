@@ -31,7 +31,7 @@ class Mg3dCheckpointTest {
     void savedCheckpointRebuildsTheSameModelAndTokenizer() throws Exception {
         Engines.pytorch();
         Mg3dConfig config = new Mg3dConfig("tiny", new BertConfig(Mg3dSynthetic.VOCAB, 32, 1, 2, 64, 64, 2, 1e-12, 0,
-                0), true, MimFusion.PAPER, CmlMode.GLOBAL, false, new int[] {32, 32, 32},
+                0), true, MimFusion.PAPER, CmlMode.VOLUME_REPORT, false, new int[] {32, 32, 32},
                 Mg3dSynthetic.LENGTH, new Mg3dConfig.Preprocessing("mri", new double[] {1, 1, 2},
                 new double[] {-100, 200}));
         Path file = tmp.resolve("last.safetensors");

@@ -29,14 +29,15 @@ final class Mg3dSynthetic {
 
     /**
      * A model small enough for training tests on 32³ volumes: Swin width 12, one block per stage, window 4 (no
-     * padding of the 16³ first grid), BERT width 64 with one layer.
+     * padding of the 16³ first grid), BERT width 64 with one layer; the volume-report CML, so the model has the
+     * embeddings of retrieval.
      */
     static Mg3dModel.Builder smallModel() {
         return Mg3dModel.builder()
                 .setVision(io.github.medvp.nn.swin.Swin3d.builder().setEmbedDim(12).optHeads(1, 2, 4, 8).optDepths(1, 1, 1, 1)
                         .optWindow(4))
                 .setText(new io.github.medvp.nn.bert.BertConfig(VOCAB, 64, 1, 2, 128, 64, 2, 1e-12, 0.1, 0.1))
-                .optTextTrainable(true);
+                .optTextTrainable(true).optCml(CmlMode.VOLUME_REPORT);
     }
 
     /** The report sentences of a class as word lists. */
