@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.medvp.engine.DeviceConstants;
 import io.github.medvp.engine.HostArrays;
+import java.util.List;
 
 /**
  * Trilinear upsampling and resizing ({@code nn.Upsample(scale_factor=f, mode="trilinear", align_corners=…)},
@@ -98,9 +100,11 @@ public final class TrilinearUpsample extends AbstractBlock {
         return m;
     }
 
+    /** The matrix on the input's device in its type, made once per size (an upload per call waits for the GPU). */
     private static NDArray matrix(NDManager manager, long in, long out, boolean alignCorners, NDArray like) {
-        return HostArrays.copyOf(manager, weights(in, out, alignCorners), new Shape(in, out))
-                .toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+        return DeviceConstants.get(like.getDevice(), List.of("trilinear", in, out, alignCorners, like.getDataType()),
+                m -> HostArrays.copyOf(m, weights(in, out, alignCorners), new Shape(in, out))
+                        .toType(like.getDataType(), false));
     }
 
     @Override

@@ -13,6 +13,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.engine.DeviceConstants;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Scalars;
 import java.util.Arrays;
@@ -165,7 +166,8 @@ public final class ModalityTemplates extends AbstractBlock {
         NDArray[] minMax = extrema(used);
 
         // Flat index of voxel (x, y, z) of sample b in `used`: which_b·V + (start_b + (x, y, z))·(GY·GZ, GZ, 1).
-        NDArray strides = HostArrays.copyOf(manager, new long[] {gy * gz, gz, 1}, new Shape(3), device);
+        NDArray strides = DeviceConstants.get(device, List.of("template strides", gy, gz),
+                m -> HostArrays.copyOf(m, new long[] {gy * gz, gz, 1}, new Shape(3)));
         NDArray base = Scalars.mul(which, voxels).add(starts.mul(strides).sum(new int[] {1}));
         NDArray ax = manager.arange(0, (int) size.get(0), 1, DataType.INT64, device);
         NDArray ay = manager.arange(0, (int) size.get(1), 1, DataType.INT64, device);

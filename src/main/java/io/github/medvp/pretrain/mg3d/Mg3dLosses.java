@@ -3,10 +3,12 @@ package io.github.medvp.pretrain.mg3d;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.medvp.engine.DeviceConstants;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.engine.Replica;
 import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Contrastive;
+import java.util.List;
 
 /**
  * The six MG-3D loss terms ({@code compute_sen_mlm}, {@code compute_swin_unetr_mim} and {@code compute_local_itc} in
@@ -125,16 +127,23 @@ public final class Mg3dLosses {
         NDArray perPair = diff.mul(rows.mul(cols)).sum(new int[] {1, 3});
         NDArray counts = m.sum(new int[] {1});
         NDArray sizes = Scalars.maximum(counts.reshape(b, 1).mul(counts.reshape(1, b)), 1f);
-        float[] upper = new float[Math.toIntExact(b * b)];
+        // A (B, B) selector of the pairs i < j, built from sizes only and once per size (no upload per step).
+        DataType type = pooled.getDataType();
+        int n = Math.toIntExact(b);
+        NDArray pairs = DeviceConstants.get(pooled.getDevice(), List.of("ssm pairs", n, type),
+                owner -> HostArrays.copyOf(owner, upperPairs(n), new Shape(n, n)).toType(type, false));
+        return Scalars.div(perPair.div(sizes).mul(pairs).sum(), (float) (b * (b - 1) / 2.0 + 1e-6));
+    }
+
+    /** Row-major (B, B) with 1 above the diagonal. */
+    private static float[] upperPairs(int b) {
+        float[] upper = new float[Math.multiplyExact(b, b)];
         for (int i = 0; i < b; i++) {
             for (int j = i + 1; j < b; j++) {
-                upper[i * (int) b + j] = 1;
+                upper[i * b + j] = 1;
             }
         }
-        // A (B, B) selector built from sizes only (no device read).
-        NDArray pairs = HostArrays.copyOf(pooled.getManager(), upper, new Shape(b, b), pooled.getDevice())
-                .toType(pooled.getDataType(), false);
-        return Scalars.div(perPair.div(sizes).mul(pairs).sum(), (float) (b * (b - 1) / 2.0 + 1e-6));
+        return upper;
     }
 
     /** (B, S, C) → (B, S, B, S) cosine of every row with every row. */
