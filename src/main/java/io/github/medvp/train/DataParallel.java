@@ -106,7 +106,7 @@ public final class DataParallel<B> implements TrainStep<B>, AutoCloseable {
     }
 
     /** The mean over replicas of output {@code i}, on {@code home} (differentiable copies). */
-    private static NDArray mean(List<NDList> outs, int i, Device home) {
+    static NDArray mean(List<NDList> outs, int i, Device home) {
         NDArray sum = null;
         for (NDList out : outs) {
             NDArray a = out.get(i);

@@ -1,12 +1,16 @@
 package io.github.medvp.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.github.medvp.engine.OpProfile;
+import io.github.medvp.engine.ReplicaGroup;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -38,6 +42,21 @@ public final class StepBenchmark {
         NDArray loss(int step);
     }
 
+    /** One replica's share of a step's forward pass, on several devices. */
+    @FunctionalInterface
+    public interface ReplicaForward {
+
+        /**
+         * Runs on the replica's thread inside the loop's gradient collector and step scope.
+         *
+         * @param step the step's index, warm-up steps included (0-based)
+         * @param replica the replica's index (0 on one device)
+         * @param manager the replica's manager (its device)
+         * @return the replica's loss, a mean over its batch (0-dimensional)
+         */
+        NDArray loss(int step, int replica, NDManager manager);
+    }
+
     /**
      * What a run measured.
      *
@@ -67,6 +86,22 @@ public final class StepBenchmark {
                     optimiser, update.medianMs() / 1e3, whole.measured(), note, whole.volumesPerSecond(), unit);
         }
 
+        /**
+         * @param devices the replicas' devices
+         * @param unit what the throughput counts
+         * @return {@code ""} on one device, else {@code ", 11.50 volumes/s total = 5.75 per device x 2 devices
+         *     [gpu(0), gpu(1)]"}: the replicas run each step together, so each device's share is the total over
+         *     the device count
+         */
+        public String perDevice(List<Device> devices, String unit) {
+            if (devices.size() < 2) {
+                return "";
+            }
+            double total = whole.volumesPerSecond();
+            return String.format(Locale.ROOT, ", %.2f %s/s total = %.2f per device x %d devices %s", total, unit,
+                    total / devices.size(), devices.size(), devices);
+        }
+
         /** @return {@code "peak heap 123.4 MiB"} */
         public String peakHeap() {
             return String.format(Locale.ROOT, "peak heap %.1f MiB", peakHeapMiB);
@@ -74,6 +109,31 @@ public final class StepBenchmark {
     }
 
     private StepBenchmark() {
+    }
+
+    /**
+     * As {@link #run(NDManager, NamedParameters, Supplier, double, Forward, int, int, int, Path)} with one replica
+     * per device ({@code bench pretrain device=gpu:0,1}): each step runs every replica's forward pass on its device
+     * (as a data-parallel training step, {@link DataParallel}), the loss is the mean over replicas, one backward pass
+     * and one update follow.
+     *
+     * @param devices one per replica; the parameters live on the first ({@code manager}'s device)
+     * @param forward a replica's forward pass
+     * @param volumesPerDevice volumes one replica processes per step (the throughput counts all devices')
+     * @return the timings and memory (of the first device)
+     */
+    public static Result run(NDManager manager, NamedParameters params, Supplier<? extends Optimizer> optimizer,
+            double lr, List<Device> devices, ReplicaForward forward, int warmup, int steps, int volumesPerDevice,
+            Path profile) {
+        if (devices.size() < 2) {
+            return run(manager, params, optimizer, lr, s -> forward.loss(s, 0, manager), warmup, steps,
+                    volumesPerDevice, profile);
+        }
+        try (ReplicaGroup group = new ReplicaGroup(devices, manager)) {
+            return run(manager, params, optimizer, lr, s -> DataParallel.mean(group.run(
+                    r -> new NDList(forward.loss(s, r.index(), r.manager()))), 0, manager.getDevice()), warmup, steps,
+                    devices.size() * volumesPerDevice, profile);
+        }
     }
 
     /**

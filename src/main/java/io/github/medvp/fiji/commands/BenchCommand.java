@@ -3,7 +3,9 @@ package io.github.medvp.fiji.commands;
 import io.github.medvp.train.Settings;
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.data.DataBenchmark;
+import io.github.medvp.engine.DeviceList;
 import io.github.medvp.engine.Engines;
+import ai.djl.Device;
 import io.github.medvp.io.IoBenchmark;
 import io.github.medvp.pretrain.brainmvp.BrainMvpBenchmark;
 import io.github.medvp.pretrain.mg3d.Mg3dBenchmark;
@@ -22,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -72,7 +75,9 @@ public class BenchCommand implements Command {
     @Parameter(required = false)
     private LogService log;
 
-    @Parameter(label = "Device", required = false, description = "pretrain, segment, mg3d: auto, cpu, gpu or gpu:N")
+    @Parameter(label = "Device", required = false, description = "pretrain, segment, mg3d: auto, cpu, gpu or gpu:N; "
+            + "pretrain and segment also take a list (gpu:0,1, gpu:all, cpu,cpu): one replica per device, batch per "
+            + "device, the throughput per device and in total")
     private String device = "auto";
 
     @Parameter(label = "Operator profile", required = false, description = "pretrain, mg3d: write libtorch's "
@@ -101,14 +106,13 @@ public class BenchCommand implements Command {
                     // encoder= decides alone: preset= has a default for the other suites.
                     EncoderPreset e = encoder == null || encoder.isBlank() ? EncoderPreset.parse("", preset)
                             : EncoderPreset.parse(encoder, "");
-                    report = SegmentationBenchmark.run(e, windows, batch, repeats, Engines.device(device), crop,
+                    report = SegmentationBenchmark.run(e, windows, batch, repeats, replicas(), crop,
                             dir, new CommandProgress(status, log, null));
                 } else if ("mg3d".equals(suite)) {
                     report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
                             profilePath());
                 } else if ("pretrain".equals(suite)) {
-                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
-                            profilePath());
+                    report = BrainMvpBenchmark.run(preset, batch, 1, repeats, replicas(), profilePath());
                 } else {
                     report = "data".equals(suite) ? DataBenchmark.run(dir, repeats) : IoBenchmark.run(dir, repeats);
                 }
@@ -125,6 +129,11 @@ public class BenchCommand implements Command {
         } catch (Exception e) {
             throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
         }
+    }
+
+    /** The devices of {@code device=}, one replica each ({@code gpu:0,1}: two). */
+    private List<Device> replicas() {
+        return DeviceList.parse(device).replicas();
     }
 
     private Path profilePath() {

@@ -47,6 +47,17 @@ public final class BrainMvpBenchmark {
      * @param profile where {@link OpProfile} writes the last step's profile, or null for none
      */
     public static String run(String preset, int batch, int warmup, int steps, Device device, Path profile) {
+        return run(preset, batch, warmup, steps, List.of(device), profile);
+    }
+
+    /**
+     * As {@link #run(String, int, int, int, Device, Path)} with one replica per device, each of {@code batch}
+     * studies (a data-parallel step): the line then also gives the throughput per device and in total.
+     *
+     * @param devices one per replica; the first holds the parameters
+     */
+    public static String run(String preset, int batch, int warmup, int steps, List<Device> devices, Path profile) {
+        Device device = devices.get(0);
         boolean small = "small".equals(preset);
         if (!small && !"tiny".equals(preset)) {
             throw new IllegalArgumentException("preset must be tiny or small, got " + preset);
@@ -70,15 +81,19 @@ public final class BrainMvpBenchmark {
                 modalities.add(MODALITIES);
                 starts[b] = new int[] {(grid[0] - size) / 2, (grid[1] - size) / 2, (grid[2] - size) / 2};
             }
-            BrainMvpInput input = new BrainMvpInput(m.randomUniform(0f, 1f, new Shape(batch, 4, size, size, size)),
-                    modalities, starts);
+            List<BrainMvpInput> inputs = new ArrayList<>();
+            for (Device d : devices) {
+                inputs.add(new BrainMvpInput(m.randomUniform(0f, 1f, new Shape(batch, 4, size, size, size),
+                        DataType.FLOAT32, d), modalities, starts));
+            }
             StepBenchmark.Result r = StepBenchmark.run(m, params,
-                    () -> Adam.builder().setParameters(params).optWeightDecay(1e-5).build(), 3e-4,
-                    s -> step.forward(input, new StepContext(1000, s, 0, 1, 46, m)).total(), warmup, steps, 2 * batch,
-                    profile);
+                    () -> Adam.builder().setParameters(params).optWeightDecay(1e-5).build(), 3e-4, devices,
+                    (s, replica, rm) -> step.forward(inputs.get(replica), new StepContext(1000, s, 0, 1, 46, rm))
+                            .total(), warmup, steps, 2 * batch, profile);
             return String.format(Locale.ROOT, "BrainMVP %s %d³ B=%d (%d encoder volumes), templates %dx%dx%dx%d, %s: "
-                    + "step %s; %s; %s", preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(),
-                    grid[0], grid[1], grid[2], device, r.timing("AdamW", "", "volumes"), r.memory().report(),
+                    + "step %s%s; %s; %s", preset, size, batch, 2 * batch, model.getTemplates().getModalities().size(),
+                    grid[0], grid[1], grid[2], devices.size() == 1 ? device : devices,
+                    r.timing("AdamW", "", "volumes"), r.perDevice(devices, "volumes"), r.memory().report(),
                     r.peakHeap());
         }
     }

@@ -11,6 +11,7 @@ import io.github.medvp.nn.EncoderPreset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.medvp.Progress;
@@ -83,12 +85,25 @@ public final class SegmentationBenchmark {
      */
     public static String run(EncoderPreset encoder, int windows, int batch, int steps, Device device, boolean crop,
             Path scratch, Progress progress) throws IOException {
-        return run(encoder, windows, batch, steps, device, crop, scratch, progress, BRATS, WINDOW);
+        return run(encoder, windows, batch, steps, List.of(device), crop, scratch, progress, BRATS, WINDOW);
     }
 
-    /** {@link #run(EncoderPreset, int, int, int, Device, boolean, Path, Progress)} on other sizes (tests). */
-    static String run(EncoderPreset encoder, int windows, int batch, int steps, Device device, boolean crop,
+    /**
+     * As {@link #run(EncoderPreset, int, int, int, Device, boolean, Path, Progress)} with the fine-tuning steps on
+     * one replica per device, each of {@code batch} crops (a data-parallel step; inference runs on the first device):
+     * the step lines then also give the throughput per device and in total.
+     *
+     * @param devices one per replica; the first holds the parameters and runs the inference
+     */
+    public static String run(EncoderPreset encoder, int windows, int batch, int steps, List<Device> devices,
+            boolean crop, Path scratch, Progress progress) throws IOException {
+        return run(encoder, windows, batch, steps, devices, crop, scratch, progress, BRATS, WINDOW);
+    }
+
+    /** {@link #run(EncoderPreset, int, int, int, List, boolean, Path, Progress)} on other sizes (tests). */
+    static String run(EncoderPreset encoder, int windows, int batch, int steps, List<Device> devices, boolean crop,
             Path scratch, Progress progress, int[] dims, int window) throws IOException {
+        Device device = devices.get(0);
         TaskSpec spec = new TaskSpec(TaskSpec.Task.SEGMENTATION, encoder, EncoderAxes.XYZ, MODALITIES,
                 LabelSpec.brats(), List.of(), window, null);
         Engines.pytorch();
@@ -98,10 +113,10 @@ public final class SegmentationBenchmark {
             TaskModel model = TaskModel.create(spec, m);
             report.append(inference(model, m, study, dims, windows, crop, device, scratch, progress)).append('\n');
             if (steps > 0) {
-                report.append(step(model, batch, steps, m, device, "")).append('\n');
+                report.append(step(model, batch, steps, m, devices, "")).append('\n');
                 // freeze_encoder: no encoder backward, no encoder Adam state; last, as it changes the model.
                 model.freezeEncoder(name -> true);
-                report.append(step(model, batch, steps, m, device, ", encoder frozen")).append('\n');
+                report.append(step(model, batch, steps, m, devices, ", encoder frozen")).append('\n');
             }
         }
         return report.toString();
@@ -144,21 +159,26 @@ public final class SegmentationBenchmark {
      * Fine-tuning steps on random crops: forward (with deep supervision for UNETR), the reference's loss, backward,
      * Adam.
      */
-    private static String step(TaskModel model, int batch, int steps, NDManager m, Device device, String variant) {
+    private static String step(TaskModel model, int batch, int steps, NDManager m, List<Device> devices,
+            String variant) {
         MemoryProbe.resetPeaks();
         int w = model.spec().crop();
-        NDArray x = m.randomUniform(0f, 1f, new Shape(batch, MODALITIES.size(), w, w, w));
-        NDArray y = Scalars.gt(m.randomUniform(0f, 1f, new Shape(batch, 3, w, w, w)), 0.9f)
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        ParameterStore ps = new ParameterStore(m, false);
+        List<NDArray> xs = new ArrayList<>();
+        List<NDArray> ys = new ArrayList<>();
+        for (Device d : devices) {
+            xs.add(m.randomUniform(0f, 1f, new Shape(batch, MODALITIES.size(), w, w, w), DataType.FLOAT32, d));
+            ys.add(Scalars.gt(m.randomUniform(0f, 1f, new Shape(batch, 3, w, w, w), DataType.FLOAT32, d), 0.9f)
+                    .toType(DataType.FLOAT32, false));
+        }
         NamedParameters params = model.parameters();
         StepBenchmark.Result r = StepBenchmark.run(m, params,
-                () -> Adam.builder().setParameters(params).optWeightDecay(1e-4).build(), 3e-4,
-                s -> loss(model.forward(ps, x, true).logits(), y), 1, steps, batch, null);
-        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3%s%s on %s: %s; %s; %s",
+                () -> Adam.builder().setParameters(params).optWeightDecay(1e-4).build(), 3e-4, devices,
+                (s, replica, rm) -> loss(model.forward(new ParameterStore(rm, false), xs.get(replica), true).logits(),
+                        ys.get(replica)), 1, steps, batch, null);
+        return String.format(Locale.ROOT, "finetune step %s B=%d %d³ 4->3%s%s on %s: %s%s; %s; %s",
                 model.spec().encoder(), batch, w, model.trainingOutputs() > 1 ? " with deep supervision" : "",
-                variant, device, r.timing("Adam", "", "crops"), r.peakHeap(),
-                r.memory().report());
+                variant, devices.size() == 1 ? devices.get(0) : devices, r.timing("Adam", "", "crops"),
+                r.perDevice(devices, "crops"), r.peakHeap(), r.memory().report());
     }
 
     /** The reference's segmentation loss summed over heads with weights 1 ({@link FineTuneLosses}). */

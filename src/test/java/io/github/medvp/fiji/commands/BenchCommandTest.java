@@ -25,4 +25,19 @@ class BenchCommandTest {
         assertTrue(report.matches("(?s)BrainMVP tiny 32³ B=1 \\(2 encoder volumes\\).*cpu\\(\\)?.*step \\d+\\.\\d+ s.*"
                 + "volumes/s; heap .*RSS .*peak.*; peak heap \\d+\\.\\d MiB\n"), report);
     }
+    @Test
+    void pretrainTakesADeviceListAndPrintsPerDeviceAndTotalThroughput() {
+        String pretrain = bench("bench", "pretrain", "preset=tiny", "batch=1", "device=cpu,cpu", "repeats=1");
+        assertTrue(pretrain.matches("(?s)BrainMVP tiny 32³ B=1 \\(2 encoder volumes\\).*\\[cpu\\(\\), cpu\\(\\)\\].*"
+                + "volumes/s, \\d+\\.\\d+ volumes/s total = \\d+\\.\\d+ per device x 2 devices .*"), pretrain);
+    }
+
+    private static String bench(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,8 @@ class SegmentationBenchmarkTest {
 
     @Test
     void reportsInferenceAndStepOnASmallStudy() throws Exception {
-        String report = SegmentationBenchmark.run(EncoderPreset.UNIFORMER_TINY, 2, 1, 1, Device.cpu(), false, dir,
-                Progress.NONE, new int[] { 40, 32, 20 }, 32);
+        String report = SegmentationBenchmark.run(EncoderPreset.UNIFORMER_TINY, 2, 1, 1, List.of(Device.cpu()), false,
+                dir, Progress.NONE, new int[] {40, 32, 20}, 32);
         String[] lines = report.split("\n");
         assertEquals(3, lines.length, report);
         // 40 → 2 windows along X, 32 → 1, 20 (padded to 32) → 1.
@@ -41,13 +42,25 @@ class SegmentationBenchmarkTest {
 
     @Test
     void aSwinRunsWithItsSwinUnetrDecoder() throws Exception {
-        String report = SegmentationBenchmark.run(EncoderPreset.SWIN_TINY, 1, 1, 1, Device.cpu(), false, dir,
-                Progress.NONE, new int[] { 32, 32, 20 }, 32);
+        String report = SegmentationBenchmark.run(EncoderPreset.SWIN_TINY, 1, 1, 1, List.of(Device.cpu()), false,
+                dir, Progress.NONE, new int[] {32, 32, 20}, 32);
         String[] lines = report.split("\n");
         assertEquals(3, lines.length, report);
         assertTrue(lines[0].startsWith("segment swin-tiny 4x32x32x20 full grid on cpu"), lines[0]);
         // No deep supervision in SwinUNETR.
         assertTrue(lines[1].matches("finetune step swin-tiny B=1 32³ 4->3 on cpu.*: \\d+\\.\\d+ s .*"), lines[1]);
+    }
+
+    @Test
+    void stepsOnTwoReplicasReportPerDeviceAndTotalThroughput() throws Exception {
+        String report = SegmentationBenchmark.run(EncoderPreset.UNIFORMER_TINY, 2, 1, 1,
+                List.of(Device.cpu(), Device.cpu()), false, dir, Progress.NONE, new int[] {32, 32, 20}, 32);
+        String[] lines = report.split("\n");
+        assertEquals(3, lines.length, report);
+        for (int i = 1; i < 3; i++) {
+            assertTrue(lines[i].matches("finetune step uniformer-tiny B=1 32³ .* on \\[cpu\\(\\), cpu\\(\\)\\]: "
+                    + ".*crops/s, \\d+\\.\\d+ crops/s total = \\d+\\.\\d+ per device x 2 devices .*"), lines[i]);
+        }
     }
 
     @Test
