@@ -31,7 +31,7 @@ class Mg3dTrainingTest {
     static final int[] SHAPE = {32, 32, 32};
     static final int BATCH = 8;
     static final int TRAIN_PER_CLASS = 4;
-    static final int EPOCHS = 8;
+    static final int EPOCHS = 16;
 
     @TempDir
     Path tmp;
@@ -45,14 +45,15 @@ class Mg3dTrainingTest {
                     new Shape(BATCH, Mg3dSynthetic.LENGTH));
             NamedParameters params = model.namedParameters();
             // At initialisation all volume (and all report) embeddings share one direction (cosines ≈ 0.99), so the
-            // contrastive terms get weight 1 and the others less, for 32 steps to be enough to align them.
+            // contrastive terms get weight 1 and the others less; lr 1e-4 as the demo's MG-3D (at 1e-3 the text losses
+            // collapse the volume tokens, docs/deviations-mg3d.md), 64 steps to leave the ln B plateau.
             Mg3dStep step = Mg3dStep.builder().setModel(model).optWeights(0.2, 0.1, 0.2, 1, 1, 0.1).build();
             int n = Mg3dSynthetic.CLASSES * TRAIN_PER_CLASS;
             int stepsPerEpoch = n / BATCH;
             RunFolder run = RunFolder.open(tmp.resolve("run"), new com.google.gson.JsonObject(), false, List.of());
             try (Adam adam = Mg3dOptimizer.create(params, 1e-8, 5)) {
                 TrainLoop.<Mg3dBatch>builder().setParameters(params).setOptimizer(adam)
-                        .setSchedule(LrSchedule.warmupLinear(1e-3, 4, (long) EPOCHS * stepsPerEpoch))
+                        .setSchedule(LrSchedule.warmupLinear(1e-4, 4, (long) EPOCHS * stepsPerEpoch))
                         .setStep(step).setData((epoch, skip) -> epoch(epoch, n, stepsPerEpoch, skip))
                         .setEpochs(EPOCHS).setStepsPerEpoch(stepsPerEpoch).optLogEvery(1)
                         .optClipGradNorm(1.0).optRunFolder(run).optSeed(5).optLossNames(Mg3dStep.NAMES).build()
@@ -69,7 +70,7 @@ class Mg3dTrainingTest {
                 assertTrue(b < a, name + " did not fall: " + a + " -> " + b + "\n" + String.join("\n", lines));
                 if (name.equals(Mg3dStep.CML)) {
                     // A collapsed embedding gives exactly ln B: the volume-report contrast must get below chance.
-                    // (DFA only has to fall: in 32 steps it falls by collapsing to ln B, see the report.)
+                    // (DFA only has to fall: it leaves the plateau later, see Mg3dAlignmentTest.)
                     assertTrue(b < Math.log(BATCH) - 0.1, name + " stays at chance: " + b);
                 }
             }
