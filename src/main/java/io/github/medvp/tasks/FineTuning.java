@@ -15,7 +15,9 @@ import io.github.medvp.data.manifest.Split;
 import io.github.medvp.data.manifest.Study;
 import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.io.AtomicFiles;
+import ai.djl.Device;
 import io.github.medvp.train.Adam;
+import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.ParamGroup;
 import io.github.medvp.train.RunFolder;
@@ -53,12 +55,14 @@ public final class FineTuning {
      * @param task {@code segmentation} or {@code classification}
      * @param modalities the channels the run trains on
      * @param extra task-specific entries resolved from the data (the class names), or null
+     * @param progress where the effective batch (devices x batch x accumulation) is printed once the folder is open
      * @return the run folder, locked until closed ({@link RunFolder#close} also removes a new run that saved no
      *     checkpoint)
      * @throws IOException when it cannot be written
      */
-    public static RunFolder open(FineTuneSettings s, String task, List<Modality> modalities, JsonObject extra)
-            throws IOException {
+    public static RunFolder open(FineTuneSettings s, String task, List<Modality> modalities, JsonObject extra,
+            Progress progress) throws IOException {
+        List<Device> devices = s.training().device().replicas();
         JsonObject c = new JsonObject();
         c.addProperty("method", TaskSpec.METHOD);
         c.addProperty("task", task);
@@ -69,9 +73,12 @@ public final class FineTuning {
         if (extra != null) {
             extra.entrySet().forEach(e -> c.add(e.getKey(), e.getValue()));
         }
+        DataParallel.record(c, devices, s.batch(), s.accumulation());
         List<String> core = new ArrayList<>(List.of("method", "task", "modalities"));
         core.addAll(Settings.core(s));
-        return RunFolder.open(s.training().output(), c, s.training().resume(), core);
+        RunFolder run = RunFolder.open(s.training().output(), c, s.training().resume(), core);
+        progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
+        return run;
     }
 
     /**

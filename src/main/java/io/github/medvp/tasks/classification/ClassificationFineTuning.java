@@ -33,7 +33,6 @@ import io.github.medvp.engine.Scalars;
 import io.github.medvp.train.Adam;
 import io.github.medvp.train.CurvesPlot;
 import io.github.medvp.train.Losses;
-import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.MetricsLog;
 import io.github.medvp.train.NamedParameters;
@@ -112,11 +111,9 @@ public final class ClassificationFineTuning {
         labels.classes().forEach(names::add);
         JsonObject resolved = new JsonObject();
         resolved.add("classes", names);
-        DataParallel.record(resolved, devices, s.batch(), s.accumulation());
         // Before the run folder: an encoder setting that contradicts init is refused with nothing written.
         TaskSpec spec = FineTuning.spec(TaskSpec.Task.CLASSIFICATION, s, modalities, null, labels.classes());
-        try (RunFolder run = FineTuning.open(s, "classification", modalities, resolved)) {
-            progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
+        try (RunFolder run = FineTuning.open(s, "classification", modalities, resolved, progress)) {
             return train(s, labels, spec, run, devices, progress);
         }
     }

@@ -7,7 +7,6 @@ import io.github.medvp.tasks.TaskSpec;
 import io.github.medvp.tasks.TemplateReplacement;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
@@ -19,7 +18,6 @@ import io.github.medvp.data.manifest.Study;
 import io.github.medvp.data.manifest.StudyManifest;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.Adam;
-import io.github.medvp.train.DataParallel;
 import io.github.medvp.train.LrSchedule;
 import io.github.medvp.train.MetricsLog;
 import io.github.medvp.train.NamedParameters;
@@ -106,12 +104,9 @@ public final class SegmentationFineTuning {
             }
         }
         manifest = LabelCheck.checked(manifest, s.labels(), s.skipBad(), progress);
-        JsonObject parallel = new JsonObject();
-        DataParallel.record(parallel, devices, s.batch(), s.accumulation());
         // Before the run folder: an encoder setting that contradicts init is refused with nothing written.
         TaskSpec spec = FineTuning.spec(TaskSpec.Task.SEGMENTATION, s, modalities, s.labels(), List.of());
-        try (RunFolder run = FineTuning.open(s, "segmentation", modalities, parallel)) {
-            progress.log(DataParallel.describe(devices, s.batch(), s.accumulation(), "studies"));
+        try (RunFolder run = FineTuning.open(s, "segmentation", modalities, null, progress)) {
             return train(s, manifest, spec, run, devices, progress);
         }
     }

@@ -223,7 +223,7 @@ public class SegmentationFineTuningTest {
         assertTrue(!ids(other.training()).equals(ids(a.training()))
                 || !ids(other.validation()).equals(ids(a.validation())));
         io.github.medvp.train.RunFolder run = FineTuning.open(s.build(), "segmentation", List.of(Modality.T1,
-                Modality.FLAIR), null);
+                Modality.FLAIR), null, Progress.NONE);
         FineTuning.record(run, a);
         List<String> ids = Files.readAllLines(dir.resolve("run").resolve(FineTuning.TRAINING_CASES));
         assertEquals(a.training().stream().map(io.github.medvp.data.manifest.Study::id).toList(), ids);
