@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,6 +39,8 @@ import java.util.Map;
  * state, the schedule position (a pure function of the step) and the random streams (functions of the step) are all
  * the same as in the uninterrupted run, and the data source skips what the epoch already consumed.
  *
+ * The log lines, {@code metrics.csv} and {@code curves.png} are {@link TrainReport}'s.
+ *
  * @param <B> the batch type
  */
 public final class TrainLoop<B> {
@@ -48,13 +49,9 @@ public final class TrainLoop<B> {
     private final List<String> lossNames;
     private NDManager manager;
     private TrainStep<B> running;
-    private LossWindow window;
-    private long nonFiniteTotal;
+    private TrainReport report;
+    private long restoredNonFinite;
     private double bestScore = Double.POSITIVE_INFINITY;
-    private MetricsLog log;
-    private String lastLossText = "";
-    private long lastPlotNanos;
-    private Map<String, Double> lastLosses = Map.of();
 
     private TrainLoop(Builder<B> b) {
         this.c = b;
@@ -108,13 +105,8 @@ public final class TrainLoop<B> {
                 ? new DataParallel<>(c.step, c.split, c.devices, manager) : null;
         running = parallel != null ? parallel : c.step;
         try {
-            window = new LossWindow(manager, lossNames);
-            if (run != null) {
-                List<String> columns = new ArrayList<>(List.of("step", "epoch", "lr"));
-                columns.addAll(lossNames);
-                columns.addAll(List.of("nonfinite", "sec_per_step"));
-                log = MetricsLog.open(run.metricsCsv(), columns, run.resuming() ? step : -1);
-            }
+            report = new TrainReport(run, c.progress, lossNames, spe, c.epochs, c.accumulation, c.maxNonFinite, step,
+                    restoredNonFinite, manager);
             long t0 = System.nanoTime();
             long windowStart = t0;
             while (step < total) {
@@ -129,7 +121,7 @@ public final class TrainLoop<B> {
                         // Data workers may notice a cancel first: keep the finished steps so a resume starts here.
                         if (step > start) {
                             save(run, step, true, false, 0);
-                            plot(true);
+                            report.plot(true);
                         }
                         throw e;
                     }
@@ -137,17 +129,17 @@ public final class TrainLoop<B> {
                     // One report per step, before the cancel check: a log line, else a tick (its losses are old).
                     boolean logLine = step % c.logEvery == 0 || step == epochEnd;
                     if (logLine) {
-                        windowStart = logWindow(step, lr, windowStart, t0, start, total);
+                        windowStart = report.logWindow(step, lr, windowStart, t0, start);
                     } else {
-                        c.progress.tick("train", step, total, position(step) + lastLossText);
+                        report.tick(step);
                     }
                     boolean cancelled = c.progress.isCancelled();
                     if (cancelled && !logLine) {
-                        windowStart = logWindow(step, lr, windowStart, t0, start, total);
+                        windowStart = report.logWindow(step, lr, windowStart, t0, start);
                     }
                     if (cancelled) {
                         save(run, step, true, false, 0);
-                        plot(true);
+                        report.plot(true);
                         throw new Progress.CancelledException();
                     }
                 }
@@ -164,19 +156,19 @@ public final class TrainLoop<B> {
                 boolean last = done % c.checkpointEvery == 0 || step == total;
                 save(run, step, last, better, periodic ? done : 0);
             }
-            plot(true);
-            return new Result(step, start, lastLosses, nonFiniteTotal);
+            report.plot(true);
+            return new Result(step, start, report.lastLosses(), report.nonFiniteTotal());
         } finally {
-            if (log != null) {
-                log.close();
+            try {
+                if (report != null) {
+                    report.close();
+                }
+            } finally {
+                if (parallel != null) {
+                    parallel.close();
+                }
+                manager.close();
             }
-            if (window != null) {
-                window.close();
-            }
-            if (parallel != null) {
-                parallel.close();
-            }
-            manager.close();
         }
     }
 
@@ -191,7 +183,7 @@ public final class TrainLoop<B> {
             }
         }
         Checkpoints.restore(ck, run.last(), c.parameters, c.optimizer);
-        nonFiniteTotal = h.has("nonfinite_total") ? h.get("nonfinite_total").getAsLong() : 0;
+        restoredNonFinite = h.has("nonfinite_total") ? h.get("nonfinite_total").getAsLong() : 0;
         bestScore = h.has("best_score") ? h.get("best_score").getAsDouble() : Double.POSITIVE_INFINITY;
         c.progress.log("resuming " + run.dir() + " at step " + ck.step());
         return ck.step();
@@ -219,8 +211,8 @@ public final class TrainLoop<B> {
                     }
                     NDArray totalLoss = losses.total().stopGradient();
                     stepLoss.addi(totalLoss);
-                    window.add("loss", totalLoss);
-                    losses.parts().forEach((name, part) -> window.add(name, part.stopGradient()));
+                    report.window().add("loss", totalLoss);
+                    losses.parts().forEach((name, part) -> report.window().add(name, part.stopGradient()));
                 } finally {
                     if (batch instanceof AutoCloseable closeable) {
                         try {
@@ -239,69 +231,8 @@ public final class TrainLoop<B> {
             NDArray finite = check.isNaN().logicalOr(check.isInfinite()).logicalNot();
             c.optimizer.step(lr, finite);
             c.parameters.zeroGradients();
-            window.endStep(finite);
+            report.window().endStep(finite);
         }
-    }
-
-    /** The one host read of the loop: the steps since the last log line; returns when the next window starts. */
-    private long logWindow(long step, double lr, long windowStart, long t0, long start, long total) {
-        long now = System.nanoTime();
-        double secPerStep = (now - windowStart) / 1e9 / window.steps();
-        double elapsed = (now - t0) / 1e9;
-        LossWindow.Reading reading = window.read(c.accumulation);
-        Map<String, Double> means = reading.means();
-        long nonFinite = reading.nonFinite();
-        long badStreak = reading.streak();
-        nonFiniteTotal += nonFinite;
-        double epoch = (double) step / c.stepsPerEpoch;
-        if (log != null) {
-            double[] row = new double[lossNames.size() + 5];
-            row[0] = step;
-            row[1] = epoch;
-            row[2] = lr;
-            int i = 3;
-            for (double v : means.values()) {
-                row[i++] = v;
-            }
-            row[i++] = nonFinite;
-            row[i] = secPerStep;
-            log.append(row);
-        }
-        lastLosses = means;
-        double eta = (step - start) > 0 ? elapsed / (step - start) * (total - step) : Double.NaN;
-        StringBuilder losses = new StringBuilder();
-        means.forEach((k, v) -> losses.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
-        lastLossText = losses.toString();
-        StringBuilder msg = new StringBuilder(position(step)).append(lastLossText);
-        msg.append(String.format(Locale.ROOT, " lr %.3g ETA %s", lr, duration(eta)));
-        if (nonFinite > 0) {
-            msg.append(" (").append(nonFinite).append(" non-finite steps skipped)");
-        }
-        c.progress.update("train", step, total, msg.toString());
-        if (badStreak >= c.maxNonFinite) {
-            throw new MedvpException("training stopped at step " + step + ": the loss (or, with clipping, its "
-                    + "gradient) was NaN or infinite for " + badStreak + " optimiser steps in a row (those updates "
-                    + "were skipped). Likely causes: a learning rate too high for this model or batch size (lower "
-                    + "it or add warm-up), or bad input (volumes with NaN/Inf voxels or unnormalised intensities). "
-                    + lastGood());
-        }
-        plot(false);
-        return now;
-    }
-
-    /** The end of the non-finite message: a new run that never saved a checkpoint is removed on failure. */
-    private String lastGood() {
-        if (c.run == null) {
-            return "";
-        }
-        return java.nio.file.Files.isRegularFile(c.run.last()) ? "The last good checkpoint is kept in " + c.run.last()
-                : "No checkpoint was written before, so the run folder is removed";
-    }
-
-    /** Where the run stands after {@code step} optimiser steps, e.g. {@code epoch 1.25/3 step 5/12}. */
-    private String position(long step) {
-        return String.format(Locale.ROOT, "epoch %.2f/%d step %d/%d", (double) step / c.stepsPerEpoch, c.epochs, step,
-                c.epochs * c.stepsPerEpoch);
     }
 
     private void save(RunFolder run, long step, boolean last, boolean best, int epochFile) throws IOException {
@@ -325,7 +256,7 @@ public final class TrainLoop<B> {
             // For people reading the header: where the schedule stands (it is recomputed from the step on resume).
             h.addProperty("next_lr", c.schedule.lr(step));
         }
-        h.addProperty("nonfinite_total", nonFiniteTotal);
+        h.addProperty("nonfinite_total", report.nonFiniteTotal());
         if (Double.isFinite(bestScore)) {
             h.addProperty("best_score", bestScore);
         }
@@ -339,34 +270,6 @@ public final class TrainLoop<B> {
         if (epochFile > 0) {
             run.saveEpoch(epochFile, ck, c.keepEpochCheckpoints);
         }
-    }
-
-    /** Redraws curves.png at most every 30 s during the run (it re-reads the CSV), and always at the end. */
-    private void plot(boolean force) {
-        if (c.run == null || log == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (!force && now - lastPlotNanos < 30_000_000_000L) {
-            return;
-        }
-        lastPlotNanos = now;
-        try {
-            List<String> columns = new ArrayList<>(lossNames);
-            columns.add("lr");
-            CurvesPlot.write(c.run.metricsCsv(), "step", columns, c.run.dir().getFileName() + "", c.run.curvesPng());
-        } catch (IOException | RuntimeException e) {
-            // A plot is a convenience: never stop training for it.
-            c.progress.log("could not draw " + c.run.curvesPng() + ": " + e.getMessage());
-        }
-    }
-
-    private static String duration(double seconds) {
-        if (!Double.isFinite(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
 
     /**
