@@ -45,7 +45,7 @@ public final class Layers {
     }
 
     /** A 1×1×1 convolution with PyTorch's default (uniform) initialisation, as the deep-supervision heads have. */
-    static Conv3d pointwiseTorchDefault(int in, int out) {
+    public static Conv3d pointwiseTorchDefault(int in, int out) {
         return conv3dTorchDefault(in, out, 1, 1);
     }
 

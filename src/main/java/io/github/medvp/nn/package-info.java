@@ -7,7 +7,9 @@
  * {@link io.github.medvp.nn.swin.PatchMerging3d}), its BERT text encoder ({@link io.github.medvp.nn.bert.BertEncoder} with
  * {@link io.github.medvp.nn.bert.BertEmbeddings}, {@link io.github.medvp.nn.bert.BertLayer}, sizes in
  * {@link io.github.medvp.nn.bert.BertConfig}, {@link io.github.medvp.nn.bert.BertMlmHead}, Hugging Face folders through
- * {@link io.github.medvp.nn.bert.HfBert}), the operations DJL lacks (transposed convolution, instance norm,
+ * {@link io.github.medvp.nn.bert.HfBert}), MG-3D's vision-language blocks (package {@code nn.fusion}: CrossGate, ITC
+ * heads, pools, the MIM decoder), the SwinUNETR decoder ({@link io.github.medvp.nn.swin.SwinUnetrDecoder}), the
+ * operations DJL lacks (transposed convolution, instance norm,
  * trilinear upsampling), and the import/export of reference PyTorch state dicts
  * ({@link io.github.medvp.nn.StateDictImport}, names in {@link io.github.medvp.nn.ReferenceNames}). The downstream
  * tasks see either encoder as a {@link io.github.medvp.nn.VolumeEncoder} of an

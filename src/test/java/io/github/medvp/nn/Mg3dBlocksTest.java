@@ -1,5 +1,9 @@
 package io.github.medvp.nn;
 
+import io.github.medvp.nn.fusion.CrossGate;
+import io.github.medvp.nn.fusion.UnidirGate;
+import io.github.medvp.nn.fusion.AttentionPool;
+import io.github.medvp.nn.fusion.MimDecoder;
 import io.github.medvp.nn.bert.Pooler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

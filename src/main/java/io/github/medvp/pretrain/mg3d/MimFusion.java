@@ -6,12 +6,12 @@ package io.github.medvp.pretrain.mg3d;
  */
 public enum MimFusion {
     /**
-     * The paper's Fig. 4 (default): MIM's own CrossGate stack ({@code local_img_cross}) with the volume as the
+     * The paper's Fig. 4: MIM's own CrossGate stack ({@code local_img_cross}) with the volume as the
      * value stream and the sentence-level text as the gate.
      */
     PAPER,
     /**
-     * The reference code: the MLM stack ({@code local_text_cross}) with token-level text as the first stream
+     * The reference code (default): the MLM stack ({@code local_text_cross}) with token-level text as the first stream
      * (the task-name typo "swin_unter_mim" falls through to the MLM branch).
      */
     CODE

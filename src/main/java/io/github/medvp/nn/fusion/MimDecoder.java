@@ -1,5 +1,8 @@
-package io.github.medvp.nn;
+package io.github.medvp.nn.fusion;
 
+import io.github.medvp.nn.InstanceNorm3d;
+import io.github.medvp.nn.Layers;
+import io.github.medvp.nn.TrilinearUpsample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

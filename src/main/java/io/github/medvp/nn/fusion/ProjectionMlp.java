@@ -1,5 +1,7 @@
-package io.github.medvp.nn;
+package io.github.medvp.nn.fusion;
 
+import io.github.medvp.nn.Layers;
+import io.github.medvp.nn.Tokens;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

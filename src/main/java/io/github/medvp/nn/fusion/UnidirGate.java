@@ -1,5 +1,6 @@
-package io.github.medvp.nn;
+package io.github.medvp.nn.fusion;
 
+import io.github.medvp.nn.Layers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
