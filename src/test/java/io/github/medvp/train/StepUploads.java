@@ -25,8 +25,9 @@ import org.mockito.Mockito;
  * per micro-step, {@link #BATCH_ARRIVAL}. The batch is data, not a Java number of an op;</li>
  * <li>the step's own random data, {@link #STEP_DATA}: arrays drawn on the host from the step's stream or read from
  * the batch's metadata, one upload each per micro-step whatever the model's depth (BrainMVP's and MG-3D's block
- * masks, BrainMVP's template rows and {@code rep_start}). Their host draws keep a sample's mask the same on one
- * device and on several ({@code BlockMask.sampleShare}) and equal to the parity fixtures'.</li>
+ * masks, BrainMVP's template rows and {@code rep_start}, its cross-modal source channels). Their host draws keep a
+ * sample's mask the same on one device and on several ({@code BlockMask.sampleShare}) and equal to the parity
+ * fixtures'.</li>
  * </ul>
  * The window: from the end of optimiser step 1 to the end of step 2 (the loop's "train" progress reports), on the
  * thread that created the counter (Mockito's static mocks are per thread: a single-device run trains there), so the
@@ -40,7 +41,8 @@ public final class StepUploads implements AutoCloseable {
             "TextBatch.toNDList", "SegmentationStep.forward", "ClassificationFineTuning.step");
 
     /** Methods whose creations are the step's own data, drawn or read on the host once per micro-step. */
-    public static final Set<String> STEP_DATA = Set.of("BlockMask.sample", "ModalityTemplates.normalisedCrops");
+    public static final Set<String> STEP_DATA = Set.of("BlockMask.sample", "ModalityTemplates.normalisedCrops",
+            "TwoViews.make");
 
     private final MockedStatic<JniUtils> mock;
     private final List<String> uploads = Collections.synchronizedList(new ArrayList<>());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A BrainMVP pre-training step uploads no Java number to the device (see {@link StepUploads}): step 2 with the
- * cross-modal views, the template crops and the contrastive term all on (both phases from epoch 0).
+ * cross-modal views, the template crops and the contrastive term all on from epoch 0.
  */
 class BrainMvpUploadsTest {
 
@@ -22,7 +22,7 @@ class BrainMvpUploadsTest {
     void stepTwoUploadsNothing(@TempDir Path tmp) throws Exception {
         List<Study> studies = BrainMvpPretrainingTest.studies(tmp, 4);
         BrainMvpSettings s = BrainMvpSettings.builder().run(tmp.resolve("run")).preset(UniFormerPreset.TINY)
-                .epochs(1).batch(2, 1).geometry(32, 48, 48, 48).phases(0, 0).workers(1).device("cpu").seed(11)
+                .epochs(1).batch(2, 1).geometry(32, 48, 48, 48).phases(-1, 0).workers(1).device("cpu").seed(11)
                 .logEvery(1).build();
         try (StepUploads counter = new StepUploads()) {
             new BrainMvpPretraining(s, studies).run(counter.progress(Progress.NONE));
