@@ -4,6 +4,7 @@ import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.pretrain.brainmvp.BrainMvpPretraining;
 import io.github.medvp.pretrain.brainmvp.BrainMvpSettings;
+import io.github.medvp.pretrain.brainmvp.ContrastiveScope;
 import io.github.medvp.train.Settings;
 import io.github.medvp.train.TrainLoop;
 import org.scijava.command.Command;
@@ -62,6 +63,11 @@ public class BrainMvpPretrainCommand extends StudyTrainCommand {
             description = "tau of the contrastive loss (the reference's 1 gives it a weak gradient)")
     private double temperature = 1;
 
+    @Parameter(label = "Contrastive scope", choices = {"replica", "global"}, required = false,
+            description = "several devices: InfoNCE over each device's batch (replica, the reference's DDP) or the "
+                    + "whole batch of all devices (global: the losses of one device given the whole batch)")
+    private String contrastive_scope = "replica";
+
     /** The reference's seed, 46. */
     public BrainMvpPretrainCommand() {
         super(46);
@@ -86,6 +92,8 @@ public class BrainMvpPretrainCommand extends StudyTrainCommand {
                 .preset(Settings.choice("preset", UniFormerPreset.class, preset)).epochs(epochs)
                 .batch(batch, accumulation).optimiser(lr, weight_decay)
                 .geometry(crop, Settings.ints("grid", grid, 3)).phases(warmup_epochs, contrastive_epoch)
-                .temperature(temperature).build();
+                .temperature(temperature)
+                .contrastiveScope(Settings.choice("contrastive_scope", ContrastiveScope.class, contrastive_scope))
+                .build();
     }
 }

@@ -32,7 +32,20 @@ public final class BrainMvpLosses {
      * @return the loss (0-d)
      */
     public static NDArray infoNce(NDArray student, NDArray teacher, double temperature) {
-        return Contrastive.symmetric(student.normalize(2, 1, NORM_EPS), teacher.normalize(2, 1, NORM_EPS),
-                temperature);
+        return infoNce(student, teacher, temperature, false);
+    }
+
+    /**
+     * @param student (N, D) this replica's
+     * @param teacher (N, D) this replica's
+     * @param temperature τ
+     * @param global on several devices, over every replica's rows ({@link Contrastive#gathered}); else over this
+     *     replica's only, as the reference's DDP computes it per GPU
+     * @return the loss (0-d)
+     */
+    public static NDArray infoNce(NDArray student, NDArray teacher, double temperature, boolean global) {
+        NDArray a = student.normalize(2, 1, NORM_EPS);
+        NDArray b = teacher.normalize(2, 1, NORM_EPS);
+        return global ? Contrastive.gathered(a, b, temperature) : Contrastive.symmetric(a, b, temperature);
     }
 }

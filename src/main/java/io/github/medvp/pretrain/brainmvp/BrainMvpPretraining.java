@@ -160,7 +160,8 @@ public final class BrainMvpPretraining {
                 Checkpoints.write(run.checkpointsDir().resolve(INITIAL), Checkpoints.capture(config(), params, null));
             }
             BrainMvpStep step = BrainMvpStep.builder().setModel(model).optTemplateWarmupEpochs(s.warmupEpochs())
-                    .optContrastiveStartEpoch(s.contrastiveEpoch()).optTemperature(s.temperature()).build();
+                    .optContrastiveStartEpoch(s.contrastiveEpoch()).optTemperature(s.temperature())
+                    .optGlobalContrast(s.contrastiveScope() == ContrastiveScope.GLOBAL).build();
             try (Adam adam = Adam.builder().setParameters(params).optWeightDecay(s.weightDecay()).build()) {
                 TrainLoop.Result result = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.cosine(s.lr(), 0, s.epochs() * stepsPerEpoch)).setStep(step)

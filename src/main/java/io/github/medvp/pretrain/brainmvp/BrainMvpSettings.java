@@ -28,11 +28,12 @@ import io.github.medvp.train.TrainingSettings;
  * @param warmupEpochs last epoch that mixes two template views (-1 for none)
  * @param contrastiveEpoch first epoch with the contrastive term
  * @param temperature tau of the contrastive loss
+ * @param contrastiveScope on several devices, each replica's batch (the reference) or the global batch
  */
 public record BrainMvpSettings(@Settings.Inline TrainingSettings training, String aliases, boolean skipBad,
         @Settings.Core UniFormerPreset preset, int epochs, @Settings.Core int batch, @Settings.Core int accumulation,
         double lr, double weightDecay, @Settings.Core int crop, @Settings.Core int[] templateGrid, int warmupEpochs,
-        int contrastiveEpoch, double temperature) {
+        int contrastiveEpoch, double temperature, ContrastiveScope contrastiveScope) {
 
     /** The largest crop edge and template axis. */
     public static final int MAX_SIZE = 1024;
@@ -60,6 +61,9 @@ public record BrainMvpSettings(@Settings.Inline TrainingSettings training, Strin
         Settings.range("warmup_epochs", warmupEpochs, -1, 1_000_000);
         Settings.range("contrastive_epoch", contrastiveEpoch, 0, 1_000_000);
         Settings.positive("temperature", temperature, 100);
+        if (contrastiveScope == null) {
+            throw SettingsException.of("contrastive_scope", "null", "replica or global");
+        }
     }
 
     /** @return a builder with the reference's defaults; data and run folder are required */
@@ -82,6 +86,7 @@ public record BrainMvpSettings(@Settings.Inline TrainingSettings training, Strin
         private int warmupEpochs = 300;
         private int contrastiveEpoch = 1000;
         private double temperature = 1;
+        private ContrastiveScope contrastiveScope = ContrastiveScope.REPLICA;
 
         private Builder() {
             super(46);
@@ -144,10 +149,20 @@ public record BrainMvpSettings(@Settings.Inline TrainingSettings training, Strin
             return this;
         }
 
+        /**
+         * @param scope on several devices, InfoNCE over each replica's batch (default, the reference) or the
+         *     global batch
+         * @return this
+         */
+        public Builder contrastiveScope(ContrastiveScope scope) {
+            this.contrastiveScope = scope;
+            return this;
+        }
+
         /** @return the settings @throws SettingsException naming the first setting out of range */
         public BrainMvpSettings build() {
             return new BrainMvpSettings(training, aliases, skipBad, preset, epochs, batch, accumulation, lr,
-                    weightDecay, crop, grid, warmupEpochs, contrastiveEpoch, temperature);
+                    weightDecay, crop, grid, warmupEpochs, contrastiveEpoch, temperature, contrastiveScope);
         }
     }
 }

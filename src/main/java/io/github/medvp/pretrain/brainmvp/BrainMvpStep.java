@@ -51,6 +51,7 @@ public final class BrainMvpStep implements TrainStep<Batch> {
     private final double weightCmr;
     private final double weightCl;
     private final double temperature;
+    private final boolean globalContrast;
 
     private BrainMvpStep(Builder b) {
         model = b.model;
@@ -61,6 +62,7 @@ public final class BrainMvpStep implements TrainStep<Batch> {
         weightCmr = b.weightCmr;
         weightCl = b.weightCl;
         temperature = b.temperature;
+        globalContrast = b.globalContrast;
     }
 
     /** @return a builder; the model is required, everything else defaults to the reference's pre-training run */
@@ -160,7 +162,7 @@ public final class BrainMvpStep implements TrainStep<Batch> {
         NDArray cl;
         if (isContrastive(epoch)) {
             NDArray z = x4.reshape(2L * b, -1);
-            cl = BrainMvpLosses.infoNce(z.get("{}:", b), z.get("0:{}", b), temperature);
+            cl = BrainMvpLosses.infoNce(z.get("{}:", b), z.get("0:{}", b), temperature, globalContrast);
             total = total.add(Scalars.mul(cl, (float) weightCl));
         } else {
             cl = manager.zeros(md.getShape(), md.getDataType(), md.getDevice());
@@ -182,6 +184,7 @@ public final class BrainMvpStep implements TrainStep<Batch> {
         private double weightCmr = 1;
         private double weightCl = 1;
         private double temperature = 1;
+        private boolean globalContrast;
 
         private Builder() {
         }
@@ -224,6 +227,16 @@ public final class BrainMvpStep implements TrainStep<Batch> {
             weightMd = md;
             weightCmr = cmr;
             weightCl = cl;
+            return this;
+        }
+
+        /**
+         * @param global on several devices, InfoNCE over the global batch ({@link ContrastiveScope#GLOBAL}) instead
+         *     of each replica's (default, the reference's)
+         * @return this
+         */
+        public Builder optGlobalContrast(boolean global) {
+            this.globalContrast = global;
             return this;
         }
 
