@@ -5,7 +5,8 @@
  * the only way MedVP makes an array from Java data; {@link io.github.medvp.engine.Scalars} is the only way it
  * multiplies, divides, raises to a power or clamps by a Java number. Both copy into libtorch's memory, because DJL's
  * own methods leave arrays aliasing Java buffers that autograd may read after they were freed (a test reads the
- * compiled classes and fails on any other call).
+ * compiled classes and fails on any other call). {@link io.github.medvp.engine.DeviceConstants} keeps arrays that
+ * depend only on sizes, made once per device, so a training step uploads no Java data (tests count the uploads).
  * <p>
  * It uses only the root package and {@code io}, so every layer above may rely on it.
  */
