@@ -27,21 +27,37 @@ public final class TestProgress {
 
     /** Keeps log lines in {@code lines}; never cancelled. */
     public static Progress logging(java.util.List<String> lines) {
-        return new Progress() {
-            @Override
-            public void update(String stage, long d, long total, String message) {
-            }
+        return new Logged(lines);
+    }
 
-            @Override
-            public void log(String line) {
-                lines.add(line);
-            }
+    /** Keeps the log lines; never cancelled. */
+    public static final class Logged implements Progress {
+        /** The lines logged so far. */
+        public final java.util.List<String> lines;
 
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
+        /** Into a list of its own. */
+        public Logged() {
+            this(new java.util.ArrayList<>());
+        }
+
+        /** @param lines where the lines go */
+        public Logged(java.util.List<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public void update(String stage, long done, long total, String message) {
+        }
+
+        @Override
+        public void log(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
     }
 
     /** Reports nothing; cancelled whenever {@code condition} holds. */

@@ -1,5 +1,7 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.TestProgress;
+
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +65,7 @@ class FineTuningInitTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             TaskModelTest.pretrainingCheckpoint(io.github.medvp.train.RunFolder.lastCheckpoint(run), manager,
                     new int[] {40, 40, 40});
-            TaskModelTest.Logged progress = new TaskModelTest.Logged();
+            TestProgress.Logged progress = new TestProgress.Logged();
             FineTuning.model(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny", List.of(Modality.T1, Modality.FLAIR),
                     LabelSpec.binary(), List.of(), 32, null), FineTuneSettings.builder().data(Path.of("data"))
                     .run(Path.of("run")).init(run).build(), manager, progress);

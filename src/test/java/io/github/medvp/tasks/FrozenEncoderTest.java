@@ -1,5 +1,7 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.TestProgress;
+
 import io.github.medvp.tasks.classification.ClassificationFineTuning;
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
@@ -90,7 +92,7 @@ class FrozenEncoderTest {
             trainable = p.trainable().stream().map(NamedParameters.Entry::name).collect(Collectors.toSet());
             p.entries().forEach(e -> before.put(e.name(), e.array().toFloatArray()));
         }
-        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        TestProgress.Logged progress = new TestProgress.Logged();
         SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.build(), progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("encoder frozen (")
                 && l.endsWith("only the decoder and the re-initialised first convolution learn")),
@@ -141,7 +143,7 @@ class FrozenEncoderTest {
         FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
                 .classes(List.of(), csv, null)
                 .validation(0.34, 2).encoder(1, true, EncoderInit.FirstConv.INFLATE);
-        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        TestProgress.Logged progress = new TestProgress.Logged();
         ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         assertTrue(progress.lines.stream().anyMatch(l -> l.contains("at its random initialisation")
                 && l.endsWith("only the head learns")), progress.lines.toString());
@@ -172,7 +174,7 @@ class FrozenEncoderTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
             for (EncoderInit.FirstConv stem : EncoderInit.FirstConv.values()) {
-                TaskModelTest.Logged progress = new TaskModelTest.Logged();
+                TestProgress.Logged progress = new TestProgress.Logged();
                 FineTuneSettings s = unused().init(ck).templates(true, 0.5, 1, 0.1)
                         .encoder(1, true, stem).build();
                 assertTrue(FineTuning.replacement(FineTuning.model(SEG, s, m, progress), s, progress) != null);

@@ -1,5 +1,7 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.TestProgress;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -164,7 +166,7 @@ class SwinTaskModelTest {
             TaskSpec spec = FineTuning.spec(TaskSpec.Task.SEGMENTATION, s, TWO, LabelSpec.binary(), List.of());
             assertEquals(EncoderPreset.SWIN_TINY, spec.encoder());
             assertEquals(EncoderAxes.XYZ, spec.axes());
-            TaskModelTest.Logged log = new TaskModelTest.Logged();
+            TestProgress.Logged log = new TestProgress.Logged();
             TaskModel model = FineTuning.model(spec, s, m, log);
             assertTrue(log.lines.contains("the first convolution was inflated from the pre-trained kernel: the "
                     + "checkpoint's encoder takes 1 channel(s), the model 2 ([t1, flair])"), log.lines.toString());
@@ -186,7 +188,7 @@ class SwinTaskModelTest {
             // Frozen, the reinitialised stem still learns and nothing else of the encoder does.
             FineTuneSettings frozen = FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"))
                     .init(weights).crop(32).encoder(1, true, EncoderInit.FirstConv.REINIT).build();
-            TaskModel f = FineTuning.model(spec, frozen, m, new TaskModelTest.Logged());
+            TaskModel f = FineTuning.model(spec, frozen, m, new TestProgress.Logged());
             List<String> trainable = f.parameters().trainable().stream().map(x -> x.name())
                     .filter(n -> n.startsWith(TaskModel.ENCODER)).toList();
             assertEquals(List.of("encoder.01patch_embed_weight", "encoder.01patch_embed_bias"), trainable);
@@ -212,7 +214,7 @@ class SwinTaskModelTest {
 
             FineTuneSettings s = FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run")).init(file)
                     .crop(32).build();
-            TaskModelTest.Logged log = new TaskModelTest.Logged();
+            TestProgress.Logged log = new TestProgress.Logged();
             TaskModel model = FineTuning.model(FineTuning.spec(TaskSpec.Task.SEGMENTATION, s, TWO,
                     LabelSpec.binary(), List.of()), s, m, log);
             Map<String, StateDictImport.Target> ours = ReferenceNames.swinUnetr((Swin3d) model.encoder(),

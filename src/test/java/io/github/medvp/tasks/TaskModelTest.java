@@ -1,5 +1,7 @@
 package io.github.medvp.tasks;
 
+import io.github.medvp.TestProgress;
+
 import io.github.medvp.tasks.segmentation.LabelSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -178,7 +180,7 @@ public class TaskModelTest {
                     .filter(n -> n.contains("patch_embed1") && params.get(n).array().getShape().dimension() == 5)
                     .findFirst().orElseThrow();
             float[] freshConv = params.get(conv).array().toFloatArray();
-            Logged progress = new Logged();
+            TestProgress.Logged progress = new TestProgress.Logged();
             EncoderInit.Report r = EncoderInit.apply(model, ck, progress);
             assertTrue(r.reinitialised().contains(conv.substring(TaskModel.ENCODER.length())), r.toString());
             assertTrue(r.templates());
@@ -217,7 +219,7 @@ public class TaskModelTest {
             String conv = params.entries().stream().map(NamedParameters.Entry::name)
                     .filter(n -> n.contains("patch_embed1") && params.get(n).array().getShape().dimension() == 5)
                     .findFirst().orElseThrow();
-            Logged progress = new Logged();
+            TestProgress.Logged progress = new TestProgress.Logged();
             EncoderInit.Report r = EncoderInit.apply(model, ck, EncoderInit.FirstConv.INFLATE, progress);
             assertEquals(List.of(conv.substring(TaskModel.ENCODER.length())), r.inflated());
             assertTrue(r.reinitialised().isEmpty(), r.toString());
@@ -284,25 +286,6 @@ public class TaskModelTest {
             MedvpException e = assertThrows(MedvpException.class, () -> EncoderInit.apply(model, ck,
                     Progress.NONE));
             assertTrue(e.getMessage().contains("preset"), e.getMessage());
-        }
-    }
-
-    /** Keeps the log lines. */
-    public static final class Logged implements Progress {
-        public final java.util.List<String> lines = new java.util.ArrayList<>();
-
-        @Override
-        public void update(String stage, long done, long total, String message) {
-        }
-
-        @Override
-        public void log(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.medvp.tasks.classification;
 
+import io.github.medvp.TestProgress;
+
 import io.github.medvp.tasks.Blobs;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.tasks.segmentation.SegmentationFineTuning;
@@ -48,7 +50,7 @@ class ClassificationFineTuningTest {
         FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(2)
                 .classes(List.of("healthy", "lesion"), csv(8), new double[] {1, 1})
                 .validation(0.25, 1).logEvery(3);
-        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        TestProgress.Logged progress = new TestProgress.Logged();
         ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         System.out.println(r.summary());
         assertTrue(progress.lines.stream().anyMatch(l -> l.startsWith("warning: batch 2 gives the encoder's final "
@@ -75,7 +77,7 @@ class ClassificationFineTuningTest {
         Path data = Blobs.write(dir.resolve("data"), 16, 32, 5, true);
         FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(40).batch(4, 1)
                 .classes(List.of(), csv(16), null).validation(0.25, 10).logEvery(10);
-        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        TestProgress.Logged progress = new TestProgress.Logged();
         ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);
         assertTrue(r.bestBalancedAccuracy() >= 0.75, r.summary());
         assertTrue(progress.lines.stream().noneMatch(l -> l.startsWith("warning: batch")), progress.lines.toString());
@@ -88,7 +90,7 @@ class ClassificationFineTuningTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TaskModelTest.pretrainingCheckpoint(ck, m, new int[] {40, 40, 40});
         }
-        TaskModelTest.Logged progress = new TaskModelTest.Logged();
+        TestProgress.Logged progress = new TestProgress.Logged();
         FineTuneSettings.Builder s = SegmentationFineTuningTest.tiny(data, dir.resolve("run")).epochs(1).init(ck)
                 .templates(true, 1.0, 1, 0.1).classes(List.of(), csv(6), null).validation(0.34, 1).logEvery(1);
         ClassificationFineTuning.Result r = ClassificationFineTuning.run(s.build(), progress);

@@ -1,5 +1,7 @@
 package io.github.medvp.tasks.segmentation;
 
+import io.github.medvp.TestProgress;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +55,7 @@ class SegmentationOutputFolderTest {
     void aRunFolderAsTheModelGivesItsBestCheckpoint() throws Exception {
         Path run = dir.resolve("runs").resolve("seg");
         model(RunFolder.bestCheckpoint(run));
-        TaskModelTest.Logged log = new TaskModelTest.Logged();
+        TestProgress.Logged log = new TestProgress.Logged();
         try (Segmentation seg = new Segmentation(SegmentSettings.of(run, "cpu"), log)) {
             assertEquals(List.of(Modality.T1), seg.model().spec().modalities());
         }
