@@ -2,6 +2,7 @@ package io.github.medvp.nn;
 
 import ai.djl.ndarray.NDArray;
 import io.github.medvp.MedvpException;
+import io.github.medvp.SettingsException;
 import java.util.Locale;
 
 /**
@@ -39,6 +40,26 @@ public enum EncoderAxes {
     /** @return the name headers and messages use ({@code zyx}) */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The {@code encoder_axes} setting's value for the order the checkpoint records or implies. */
+    public static final String AUTO = "auto";
+
+    /**
+     * @param value the {@code encoder_axes} setting: {@code auto}, {@code xyz} or {@code zyx}, any case
+     * @return the order, null for {@code auto} (or empty)
+     * @throws SettingsException for another value
+     */
+    public static EncoderAxes setting(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase(AUTO)) {
+            return null;
+        }
+        for (EncoderAxes a : values()) {
+            if (a.key().equalsIgnoreCase(value.trim())) {
+                return a;
+            }
+        }
+        throw SettingsException.of("encoder_axes", "'" + value + "'", "auto (the checkpoint's), xyz or zyx");
     }
 
     /**

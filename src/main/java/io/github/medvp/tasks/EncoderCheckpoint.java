@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
+import io.github.medvp.SettingsException;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.Safetensors;
@@ -44,6 +45,11 @@ import java.util.Map;
  * ({@code swinViT.*}: {@link EncoderAxes#XYZ}, trained on volumes as loaded) or bare (taken as
  * {@link EncoderAxes#XYZ}, MONAI's order: the state dict's own tensors in, its own features out).</li>
  * </ul>
+ * A reference Swin's order is an assumption where its keys do not say it (bare keys, {@code swinViT.}): the
+ * {@code encoder_axes} setting ({@link #describe(Path, EncoderAxes)}) overrides it there, e.g. {@code zyx} for MG-3D
+ * weights saved without their {@code vision_encoder.} prefix; where the checkpoint records the order (a MedVP header,
+ * {@code vision_encoder.}) or the family fixes it (UniFormer), a different setting is refused.
+ * <p>
  * The size is recognised from the stem's width (UniFormer 16 tiny, 64 small; Swin 12 tiny, 48 B, 96 L), the input
  * channels from its second axis; a Swin's depths and heads are checked against the preset's. A reference Swin loads
  * strictly: missing, unexpected or mis-shaped keys under its prefix fail with one line listing them.
@@ -72,8 +78,27 @@ public final class EncoderCheckpoint {
      * @param axes the axis order its weights expect
      * @param inChannels its input channels
      * @param origin what kind of checkpoint it is, for messages
+     * @param axesAssumed whether {@code axes} is assumed (a reference Swin's bare or {@code swinViT.} keys) rather
+     *     than recorded by the checkpoint or fixed by the family
      */
-    public record Description(Path file, EncoderPreset preset, EncoderAxes axes, int inChannels, String origin) {
+    public record Description(Path file, EncoderPreset preset, EncoderAxes axes, int inChannels, String origin,
+            boolean axesAssumed) {
+
+        /**
+         * @param wanted the {@code encoder_axes} setting, null for the checkpoint's
+         * @return this description in that order
+         * @throws SettingsException when the checkpoint records or its family fixes another order
+         */
+        Description withAxes(EncoderAxes wanted) {
+            if (wanted == null || wanted == axes) {
+                return this;
+            }
+            if (!axesAssumed) {
+                throw SettingsException.of("encoder_axes", wanted.key(), "auto or " + axes.key() + " (" + file
+                        + ", " + origin + ", holds a " + preset.key() + " encoder in " + axes.key() + " order)");
+            }
+            return new Description(file, preset, wanted, inChannels, origin, false);
+        }
     }
 
     private static Map<String, EncoderAxes> swinPrefixes() {
@@ -92,7 +117,19 @@ public final class EncoderCheckpoint {
      * @throws MedvpException when it holds no encoder of a known size
      */
     public static Description describe(Path given) throws IOException {
-        return Source.open(given).description;
+        return describe(given, null);
+    }
+
+    /**
+     * @param given the checkpoint, or a run folder for its last one
+     * @param axes the {@code encoder_axes} setting: null for the order the checkpoint records or implies
+     * @return what encoder it holds, in that order, without building it
+     * @throws IOException when the file cannot be read
+     * @throws MedvpException when it holds no encoder of a known size
+     * @throws SettingsException when {@code axes} contradicts an order the checkpoint records
+     */
+    public static Description describe(Path given, EncoderAxes axes) throws IOException {
+        return Source.open(given).description.withAxes(axes);
     }
 
     /**
@@ -103,8 +140,33 @@ public final class EncoderCheckpoint {
      * @throws MedvpException when it holds no complete encoder of a known size
      */
     public static TaskEncoder load(Path given, NDManager manager) throws IOException {
+        return load(given, manager, null);
+    }
+
+    /**
+     * @param given the checkpoint, or a run folder for its last one
+     * @param manager owner of the encoder's parameters
+     * @param axes the {@code encoder_axes} setting: null for the order the checkpoint records or implies
+     * @return the initialised encoder with the checkpoint's weights, computing in that order
+     * @throws IOException when the file cannot be read
+     * @throws MedvpException when it holds no complete encoder of a known size
+     * @throws SettingsException when {@code axes} contradicts an order the checkpoint records
+     */
+    public static TaskEncoder load(Path given, NDManager manager, EncoderAxes axes) throws IOException {
         Source s = Source.open(given);
-        Description d = s.description;
+        return load(s, s.description.withAxes(axes), manager);
+    }
+
+    /**
+     * For a model whose axis order was resolved from this checkpoint: its order where the checkpoint's is assumed,
+     * the checkpoint's own where recorded (the caller compares).
+     */
+    static TaskEncoder loadInto(Path given, NDManager manager, EncoderAxes modelAxes) throws IOException {
+        Source s = Source.open(given);
+        return load(s, s.description.axesAssumed() ? s.description.withAxes(modelAxes) : s.description, manager);
+    }
+
+    private static TaskEncoder load(Source s, Description d, NDManager manager) {
         VolumeEncoder encoder = d.preset().build(d.inChannels());
         encoder.initialize(manager, DataType.FLOAT32, new Shape(1, d.inChannels(), 32, 32, 32));
         if (s.blockPrefix != null) {
@@ -235,8 +297,8 @@ public final class EncoderCheckpoint {
                         ? "fine-tuned model" : "BrainMVP pre-training checkpoint";
             }
             String block = prefix.substring(Checkpoint.MODEL.length());
-            return new Source(new Description(file, preset, axes, (int) embed.shape()[1], origin), tensors, block,
-                    null);
+            return new Source(new Description(file, preset, axes, (int) embed.shape()[1], origin, false), tensors,
+                    block, null);
         }
 
         private static Source reference(Path file, Map<String, HostTensor> tensors) {
@@ -246,8 +308,8 @@ public final class EncoderCheckpoint {
                     String origin = p.getKey().startsWith("vision_encoder.") ? "MG-3D Swin weights (vision_encoder.)"
                             : p.getKey().isEmpty() ? "Swin state dict" : "MONAI SwinUNETR weights (swinViT.)";
                     EncoderPreset preset = ofWidth(file, EncoderPreset.Family.SWIN, embed.shape()[0]);
-                    return new Source(new Description(file, preset, p.getValue(), (int) embed.shape()[1], origin),
-                            tensors, null, p.getKey());
+                    return new Source(new Description(file, preset, p.getValue(), (int) embed.shape()[1], origin,
+                            p.getValue() == EncoderAxes.XYZ), tensors, null, p.getKey());
                 }
             }
             StateDictImport names = StateDictImport.builder().build();
@@ -258,7 +320,7 @@ public final class EncoderCheckpoint {
                             + "swinViT.)"));
             EncoderPreset preset = ofWidth(file, EncoderPreset.Family.UNIFORMER, embed.shape()[0]);
             return new Source(new Description(file, preset, EncoderAxes.XYZ, (int) embed.shape()[1],
-                    "UniFormer state dict"), tensors, null, "");
+                    "UniFormer state dict", false), tensors, null, "");
         }
 
         /** Keys without the wrappers of training scripts, however they nest ({@code module.model.}). */

@@ -143,7 +143,8 @@ public final class EncoderInit {
         List<String> reinit = new ArrayList<>();
         List<String> inflated = new ArrayList<>();
         try (NDManager tmp = owner.newSubManager()) {
-            TaskEncoder loaded = EncoderCheckpoint.load(checkpoint, tmp);
+            // The model's order was resolved from this checkpoint (and encoder_axes) when its spec was made.
+            TaskEncoder loaded = EncoderCheckpoint.loadInto(checkpoint, tmp, model.spec().axes());
             VolumeEncoder source = loaded.block();
             if (loaded.preset() != model.spec().encoder() || loaded.axes() != model.spec().axes()) {
                 throw new MedvpException("checkpoint " + checkpoint + " holds a " + loaded.preset() + " encoder in "

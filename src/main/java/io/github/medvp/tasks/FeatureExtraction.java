@@ -22,6 +22,7 @@ import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.OutputFolder;
 import io.github.medvp.io.Safetensors;
 import io.github.medvp.io.Volume;
+import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
 import io.github.medvp.pretrain.mg3d.Mg3dConfig;
 import io.github.medvp.train.Checkpoints;
@@ -67,6 +68,7 @@ public final class FeatureExtraction {
     private final int stage;
     private final String device;
     private final boolean prepare;
+    private EncoderAxes axes;
 
     /**
      * @param model checkpoint (see {@link EncoderCheckpoint}); for an MG-3D pre-training checkpoint {@code prepare}
@@ -95,6 +97,17 @@ public final class FeatureExtraction {
     }
 
     /**
+     * @param axes the axis order of the model's weights where the checkpoint does not record it (a reference Swin's
+     *     bare or {@code swinViT.} keys), null (default) for the checkpoint's: {@code zyx} for MG-3D weights saved
+     *     without their {@code vision_encoder.} prefix
+     * @return this
+     */
+    public FeatureExtraction encoderAxes(EncoderAxes axes) {
+        this.axes = axes;
+        return this;
+    }
+
+    /**
      * Extracts and writes the features.
      *
      * @param progress receives the stages; cancel is honoured between them
@@ -110,7 +123,7 @@ public final class FeatureExtraction {
             Path checkpoint = RunFolder.checkpointIn(model, "model", false, progress);
             // An MG-3D checkpoint's run also fixes how prepare= preprocesses the input.
             Mg3dConfig mg3d = mg3dConfig(checkpoint);
-            TaskEncoder encoder = EncoderCheckpoint.load(checkpoint, manager);
+            TaskEncoder encoder = EncoderCheckpoint.load(checkpoint, manager, axes);
             progress.checkCancelled();
             progress.update("features", 1, 3, "reading the input");
             Geometry[] geometry = new Geometry[1];

@@ -4,6 +4,7 @@ import io.github.medvp.SettingsException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.transform.RandomFlip;
+import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.nn.UniFormerPreset;
 import io.github.medvp.tasks.segmentation.LabelSpec;
@@ -32,6 +33,8 @@ import java.util.List;
  * @param encoder the encoder's family and size, null for the checkpoint's with {@code init} (a different one is
  *     refused) and UniFormer-S without
  * @param init the checkpoint the encoder starts from, null for scratch
+ * @param encoderAxes the axis order of {@code init}'s weights where the checkpoint does not record it (a reference
+ *     Swin's bare or {@code swinViT.} keys), null for the checkpoint's ({@link EncoderCheckpoint#describe})
  * @param modalities input channels in order; empty for the first training study's
  * @param labels segmentation outputs
  * @param classes class names in index order (classification); empty for the indices found in the data
@@ -64,7 +67,8 @@ import java.util.List;
  * @param flips {@code all} (one draw flips all three axes, the reference) or {@code each} (one draw per axis)
  */
 public record FineTuneSettings(@Settings.Inline TrainingSettings training, String aliases, boolean skipBad,
-        @Settings.Core EncoderPreset encoder, @Settings.Core Path init, List<Modality> modalities,
+        @Settings.Core EncoderPreset encoder, @Settings.Core Path init, @Settings.Core EncoderAxes encoderAxes,
+        List<Modality> modalities,
         LabelSpec labels, List<String> classes, Path classCsv, double[] classWeights, int epochs,
         @Settings.Core int batch, @Settings.Core int accumulation, double lr, double weightDecay,
         Adam.Mode optimiser, double clip, double encoderLr, @Settings.Core boolean freezeEncoder,
@@ -94,6 +98,10 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         Settings.range("weight_decay", weightDecay, 0, 10);
         Settings.range("clip", clip, 0, 1e6);
         Settings.positive("encoder_lr", encoderLr, 1);
+        if (encoderAxes != null && init == null) {
+            throw SettingsException.of("encoder_axes", encoderAxes.key(), "auto without init (a fresh encoder computes "
+                    + "in the volumes' xyz order)");
+        }
         if (freezeEncoder && encoderLr != 1) {
             throw SettingsException.of("encoder_lr", encoderLr, "1 with freeze_encoder (a frozen encoder does not "
                     + "train)");
@@ -150,6 +158,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         private boolean skipBad;
         private EncoderPreset encoder;
         private Path init;
+        private EncoderAxes encoderAxes;
         private List<Modality> modalities = List.of();
         private LabelSpec labels = LabelSpec.brats();
         private List<String> classes = List.of();
@@ -202,6 +211,16 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
          */
         public Builder encoder(EncoderPreset encoder) {
             this.encoder = encoder;
+            return this;
+        }
+
+        /**
+         * @param axes the axis order of {@code init}'s weights where it does not record one, null (default) for the
+         *     checkpoint's
+         * @return this
+         */
+        public Builder encoderAxes(EncoderAxes axes) {
+            this.encoderAxes = axes;
             return this;
         }
 
@@ -347,9 +366,9 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
 
         /** @return the settings @throws SettingsException naming the first setting out of range */
         public FineTuneSettings build() {
-            return new FineTuneSettings(training, aliases, skipBad, encoder, init, modalities, labels, classes,
-                    classCsv, classWeights, epochs, batch, accumulation, lr, weightDecay, optimiser, clip, encoderLr,
-                    freezeEncoder, firstConv, crop, labelCentred, fraction, validationFraction, validateEvery,
+            return new FineTuneSettings(training, aliases, skipBad, encoder, init, encoderAxes, modalities, labels,
+                    classes, classCsv, classWeights, epochs, batch, accumulation, lr, weightDecay, optimiser, clip,
+                    encoderLr, freezeEncoder, firstConv, crop, labelCentred, fraction, validationFraction, validateEvery,
                     templates, replaceProbability, replaceCount, consistencyWeight, replaceMode, augmentTemplates,
                     pairedNorm, flips);
         }

@@ -156,7 +156,7 @@ public final class FineTuning {
         EncoderPreset encoder = s.encoder() == null ? EncoderPreset.Family.UNIFORMER.defaultPreset() : s.encoder();
         EncoderAxes axes = EncoderAxes.XYZ;
         if (s.init() != null) {
-            EncoderCheckpoint.Description d = EncoderCheckpoint.describe(s.init());
+            EncoderCheckpoint.Description d = EncoderCheckpoint.describe(s.init(), s.encoderAxes());
             if (s.encoder() != null && s.encoder() != d.preset()) {
                 throw SettingsException.of("encoder", s.encoder().key(), d.preset().key() + " (init " + d.file()
                         + " holds that encoder), or leave encoder and preset empty to take the checkpoint's");

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.github.medvp.SettingsException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.transform.RandomFlip;
+import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.train.Settings;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,5 +60,21 @@ class FineTuneSettingsTest {
         assertTrue(e.getMessage().startsWith("setting 'replace_count': 3 is not allowed"), e.getMessage());
         e = assertThrows(SettingsException.class, () -> given().flips(null).build());
         assertTrue(e.getMessage().startsWith("setting 'flips' is required"), e.getMessage());
+    }
+
+    @Test
+    void encoderAxesIsAutoByDefaultRecordedAndRefusedWithoutInit() {
+        assertEquals(null, given().build().encoderAxes());
+        assertTrue(Settings.json(given().build()).get("encoder_axes").isJsonNull());
+        FineTuneSettings s = given().init(Path.of("mg3d-bare.pt")).encoderAxes(EncoderAxes.setting("ZYX")).build();
+        assertEquals("zyx", Settings.json(s).get("encoder_axes").getAsString());
+        assertEquals(null, EncoderAxes.setting("auto"));
+        SettingsException e = assertThrows(SettingsException.class, () -> given().encoderAxes(EncoderAxes.ZYX)
+                .build());
+        assertTrue(e.getMessage().startsWith("setting 'encoder_axes': zyx is not allowed; use auto without init"),
+                e.getMessage());
+        e = assertThrows(SettingsException.class, () -> EncoderAxes.setting("dhw"));
+        assertEquals("setting 'encoder_axes': 'dhw' is not allowed; use auto (the checkpoint's), xyz or zyx",
+                e.getMessage());
     }
 }

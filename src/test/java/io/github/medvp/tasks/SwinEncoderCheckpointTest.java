@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
+import io.github.medvp.SettingsException;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.HostTensor;
@@ -120,6 +121,34 @@ class SwinEncoderCheckpointTest {
             }
             assertEquals(e.featureShapes(x.getShape())[2], f.get(2).getShape());
         }
+    }
+
+    @Test
+    void encoderAxesSetsTheOrderOfBareKeysAndCannotContradictARecordedOne() throws Exception {
+        Path bare = write("bare.safetensors", "", Map.of());
+        Path mg3d = write("mg3d-prefixed.safetensors", "vision_encoder.", Map.of());
+        assertEquals(EncoderAxes.XYZ, EncoderCheckpoint.describe(bare).axes());
+        assertEquals(EncoderAxes.ZYX, EncoderCheckpoint.describe(bare, EncoderAxes.ZYX).axes());
+        try (NDManager m = NDManager.newBaseManager()) {
+            // MG-3D weights renamed to bare keys compute what they computed under vision_encoder. once told zyx.
+            NDArray x = m.randomUniform(0, 1, new Shape(1, 2, 64, 32, 32));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList want = EncoderCheckpoint.load(mg3d, m).features(ps, x, false);
+            TaskEncoder told = EncoderCheckpoint.load(bare, m, EncoderAxes.ZYX);
+            assertEquals(EncoderAxes.ZYX, told.axes());
+            NDList got = told.features(ps, x, false);
+            NDList untold = EncoderCheckpoint.load(bare, m).features(ps, x, false);
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(want.get(i).toFloatArray(), got.get(i).toFloatArray(), 1e-6f, "x" + i);
+            }
+            assertTrue(want.get(4).sub(untold.get(4)).abs().max().getFloat() > 1e-3f,
+                    "the order must change the features, or this test shows nothing");
+            SettingsException e = assertThrows(SettingsException.class,
+                    () -> EncoderCheckpoint.load(mg3d, m, EncoderAxes.XYZ));
+            assertEquals("setting 'encoder_axes': xyz is not allowed; use auto or zyx (" + mg3d + ", MG-3D Swin weights "
+                    + "(vision_encoder.), holds a swin-tiny encoder in zyx order)", e.getMessage());
+        }
+        assertEquals(EncoderAxes.ZYX, EncoderCheckpoint.describe(mg3d, EncoderAxes.ZYX).axes());
     }
 
     @Test

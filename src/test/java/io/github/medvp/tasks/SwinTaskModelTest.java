@@ -179,6 +179,12 @@ class SwinTaskModelTest {
                     }
                 }
             }
+            // MONAI's keys leave the order assumed: encoder_axes=zyx makes the model compute as MG-3D's encoder.
+            FineTuneSettings zyx = FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run")).init(weights)
+                    .encoderAxes(EncoderAxes.ZYX).crop(32).build();
+            TaskSpec zyxSpec = FineTuning.spec(TaskSpec.Task.SEGMENTATION, zyx, TWO, LabelSpec.binary(), List.of());
+            assertEquals(EncoderAxes.ZYX, zyxSpec.axes());
+            assertEquals(EncoderAxes.ZYX, FineTuning.model(zyxSpec, zyx, m, new TestProgress.Logged()).spec().axes());
             SettingsException e = assertThrows(SettingsException.class, () -> FineTuning.spec(
                     TaskSpec.Task.SEGMENTATION, FineTuneSettings.builder().data(Path.of("data")).run(Path.of("run"))
                             .init(weights).encoder(EncoderPreset.SWIN_B).build(), TWO, LabelSpec.binary(),

@@ -1,6 +1,7 @@
 package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CommandProgress;
+import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.tasks.FeatureExtraction;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -56,6 +57,11 @@ public class FeatureExtractionCommand extends ContextCommand {
             + "and zero padding to multiples of 32 first (as data preparation for fine-tuning evaluation)")
     private boolean prepare = false;
 
+    @Parameter(label = "Encoder axes", choices = {"auto", "xyz", "zyx"}, required = false,
+            description = "axis order of the model's weights where the file does not record it (bare Swin keys, "
+                    + "swinViT.): zyx for MG-3D weights saved without vision_encoder.; auto: the checkpoint's")
+    private String encoder_axes = EncoderAxes.AUTO;
+
     @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
     private String device = "auto";
 
@@ -66,7 +72,7 @@ public class FeatureExtractionCommand extends ContextCommand {
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this)) {
             report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare)
-                    .run(progress);
+                    .encoderAxes(EncoderAxes.setting(encoder_axes)).run(progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

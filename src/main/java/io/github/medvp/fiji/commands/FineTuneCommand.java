@@ -3,6 +3,7 @@ package io.github.medvp.fiji.commands;
 import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.tasks.EncoderInit;
 import io.github.medvp.tasks.TemplateReplacement;
+import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.train.Adam;
@@ -35,6 +36,11 @@ abstract class FineTuneCommand extends StudyTrainCommand {
     @Parameter(label = "Preset", choices = {"auto", "small", "tiny", "b", "l"}, required = false,
             description = "the encoder's size: small, tiny (UniFormer), b, l (Swin); auto: the encoder's")
     private String preset = EncoderPreset.AUTO;
+
+    @Parameter(label = "Encoder axes", choices = {"auto", "xyz", "zyx"}, required = false,
+            description = "axis order of init's weights where the file does not record it (bare Swin keys, "
+                    + "swinViT.): zyx for MG-3D weights saved without vision_encoder.; auto: the checkpoint's")
+    private String encoder_axes = EncoderAxes.AUTO;
 
     @Parameter(label = "Epochs", required = false, description = "training epochs")
     private int epochs;
@@ -136,7 +142,8 @@ abstract class FineTuneCommand extends StudyTrainCommand {
         return FineTuneSettings.builder().training(training()).studies(aliases, skip_bad)
                 .modalities(FineTuneSettings.parseModalities(modalities, aliases))
                 .init(init == null || init.getPath().isEmpty() ? null : init.toPath())
-                .encoder(EncoderPreset.parse(encoder, preset)).epochs(epochs)
+                .encoder(EncoderPreset.parse(encoder, preset)).encoderAxes(EncoderAxes.setting(encoder_axes))
+                .epochs(epochs)
                 .batch(batch, accumulation).optimiser(lr, weight_decay, Settings.choice("optimiser", Adam.Mode.class,
                         optimiser)).clip(clip)
                 .encoder(encoder_lr, freeze_encoder, Settings.choice("first_conv", EncoderInit.FirstConv.class,
