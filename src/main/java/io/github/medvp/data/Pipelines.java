@@ -9,6 +9,7 @@ import io.github.medvp.data.transform.HounsfieldWindow;
 import io.github.medvp.data.transform.LabelToRegions;
 import io.github.medvp.data.transform.LoadStudy;
 import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.ModalityIntensity;
 import io.github.medvp.data.transform.ModalitySubsample;
 import io.github.medvp.data.transform.PadTo;
 import io.github.medvp.data.transform.PercentileScale;
@@ -117,29 +118,32 @@ public final class Pipelines {
 
     /**
      * Segmentation fine-tuning, training ({@code custom_transform(mode='train')} of the BrainMVP reference's
-     * {@code Downstream/dataset/transforms.py}): task modalities, load with label, 5–95 percentile scaling without
-     * clipping (before reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with margin 1,
+     * {@code Downstream/dataset/transforms.py}): task modalities, load with label, the task intensity rule
+     * ({@code intensity}: 5–95 percentile scaling without clipping for MRI, the HU window for CT; before
+     * reorientation, as the reference), RAS, 1 mm (label nearest), foreground crop with margin 1,
      * random {@code crop}³ crop (a share {@code labelCentred} of them centred on a labelled voxel, 0 in the reference),
      * zero pad, flips with p = 0.5 ({@code flips}: of all three axes together as the reference, or of each axis),
      * intensity shift and scale U(−0.1, 0.1), label to regions.
      */
-    public static Compose segmentationTraining(List<Modality> modalities, int crop, double labelCentred,
-            LabelToRegions regions, RandomFlip.Mode flips) {
-        return Compose.of(segmentationPrefix(modalities), RandomCrop.towardsLabel(labelCentred, crop, crop, crop),
+    public static Compose segmentationTraining(List<Modality> modalities, ModalityIntensity intensity, int crop,
+            double labelCentred, LabelToRegions regions, RandomFlip.Mode flips) {
+        return Compose.of(segmentationPrefix(modalities, intensity),
+                RandomCrop.towardsLabel(labelCentred, crop, crop, crop),
                 new PadTo(crop, crop, crop),
                 new RandomFlip(0.5, flips), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1), regions);
     }
 
     /**
-     * {@link #segmentationTraining(List, int, double, LabelToRegions, RandomFlip.Mode)} that also records where each
+     * {@link #segmentationTraining(List, ModalityIntensity, int, double, LabelToRegions, RandomFlip.Mode)} that also
+     * records where each
      * crop lies in a template grid, for template replacement at fine-tuning time: the frame is recorded after
      * resampling (the whole 1 mm RAS volume, assumed centred in the template grid as in pre-training, so a study on
      * the SRI24 grid maps one to one) and {@code rep_start} after the crop and padding, before the flips (which the
      * affine records); the intensity augmentation is recorded too ({@link RandomIntensity#AFFINE}).
      */
-    public static Compose segmentationTraining(List<Modality> modalities, int crop, double labelCentred,
-            LabelToRegions regions, RandomFlip.Mode flips, int[] templateGrid) {
-        return Compose.of(gridPrefix(modalities, true), TemplateOffset.recordFrame(), new CropForeground(1),
+    public static Compose segmentationTraining(List<Modality> modalities, ModalityIntensity intensity, int crop,
+            double labelCentred, LabelToRegions regions, RandomFlip.Mode flips, int[] templateGrid) {
+        return Compose.of(gridPrefix(modalities, intensity, true), TemplateOffset.recordFrame(), new CropForeground(1),
                 RandomCrop.towardsLabel(labelCentred, crop, crop, crop), new PadTo(crop, crop, crop),
                 TemplateOffset.repStart(templateGrid), new RandomFlip(0.5, flips), RandomIntensity.shift(0.1),
                 RandomIntensity.scale(0.1), regions);
@@ -149,47 +153,53 @@ public final class Pipelines {
      * Classification fine-tuning, training: the segmentation steps without label map (the class comes from the
      * study), random {@code crop}³ crop, zero pad, flips ({@code flips}) and intensity augmentation.
      */
-    public static Compose classificationTraining(List<Modality> modalities, int crop, RandomFlip.Mode flips) {
-        return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new RandomCrop(crop, crop, crop),
+    public static Compose classificationTraining(List<Modality> modalities, ModalityIntensity intensity, int crop,
+            RandomFlip.Mode flips) {
+        return Compose.of(gridPrefix(modalities, intensity, false), new CropForeground(1),
+                new RandomCrop(crop, crop, crop),
                 new PadTo(crop, crop, crop), new RandomFlip(0.5, flips), RandomIntensity.shift(0.1),
                 RandomIntensity.scale(0.1));
     }
 
     /**
-     * {@link #classificationTraining(List, int, RandomFlip.Mode)} recording each crop's place in a template grid (as
-     * {@link #segmentationTraining(List, int, double, LabelToRegions, RandomFlip.Mode, int[])} does), for template
-     * replacement.
+     * {@link #classificationTraining(List, ModalityIntensity, int, RandomFlip.Mode)} recording each crop's place in a
+     * template grid (as {@link #segmentationTraining(List, ModalityIntensity, int, double, LabelToRegions,
+     * RandomFlip.Mode, int[])} does), for template replacement.
      */
-    public static Compose classificationTraining(List<Modality> modalities, int crop, RandomFlip.Mode flips,
-            int[] templateGrid) {
-        return Compose.of(gridPrefix(modalities, false), TemplateOffset.recordFrame(), new CropForeground(1),
+    public static Compose classificationTraining(List<Modality> modalities, ModalityIntensity intensity, int crop,
+            RandomFlip.Mode flips, int[] templateGrid) {
+        return Compose.of(gridPrefix(modalities, intensity, false), TemplateOffset.recordFrame(), new CropForeground(1),
                 new RandomCrop(crop, crop, crop), new PadTo(crop, crop, crop), TemplateOffset.repStart(templateGrid),
                 new RandomFlip(0.5, flips), RandomIntensity.shift(0.1), RandomIntensity.scale(0.1));
     }
 
     /** Classification validation and inference: {@link #classificationTraining} with a centre crop, no augmentation. */
-    public static Compose classificationEvaluation(List<Modality> modalities, int crop) {
-        return Compose.of(gridPrefix(modalities, false), new CropForeground(1), new CenterCrop(crop, crop, crop),
+    public static Compose classificationEvaluation(List<Modality> modalities, ModalityIntensity intensity, int crop) {
+        return Compose.of(gridPrefix(modalities, intensity, false), new CropForeground(1),
+                new CenterCrop(crop, crop, crop),
                 new PadTo(crop, crop, crop));
     }
 
     /** Segmentation validation and test: the deterministic steps of {@link #segmentationTraining}, no crop. */
-    public static Compose segmentationEvaluation(List<Modality> modalities, LabelToRegions regions) {
-        return Compose.of(segmentationPrefix(modalities), regions);
+    public static Compose segmentationEvaluation(List<Modality> modalities, ModalityIntensity intensity,
+            LabelToRegions regions) {
+        return Compose.of(segmentationPrefix(modalities, intensity), regions);
     }
 
     /**
      * One loaded volume made ready for an encoder (feature extraction): the deterministic intensity and geometry
-     * steps of {@link #segmentationEvaluation} without label or foreground crop — 5–95 percentile scaling without
-     * clipping, RAS, 1 mm — then symmetric zero padding up to the next multiple of {@code multiple} on every axis
-     * (the affine follows the padding).
+     * steps of {@link #segmentationEvaluation} without label or foreground crop — the task intensity rule by the
+     * sample's modalities ({@link ModalityIntensity}: 5–95 percentile scaling without clipping for MRI and unnamed
+     * channels, the HU window for CT), RAS, 1 mm — then symmetric zero padding up to the next multiple of
+     * {@code multiple} on every axis (the affine follows the padding).
      *
      * @param s a loaded sample
+     * @param intensity the intensity rule
      * @param multiple e.g. 32 for the four stride-2 stages of UniFormer
      * @return the prepared sample
      */
-    public static Sample encoderInput(Sample s, int multiple) {
-        Sample r = Compose.of(taskIntensity(), new ToRas(), new ResampleSpacing(1, 1, 1))
+    public static Sample encoderInput(Sample s, ModalityIntensity intensity, int multiple) {
+        Sample r = Compose.of(intensity, new ToRas(), new ResampleSpacing(1, 1, 1))
                 .apply(s, new SplittableRandom(0)); // deterministic steps: the generator is never used
         int[] d = r.shape();
         int[] size = new int[3];
@@ -200,32 +210,33 @@ public final class Pipelines {
     }
 
     /**
-     * The intensity scaling of fine-tuning and inference, one definition for both (the reference's
-     * {@code Downstream/dataset/transforms.py}): per-channel 5–95 percentile scaling without clipping, as the
-     * reference's downstream code. Clipping to [0, 1] as pre-training does ({@code get_loader} in
+     * The intensity rule of fine-tuning and inference with MG-3D's default CT window, one definition for both
+     * ({@link ModalityIntensity}): MRI channels get per-channel 5–95 percentile scaling without clipping, as
+     * BrainMVP's downstream code ({@code Downstream/dataset/transforms.py}); CT channels the HU window [−1000, 1000]
+     * mapped to [0, 1] with clipping, as MG-3D. Clipping MRI to [0, 1] as pre-training does ({@code get_loader} in
      * {@code utils/data_utils.py}) was measured on the demo and was not better: the tumour's bright parts lose their
      * contrast and a template-filled modality then drags the prediction down (held-out Dice with t2 filled 0.29
      * unclipped, 0.04 clipped).
      */
-    public static PercentileScale taskIntensity() {
-        return new PercentileScale(5, 95, false);
+    public static ModalityIntensity taskIntensity() {
+        return ModalityIntensity.DEFAULT;
     }
 
-    private static Compose segmentationPrefix(List<Modality> modalities) {
-        return Compose.of(gridPrefix(modalities, true), new CropForeground(1));
+    private static Compose segmentationPrefix(List<Modality> modalities, ModalityIntensity intensity) {
+        return Compose.of(gridPrefix(modalities, intensity, true), new CropForeground(1));
     }
 
     /**
-     * Task modalities loaded without the label map, 5–95 percentile scaling without clipping, RAS, 1 mm: the grid and
-     * intensities every fine-tuning crop and every inference start from.
+     * Task modalities loaded without the label map, the task intensity rule, RAS, 1 mm: the grid and intensities
+     * every fine-tuning crop and every inference start from.
      */
-    public static Compose taskGrid(List<Modality> modalities) {
-        return gridPrefix(modalities, false);
+    public static Compose taskGrid(List<Modality> modalities, ModalityIntensity intensity) {
+        return gridPrefix(modalities, intensity, false);
     }
 
-    /** Task modalities loaded, 5–95 percentile scaling without clipping, RAS, 1 mm. */
-    private static Compose gridPrefix(List<Modality> modalities, boolean label) {
-        return Compose.of(new SelectModalities(modalities), new LoadStudy(label), taskIntensity(),
+    /** Task modalities loaded, the task intensity rule (by modality), RAS, 1 mm. */
+    private static Compose gridPrefix(List<Modality> modalities, ModalityIntensity intensity, boolean label) {
+        return Compose.of(new SelectModalities(modalities), new LoadStudy(label), intensity,
                 new ToRas(), new ResampleSpacing(1, 1, 1));
     }
 }

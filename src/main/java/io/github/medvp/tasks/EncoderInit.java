@@ -287,7 +287,7 @@ public final class EncoderInit {
         }
         long[] s = t.shape();
         long[] want = model.templates().getShape().getShape();
-        if (s.length != 4 || s[0] != Modality.values().length || s[1] != want[1] || s[2] != want[2]
+        if (s.length != 4 || s[0] != Modality.TEMPLATED.size() || s[1] != want[1] || s[2] != want[2]
                 || s[3] != want[3]) {
             throw new MedvpException("checkpoint " + checkpoint + ": templates " + Arrays.toString(s) + " do not fit "
                     + "8 modalities on the model's template grid " + Arrays.toString(want));

@@ -13,6 +13,8 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
+import io.github.medvp.data.transform.HounsfieldWindow;
+import io.github.medvp.data.transform.ModalityIntensity;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.engine.HostArrays;
 import io.github.medvp.io.Geometry;
@@ -27,6 +29,7 @@ import io.github.medvp.pretrain.mg3d.Mg3dCheckpoint;
 import io.github.medvp.pretrain.mg3d.Mg3dConfig;
 import io.github.medvp.train.Checkpoints;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.medvp.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +53,12 @@ import net.imglib2.img.array.ArrayImgs;
  * (or {@code x}) of shape (N, C, X, Y, Z). By default it is used as is: the caller prepares it as for training (RAS,
  * 1 mm, percentile scaling), because features of an unprepared volume are meaningless rather than wrong-looking, and
  * every spatial size must be divisible by 32 (four stride-2 stages); other sizes are refused rather than padded
- * silently. With {@code prepare}, a NIfTI input goes through {@link Pipelines#encoderInput} instead (5–95
- * percentile scaling, RAS, 1 mm, symmetric zero padding to multiples of 32), and the output geometry is that of the
- * prepared volume.
+ * silently. With {@code prepare}, a NIfTI input goes through {@link Pipelines#encoderInput} instead (the task
+ * intensity rule by modality, {@link ModalityIntensity}: 5–95 percentile scaling for MRI, the HU window to [0, 1]
+ * for CT; RAS, 1 mm, symmetric zero padding to multiples of 32), and the output geometry is that of the prepared
+ * volume. The channels' modalities are those given ({@code modality}), else a fine-tuned model's (its header, when
+ * its channel count matches), else MRI; the CT window is the one given ({@code hu_window}), else a fine-tuned model's,
+ * else MG-3D's [−1000, 1000]. An MG-3D pre-training checkpoint instead applies its run's own preprocessing.
  * <p>
  * Output: safetensors with UniFormer's {@code x1..x4} (N, C_s, X/2^s, Y/2^s, Z/2^s) or a Swin's {@code x0..x4}
  * (N, C_s, X/2^(s+1), …), or only {@code x<stage>} when a stage is chosen; with one stage and an output ending in
@@ -68,7 +74,24 @@ public final class FeatureExtraction {
     private final int stage;
     private final String device;
     private final boolean prepare;
+    private final List<Modality> modalities;
+    private final double[] huWindow;
     private EncoderAxes axes;
+
+    /**
+     * {@link #FeatureExtraction(Path, Path, Path, int, String, boolean, List, double[])} with the modalities and
+     * window of the model (a fine-tuned one's header), else MRI and MG-3D's window.
+     *
+     * @param model checkpoint
+     * @param input NIfTI or safetensors volume
+     * @param output {@code .safetensors}, or {@code .nii}/{@code .nii.gz} with one stage
+     * @param stage 1..4, or 0 for all four
+     * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param prepare apply {@link Pipelines#encoderInput} to a NIfTI input first
+     */
+    public FeatureExtraction(Path model, Path input, Path output, int stage, String device, boolean prepare) {
+        this(model, input, output, stage, device, prepare, List.of(), null);
+    }
 
     /**
      * @param model checkpoint (see {@link EncoderCheckpoint}); for an MG-3D pre-training checkpoint {@code prepare}
@@ -78,9 +101,14 @@ public final class FeatureExtraction {
      * @param stage 1..4, or 0 for all four
      * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
      * @param prepare apply {@link Pipelines#encoderInput} to a NIfTI input first
+     * @param modalities with {@code prepare}: the input channels' modalities (one for all channels, or one per
+     *     channel); empty for the fine-tuned model's, else MRI
+     * @param huWindow with {@code prepare}: the HU window of CT channels, null for the fine-tuned model's, else
+     *     [−1000, 1000]
      * @throws MedvpException on a bad stage or a NIfTI output without one stage
      */
-    public FeatureExtraction(Path model, Path input, Path output, int stage, String device, boolean prepare) {
+    public FeatureExtraction(Path model, Path input, Path output, int stage, String device, boolean prepare,
+            List<Modality> modalities, double[] huWindow) {
         if (stage < 0 || stage > 4) {
             throw SettingsException.of("stage", stage, "1 to 4 for one stage, or 0 for all four");
         }
@@ -94,6 +122,8 @@ public final class FeatureExtraction {
         this.stage = stage;
         this.device = device;
         this.prepare = prepare;
+        this.modalities = List.copyOf(modalities);
+        this.huWindow = huWindow == null ? null : new ModalityIntensity(huWindow).window();
     }
 
     /**
@@ -127,7 +157,7 @@ public final class FeatureExtraction {
             progress.checkCancelled();
             progress.update("features", 1, 3, "reading the input");
             Geometry[] geometry = new Geometry[1];
-            NDArray x = readInput(manager, geometry, mg3d);
+            NDArray x = readInput(manager, geometry, mg3d, fineTuned(checkpoint));
             checkShape(x.getShape(), encoder.block().getInChannels());
             progress.checkCancelled();
             progress.update("features", 2, 3, "encoding");
@@ -166,8 +196,40 @@ public final class FeatureExtraction {
         return Mg3dConfig.fromJson(h.getAsJsonObject(Mg3dCheckpoint.CONFIG_KEY), checkpoint.toString());
     }
 
+    /** The spec of a fine-tuned MedVP model, null for any other model file. */
+    private static TaskSpec fineTuned(Path checkpoint) {
+        JsonObject h;
+        try {
+            String meta = Safetensors.read(checkpoint).metadata().get(Checkpoints.METADATA_KEY);
+            h = meta == null ? null : JsonParser.parseString(meta).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            return null; // reference weights (.pt) and other files carry no task header
+        }
+        return h != null && h.has("method") && TaskSpec.METHOD.equals(h.get("method").getAsString())
+                ? TaskSpec.fromJson(h, checkpoint.toString()) : null;
+    }
+
+    /**
+     * The intensity rule's view of the input's {@code c} channels: the given modalities, else the fine-tuned model's,
+     * else MRI (T1 only names them; every MRI modality gets the same percentile rule).
+     */
+    private List<Modality> channelModalities(int c, TaskSpec spec) {
+        if (modalities.isEmpty()) {
+            return spec != null && spec.inChannels() == c ? spec.modalities() : Collections.nCopies(c, Modality.T1);
+        }
+        if (modalities.size() == 1) {
+            return Collections.nCopies(c, modalities.get(0));
+        }
+        if (modalities.size() != c) {
+            throw new MedvpException("input " + input + " has " + c + " channel(s) but " + modalities.size()
+                    + " modalities were named " + modalities + "; name one for all channels or one per channel");
+        }
+        return modalities;
+    }
+
     /** The input as (N, C, X, Y, Z) float32; {@code geometry[0]} receives the NIfTI affine (identity otherwise). */
-    private NDArray readInput(NDManager manager, Geometry[] geometry, Mg3dConfig mg3d) throws IOException {
+    private NDArray readInput(NDManager manager, Geometry[] geometry, Mg3dConfig mg3d, TaskSpec spec)
+            throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new MedvpException("input " + input + " does not exist");
         }
@@ -200,12 +262,13 @@ public final class FeatureExtraction {
             for (int i = 0; i < c; i++) {
                 channels[i] = Arrays.copyOfRange(values, i * n, (i + 1) * n);
             }
-            // The modality is not used by these steps; T1 only labels the channels. MG-3D gets its run's preprocessing.
+            // MG-3D gets its run's preprocessing; other models the task rule, by the channels' modalities.
+            double[] window = huWindow != null ? huWindow : spec != null ? spec.huWindow() : HounsfieldWindow.DEFAULT;
             Sample s = mg3d != null
                     ? mg3d.pipeline().apply(Sample.of(shape, channels, List.of(), null, v.geometry()),
                             new SplittableRandom(0))
-                    : Pipelines.encoderInput(Sample.of(shape, channels, Collections.nCopies(c, Modality.T1), null,
-                            v.geometry()), 32);
+                    : Pipelines.encoderInput(Sample.of(shape, channels, channelModalities(c, spec), null,
+                            v.geometry()), new ModalityIntensity(window), 32);
             shape = s.shape();
             geometry[0] = s.geometry();
             values = new float[c * s.voxels()];

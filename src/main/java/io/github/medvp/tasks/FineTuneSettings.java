@@ -3,6 +3,7 @@ package io.github.medvp.tasks;
 import io.github.medvp.SettingsException;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
+import io.github.medvp.data.transform.HounsfieldWindow;
 import io.github.medvp.data.transform.RandomFlip;
 import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.nn.EncoderPreset;
@@ -65,6 +66,9 @@ import java.util.List;
  * @param augmentTemplates replaced channels get the study's intensity shift and scale, as the reference's
  * @param pairedNorm {@code separate} (each paired copy its own BatchNorm statistics, the reference) or {@code joint}
  * @param flips {@code all} (one draw flips all three axes, the reference) or {@code each} (one draw per axis)
+ * @param huWindow the HU window {lower, upper} CT channels are mapped to [0, 1] with, clipped (MG-3D's
+ *     {@code BaseDataset.get_raw_image}, default [−1000, 1000] as its pre-training); recorded in the model header
+ *     and applied again at inference. MRI channels keep 5–95 percentile scaling.
  */
 public record FineTuneSettings(@Settings.Inline TrainingSettings training, String aliases, boolean skipBad,
         @Settings.Core EncoderPreset encoder, @Settings.Core Path init, @Settings.Core EncoderAxes encoderAxes,
@@ -75,7 +79,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         EncoderInit.FirstConv firstConv, @Settings.Core int crop, double labelCentred, @Settings.Core double fraction,
         double validationFraction, int validateEvery, boolean templates, double replaceProbability,
         int replaceCount, double consistencyWeight, TemplateReplacement.Mode replaceMode, boolean augmentTemplates,
-        TemplateReplacement.PairNorm pairedNorm, RandomFlip.Mode flips) {
+        TemplateReplacement.PairNorm pairedNorm, RandomFlip.Mode flips, double[] huWindow) {
 
     /** The largest crop edge: 1024³ voxels is beyond any GPU's memory for these models. */
     public static final int MAX_CROP = 1024;
@@ -115,7 +119,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         }
         Settings.range("validate_every", validateEvery, 1, 1_000_000);
         Settings.range("replace_probability", replaceProbability, 0, 1);
-        Settings.range("replace_count", replaceCount, 1, Modality.values().length - 1);
+        Settings.range("replace_count", replaceCount, 1, Modality.TEMPLATED.size() - 1);
         Settings.required("replace_mode", replaceMode, "uniform or fixed");
         Settings.required("paired_norm", pairedNorm, "separate or joint");
         Settings.required("flips", flips, "all or each");
@@ -127,6 +131,37 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
                     + " (one fewer than the " + modalities.size() + " modalities)");
         }
         Settings.range("consistency_weight", consistencyWeight, 0, 1000);
+        huWindow = checkedHuWindow(huWindow);
+    }
+
+    /**
+     * @param window a CT window as given
+     * @return a copy, checked
+     * @throws SettingsException naming {@code hu_window} unless two finite numbers with lower below upper
+     */
+    public static double[] checkedHuWindow(double[] window) {
+        String allowed = "two numbers lower,upper in HU with lower below upper, e.g. -1000,1000";
+        if (window == null || window.length != 2) {
+            throw SettingsException.of("hu_window", window == null ? "''" : "'" + join(window) + "'", allowed);
+        }
+        if (!(window[0] < window[1]) || !Double.isFinite(window[0]) || !Double.isFinite(window[1])) {
+            throw SettingsException.of("hu_window", "'" + join(window) + "'", allowed);
+        }
+        return window.clone();
+    }
+
+    private static String join(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) {
+            b.append(b.length() == 0 ? "" : ",").append(x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString(
+                    (long) x) : Double.toString(x));
+        }
+        return b.toString();
+    }
+
+    @Override
+    public double[] huWindow() {
+        return huWindow.clone();
     }
 
     /** @return a builder with the reference's defaults; data and run folder are required */
@@ -187,6 +222,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         private boolean augmentTemplates = true;
         private TemplateReplacement.PairNorm pairedNorm = TemplateReplacement.PairNorm.SEPARATE;
         private RandomFlip.Mode flips = RandomFlip.Mode.ALL;
+        private double[] huWindow = HounsfieldWindow.DEFAULT.clone();
 
         private Builder() {
             super(42);
@@ -364,13 +400,22 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
             return this;
         }
 
+        /**
+         * @param window the HU window {lower, upper} of CT channels, default −1000, 1000 (MG-3D's)
+         * @return this
+         */
+        public Builder huWindow(double[] window) {
+            this.huWindow = window;
+            return this;
+        }
+
         /** @return the settings @throws SettingsException naming the first setting out of range */
         public FineTuneSettings build() {
             return new FineTuneSettings(training, aliases, skipBad, encoder, init, encoderAxes, modalities, labels,
                     classes, classCsv, classWeights, epochs, batch, accumulation, lr, weightDecay, optimiser, clip,
                     encoderLr, freezeEncoder, firstConv, crop, labelCentred, fraction, validationFraction, validateEvery,
                     templates, replaceProbability, replaceCount, consistencyWeight, replaceMode, augmentTemplates,
-                    pairedNorm, flips);
+                    pairedNorm, flips, huWindow);
         }
     }
 }

@@ -147,7 +147,7 @@ public final class FineTuning {
      * @param modalities the channels
      * @param labels segmentation outputs, null for classification
      * @param classes class names, empty for segmentation
-     * @return the spec (no templates yet: {@link #model} adds the checkpoint's)
+     * @return the spec with the settings' HU window (no templates yet: {@link #model} adds the checkpoint's)
      * @throws IOException when the checkpoint cannot be read
      * @throws SettingsException when {@code encoder} contradicts the checkpoint
      */
@@ -164,11 +164,12 @@ public final class FineTuning {
             encoder = d.preset();
             axes = d.axes();
         }
-        return new TaskSpec(task, encoder, axes, modalities, labels, classes, s.crop(), null);
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, s.crop(), null, s.huWindow());
     }
 
     /**
-     * The model: created (with the checkpoint's template grid when templates are wanted and present) and, with an
+     * The model: created (with the checkpoint's template grid when templates are wanted and present and every input
+     * modality has one; with a CT channel the templates are skipped, logged) and, with an
      * initial checkpoint, its encoder and templates loaded. A resumed run loads its own state afterwards.
      */
     public static TaskModel model(TaskSpec spec, FineTuneSettings s, NDManager manager, Progress progress)
@@ -182,6 +183,14 @@ public final class FineTuning {
         }
         Path init = RunFolder.checkpointIn(s.init(), "init", false, progress);
         int[] grid = s.templates() ? EncoderInit.templateGrid(init) : null;
+        if (grid != null && !spec.modalities().stream().allMatch(Modality::hasTemplate)) {
+            // BrainMVP's templates are MRI (the eight modalities of its pre-training); a CT channel has none, and a
+            // template of another modality would teach the model a contrast CT never shows.
+            progress.log("template replacement skipped: " + spec.modalities().stream().filter(m -> !m.hasTemplate())
+                    .map(Modality::token).collect(Collectors.joining(", ")) + " has no BrainMVP template (templates "
+                    + "exist for " + Modality.TEMPLATED + "); the model is saved without templates");
+            grid = null;
+        }
         TaskModel model = TaskModel.create(spec.withTemplateGrid(grid), manager);
         EncoderInit.Report r = EncoderInit.apply(model, init, s.firstConv(), progress);
         progress.log("encoder initialised from " + init + " (" + r.copied() + " tensors, " + spec.encoder()
@@ -196,7 +205,8 @@ public final class FineTuning {
      * run measures the same.
      */
     public static void measureMeans(TaskModel model, StudyManifest m, Progress progress) {
-        ModalityMeans means = ModalityMeans.measure(m.training(), model.spec().modalities(), progress);
+        ModalityMeans means = ModalityMeans.measure(m.training(), model.spec().modalities(),
+                model.spec().intensity(), progress);
         model.setMeans(means);
         progress.log("modality means over the foreground of " + means.studies() + " training studies (the fill=mean "
                 + "of missing modalities): " + means);

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.Progress;
 import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.ModalityIntensity;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
@@ -45,10 +46,12 @@ public final class ModalityMeans {
      *
      * @param training the run's training studies (never validation or test ones)
      * @param modalities the model's modalities
+     * @param intensity the model's intensity rule (its training's)
      * @param progress per study progress and cancel
      * @return the means
      */
-    public static ModalityMeans measure(List<Study> training, List<Modality> modalities, Progress progress) {
+    public static ModalityMeans measure(List<Study> training, List<Modality> modalities, ModalityIntensity intensity,
+            Progress progress) {
         if (training.isEmpty()) {
             throw new IllegalArgumentException("no training studies");
         }
@@ -59,7 +62,7 @@ public final class ModalityMeans {
         }
         double[] sum = new double[modalities.size()];
         long count = 0;
-        var grid = Pipelines.taskGrid(modalities);
+        var grid = Pipelines.taskGrid(modalities, intensity);
         for (int i = 0; i < used.size(); i++) {
             progress.checkCancelled();
             progress.update("modality means", i, used.size(), used.get(i).id());

@@ -8,6 +8,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.medvp.MedvpException;
 import io.github.medvp.data.manifest.Modality;
+import io.github.medvp.data.transform.HounsfieldWindow;
+import io.github.medvp.data.transform.ModalityIntensity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.List;
  * Everything a fine-tuned model needs to be used on new data, stored in its checkpoint header: the task, the encoder
  * (family, preset and the axis order of its weights), the input modalities in channel order, what the outputs mean,
  * the crop (training crop and
- * sliding-window size), the intensity normalisation, and whether modality templates travel with the model.
+ * sliding-window size), the intensity normalisation (with the CT window, so inference prepares a study exactly as
+ * training did), and whether modality templates travel with the model.
  *
  * @param task segmentation or classification
  * @param encoder the encoder's family and size (header {@code encoder} and {@code preset}; a header without
@@ -28,14 +31,22 @@ import java.util.List;
  * @param classes class names, index = class (empty for segmentation)
  * @param crop training crop edge and sliding-window size (a multiple of 32)
  * @param templateGrid grid of the stored templates (X, Y, Z), or null without templates
+ * @param huWindow the HU window {lower, upper} that CT channels are mapped to [0, 1] with (header {@code hu_window};
+ *     MG-3D's [−1000, 1000] when absent, as in headers written before CT); recorded for every model so inference
+ *     applies the training's rule ({@link #intensity()})
  */
 public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<Modality> modalities, LabelSpec labels,
-        List<String> classes, int crop, int[] templateGrid) {
+        List<String> classes, int crop, int[] templateGrid, double[] huWindow) {
 
     /** The header value of {@code method} for fine-tuned models. */
     public static final String METHOD = "finetune";
-    /** The intensity and grid preparation both training and inference apply (BrainMVP's {@code custom_transform}). */
-    public static final String NORMALISATION = "per-channel 5-95 percentile scaling without clipping, RAS, 1 mm";
+    /**
+     * The intensity and grid preparation both training and inference apply (BrainMVP's {@code custom_transform} for
+     * MRI, MG-3D's HU window for CT; {@link ModalityIntensity}); a header's {@code normalisation} names the part its
+     * modalities use ({@link ModalityIntensity#describe}).
+     */
+    public static final String NORMALISATION = "MRI: per-channel 5-95 percentile scaling without clipping; CT: the HU "
+            + "window (hu_window) to [0, 1] with clipping; RAS, 1 mm";
 
     /** The kinds of task. */
     public enum Task {
@@ -47,6 +58,12 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
         modalities = List.copyOf(modalities);
         classes = List.copyOf(classes);
         templateGrid = templateGrid == null ? null : templateGrid.clone();
+        huWindow = huWindow == null ? HounsfieldWindow.DEFAULT.clone() : huWindow.clone();
+        if (huWindow.length != 2 || !(huWindow[0] < huWindow[1]) || !Double.isFinite(huWindow[0])
+                || !Double.isFinite(huWindow[1])) {
+            throw new MedvpException("hu_window must be two finite numbers lower,upper with lower below upper, got "
+                    + Arrays.toString(huWindow));
+        }
         if (modalities.isEmpty() || modalities.stream().distinct().count() != modalities.size()) {
             throw new MedvpException("modalities must be one or more distinct modalities, got " + modalities);
         }
@@ -66,6 +83,27 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
             throw new MedvpException("modality templates come from BrainMVP pre-training; a " + encoder
                     + " model has none");
         }
+        if (templateGrid != null && !modalities.stream().allMatch(Modality::hasTemplate)) {
+            throw new MedvpException("modality templates exist only for " + Modality.TEMPLATED + "; a model with "
+                    + modalities + " has none");
+        }
+    }
+
+    /**
+     * A spec with MG-3D's default CT window.
+     *
+     * @param task segmentation or classification
+     * @param encoder the encoder's family and size
+     * @param axes the axis order of its weights
+     * @param modalities input modalities in channel order
+     * @param labels segmentation outputs (null for classification)
+     * @param classes class names (empty for segmentation)
+     * @param crop training crop and window edge
+     * @param templateGrid template grid, or null
+     */
+    public TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<Modality> modalities, LabelSpec labels,
+            List<String> classes, int crop, int[] templateGrid) {
+        this(task, encoder, axes, modalities, labels, classes, crop, templateGrid, null);
     }
 
     /**
@@ -96,7 +134,25 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
      * @return this spec with that encoder
      */
     public TaskSpec withEncoder(EncoderPreset encoder, EncoderAxes axes) {
-        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, templateGrid);
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, templateGrid, huWindow);
+    }
+
+    /**
+     * @param window the HU window {lower, upper} of CT channels
+     * @return this spec with that window
+     */
+    public TaskSpec withHuWindow(double[] window) {
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, templateGrid, window);
+    }
+
+    /** @return the intensity rule of this model's inputs, the same in training and inference */
+    public ModalityIntensity intensity() {
+        return new ModalityIntensity(huWindow);
+    }
+
+    @Override
+    public double[] huWindow() {
+        return huWindow.clone();
     }
 
     /** @return the network's output channels */
@@ -116,7 +172,7 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
 
     /** @return this spec with templates on {@code grid} (or none with null) */
     public TaskSpec withTemplateGrid(int[] grid) {
-        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, grid);
+        return new TaskSpec(task, encoder, axes, modalities, labels, classes, crop, grid, huWindow);
     }
 
     /** @return the header fields */
@@ -138,7 +194,10 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
         o.add("classes", c);
         o.addProperty("out_channels", outChannels());
         o.addProperty("crop", crop);
-        o.addProperty("normalisation", NORMALISATION);
+        o.addProperty("normalisation", intensity().describe(modalities));
+        JsonArray w = new JsonArray();
+        Arrays.stream(huWindow).forEach(w::add);
+        o.add("hu_window", w);
         o.addProperty("templates", hasTemplates());
         if (templateGrid != null) {
             JsonArray g = new JsonArray();
@@ -179,7 +238,19 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
                     h.get("preset").getAsString(), source);
             EncoderAxes axes = h.has("encoder_axes") ? EncoderAxes.of(h.get("encoder_axes").getAsString(), source)
                     : EncoderAxes.XYZ;
-            return new TaskSpec(task, encoder, axes, mods, labels, classes, h.get("crop").getAsInt(), grid);
+            double[] window = null;
+            if (h.has("hu_window")) {
+                JsonArray w = h.getAsJsonArray("hu_window");
+                window = new double[w.size()];
+                for (int i = 0; i < window.length; i++) {
+                    window[i] = w.get(i).getAsDouble();
+                }
+                if (window.length != 2 || !(window[0] < window[1])) {
+                    throw new MedvpException(source + " has a damaged fine-tuning header (hu_window "
+                            + Arrays.toString(window) + "; two numbers lower,upper with lower below upper)");
+                }
+            }
+            return new TaskSpec(task, encoder, axes, mods, labels, classes, h.get("crop").getAsInt(), grid, window);
         } catch (RuntimeException e) {
             if (e instanceof MedvpException m) {
                 throw m;
@@ -193,7 +264,7 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
         return o instanceof TaskSpec t && t.task == task && t.encoder == encoder && t.axes == axes
                 && t.modalities.equals(modalities)
                 && java.util.Objects.equals(t.labels, labels) && t.classes.equals(classes) && t.crop == crop
-                && Arrays.equals(t.templateGrid, templateGrid);
+                && Arrays.equals(t.templateGrid, templateGrid) && Arrays.equals(t.huWindow, huWindow);
     }
 
     @Override

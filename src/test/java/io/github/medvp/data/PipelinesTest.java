@@ -119,11 +119,13 @@ class PipelinesTest {
     @Test
     void segmentationChainsNeedTheTaskModalities() throws IOException {
         Study s = encoded("seg", Modality.T1, Modality.FLAIR);
-        Compose eval = Pipelines.segmentationEvaluation(List.of(Modality.FLAIR, Modality.T1), LabelToRegions.brats());
+        Compose eval = Pipelines.segmentationEvaluation(List.of(Modality.FLAIR, Modality.T1),
+                Pipelines.taskIntensity(), LabelToRegions.brats());
         Sample out = eval.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0));
         assertEquals(List.of(Modality.FLAIR, Modality.T1), out.modalities());
         assertArrayEquals(new int[] { 23, 30, 9 }, out.shape(), "foreground box + margin 1");
-        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), 16, 0, LabelToRegions.brats(),
+        Compose train = Pipelines.segmentationTraining(List.of(Modality.T1C), Pipelines.taskIntensity(), 16, 0,
+                LabelToRegions.brats(),
                 RandomFlip.Mode.ALL);
         MedvpException e = assertThrows(MedvpException.class,
                 () -> train.apply(Sample.of(s), BatchLoader.sampleRandom(1, 0, 0)));

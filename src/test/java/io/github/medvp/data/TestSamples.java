@@ -16,7 +16,7 @@ public final class TestSamples {
     public static Sample of(int[] shape, float[]... channels) {
         List<Modality> mods = new ArrayList<>();
         for (int c = 0; c < channels.length; c++) {
-            mods.add(Modality.values()[c % Modality.values().length]);
+            mods.add(Modality.TEMPLATED.get(c % Modality.TEMPLATED.size()));
         }
         return Sample.of(shape, channels, mods, null, grid());
     }

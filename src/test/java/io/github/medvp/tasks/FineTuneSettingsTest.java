@@ -1,5 +1,6 @@
 package io.github.medvp.tasks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,5 +77,36 @@ class FineTuneSettingsTest {
         e = assertThrows(SettingsException.class, () -> EncoderAxes.setting("dhw"));
         assertEquals("setting 'encoder_axes': 'dhw' is not allowed; use auto (the checkpoint's), xyz or zyx",
                 e.getMessage());
+    }
+
+    @Test
+    void theHuWindowDefaultsToMg3dsRecordedAndChecked() {
+        FineTuneSettings s = given().build();
+        assertArrayEquals(new double[] {-1000, 1000}, s.huWindow());
+        assertEquals("[-1000.0,1000.0]", Settings.json(s).get("hu_window").toString());
+        FineTuneSettings lung = given().modalities(List.of(Modality.CT)).huWindow(new double[] {-175, 250}).build();
+        assertArrayEquals(new double[] {-175, 250}, lung.huWindow());
+        assertEquals("[-175.0,250.0]", Settings.json(lung).get("hu_window").toString());
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> given().huWindow(new double[] {300, -200}).build());
+        assertEquals("setting 'hu_window': '300,-200' is not allowed; use two numbers lower,upper in HU with lower "
+                + "below upper, e.g. -1000,1000", e.getMessage());
+        e = assertThrows(SettingsException.class, () -> given().huWindow(new double[] {5, 5}).build());
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '5,5' is not allowed"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> given().huWindow(new double[] {-1000}).build());
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '-1000' is not allowed"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> given().huWindow(new double[] {-1, 0.5, 2}).build());
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '-1,0.5,2' is not allowed"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> given().huWindow(null).build());
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '' is not allowed"), e.getMessage());
+        e = assertThrows(SettingsException.class, () -> Settings.doubles("hu_window", "-1000,wide"));
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '-1000,wide' is not allowed"), e.getMessage());
+    }
+
+    @Test
+    void replaceCountIsBoundByTheTemplatedModalitiesNotCt() {
+        assertEquals(7, given().templates(true, 1, 7, 0.1).build().replaceCount());
+        SettingsException e = assertThrows(SettingsException.class, () -> given().templates(true, 1, 8, 0.1).build());
+        assertTrue(e.getMessage().startsWith("setting 'replace_count': 8 is not allowed"), e.getMessage());
     }
 }

@@ -38,14 +38,28 @@ public final class HounsfieldWindow implements Transform {
 
     @Override
     public Sample apply(Sample s, RandomGenerator rng) {
-        float range = hi - lo;
         for (float[] c : s.image()) {
-            for (int i = 0; i < c.length; i++) {
-                float v = c[i] < lo ? lo : c[i] > hi ? hi : c[i];
-                c[i] = (v - lo) / range;
-            }
+            window(c);
         }
         return s;
+    }
+
+    /**
+     * Windows one channel in place, as {@link #apply} does each channel.
+     *
+     * @param c the channel's voxels, in HU
+     */
+    public void window(float[] c) {
+        float range = hi - lo;
+        for (int i = 0; i < c.length; i++) {
+            float v = c[i] < lo ? lo : c[i] > hi ? hi : c[i];
+            c[i] = (v - lo) / range;
+        }
+    }
+
+    /** @return the window {lower, upper} in HU (a fresh array) */
+    public double[] bounds() {
+        return new double[] {lo, hi};
     }
 
     @Override

@@ -40,7 +40,12 @@ public final class PercentileScale implements Transform {
         return s;
     }
 
-    private void scale(float[] c) {
+    /**
+     * Scales one channel in place, as {@link #apply} does each channel.
+     *
+     * @param c the channel's voxels
+     */
+    public void scale(float[] c) {
         double[] p = Percentiles.of(c, lower, upper);
         float lo = (float) p[0];
         float range = (float) p[1] - lo;

@@ -3,6 +3,8 @@ package io.github.medvp.fiji.commands;
 import io.github.medvp.fiji.CommandProgress;
 import io.github.medvp.nn.EncoderAxes;
 import io.github.medvp.tasks.FeatureExtraction;
+import io.github.medvp.tasks.FineTuneSettings;
+import io.github.medvp.train.Settings;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -53,14 +55,25 @@ public class FeatureExtractionCommand extends ContextCommand {
             description = "1..4 for one stage (x1..x4), 0 for all")
     private int stage = 0;
 
-    @Parameter(label = "Prepare", required = false, description = "NIfTI input: 5-95 percentile scaling, RAS, 1 mm "
-            + "and zero padding to multiples of 32 first (as data preparation for fine-tuning evaluation)")
+    @Parameter(label = "Prepare", required = false, description = "NIfTI input: the task intensity rule (MRI 5-95 "
+            + "percentile scaling, CT the HU window), RAS, 1 mm and zero padding to multiples of 32 first (as data "
+            + "preparation for fine-tuning evaluation); an MG-3D checkpoint applies its run's preprocessing")
     private boolean prepare = false;
 
     @Parameter(label = "Encoder axes", choices = {"auto", "xyz", "zyx"}, required = false,
             description = "axis order of the model's weights where the file does not record it (bare Swin keys, "
                     + "swinViT.): zyx for MG-3D weights saved without vision_encoder.; auto: the checkpoint's")
     private String encoder_axes = EncoderAxes.AUTO;
+
+    @Parameter(label = "Modality", required = false,
+            description = "with prepare: the input channels' modality (e.g. ct, or t1,t2 per channel); empty: a "
+                    + "fine-tuned model's, else MRI")
+    private String modality = "";
+
+    @Parameter(label = "HU window", required = false,
+            description = "with prepare: lower,upper Hounsfield units mapped to 0..1 for CT channels; empty: a "
+                    + "fine-tuned model's, else -1000,1000")
+    private String hu_window = "";
 
     @Parameter(label = "Device", required = false, description = "auto, cpu, gpu or gpu:N")
     private String device = "auto";
@@ -71,7 +84,10 @@ public class FeatureExtractionCommand extends ContextCommand {
     @Override
     public void run() {
         try (CommandProgress progress = new CommandProgress(status, log, this)) {
-            report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare)
+            double[] window = hu_window == null || hu_window.isBlank() ? null
+                    : FineTuneSettings.checkedHuWindow(Settings.doubles("hu_window", hu_window));
+            report = new FeatureExtraction(model.toPath(), input.toPath(), output.toPath(), stage, device, prepare,
+                    FineTuneSettings.parseModalities(modality, ""), window)
                     .encoderAxes(EncoderAxes.setting(encoder_axes)).run(progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -127,6 +127,11 @@ abstract class FineTuneCommand extends StudyTrainCommand {
             description = "maximum global gradient norm, 0 for none (the reference); also skips non-finite updates")
     private double clip = 0;
 
+    @Parameter(label = "HU window", required = false,
+            description = "lower,upper Hounsfield units mapped to 0..1 (clipped) for CT channels, recorded in the "
+                    + "model; MRI channels keep 5-95 percentile scaling")
+    private String hu_window = "-1000,1000";
+
     /**
      * @param defaultEpochs the task's default number of epochs
      * @param defaultBatch the task's default batch size
@@ -153,6 +158,7 @@ abstract class FineTuneCommand extends StudyTrainCommand {
                 .replacement(Settings.choice("replace_mode", TemplateReplacement.Mode.class, replace_mode),
                         augment_templates, Settings.choice("paired_norm", TemplateReplacement.PairNorm.class,
                                 paired_norm))
-                .flips(Settings.choice("flips", RandomFlip.Mode.class, flips));
+                .flips(Settings.choice("flips", RandomFlip.Mode.class, flips))
+                .huWindow(Settings.doubles("hu_window", hu_window));
     }
 }

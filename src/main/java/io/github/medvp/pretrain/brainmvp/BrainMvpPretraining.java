@@ -11,6 +11,7 @@ import io.github.medvp.Progress;
 import io.github.medvp.data.Batch;
 import io.github.medvp.data.BatchLoader;
 import io.github.medvp.data.manifest.ManifestValidator;
+import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.manifest.ModalityNames;
 import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.manifest.Study;
@@ -121,6 +122,7 @@ public final class BrainMvpPretraining {
         TrainingSettings t = settings.training();
         List<Device> devices = t.device().replicas();
         List<Study> studies = studies(progress);
+        refuseUntemplated(studies);
         List<String> core = new ArrayList<>(List.of("method"));
         core.addAll(Settings.core(settings));
         JsonObject config = config();
@@ -189,6 +191,24 @@ public final class BrainMvpPretraining {
         return StudyManifest.load(settings.training().data(), names)
                 .validated(new ManifestValidator(names, false), settings.skipBad(), progress)
                 .pretraining();
+    }
+
+    /**
+     * Refuses a study with a channel of a modality that has no BrainMVP template (CT): BrainMVP is an MRI method, its
+     * templates and its modality-wise reconstruction are the eight MRI modalities' ({@link Modality#TEMPLATED}).
+     *
+     * @throws MedvpException naming the first such study, its channel's file and the modalities allowed
+     */
+    static void refuseUntemplated(List<Study> studies) {
+        for (Study st : studies) {
+            for (Study.Channel c : st.channels()) {
+                if (!c.modality().hasTemplate()) {
+                    throw new MedvpException("study " + st.id() + " has a " + c.modality() + " channel (" + c.path()
+                            + "): BrainMVP pre-training is MRI-only (templates exist for " + Modality.TEMPLATED
+                            + "); pre-train CT with mg3d-pretrain, or leave the CT studies out");
+                }
+            }
+        }
     }
 
     /**

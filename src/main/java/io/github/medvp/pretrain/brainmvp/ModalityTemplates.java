@@ -224,7 +224,7 @@ public final class ModalityTemplates extends AbstractBlock {
 
     /** Builder for {@link ModalityTemplates}. */
     public static final class Builder {
-        private List<Modality> modalities = List.of(Modality.values());
+        private List<Modality> modalities = Modality.TEMPLATED;
         private int[] grid = {240, 240, 155};
 
         private Builder() {
@@ -250,6 +250,10 @@ public final class ModalityTemplates extends AbstractBlock {
         public ModalityTemplates build() {
             if (modalities.isEmpty() || modalities.stream().distinct().count() != modalities.size()) {
                 throw new IllegalArgumentException("ModalityTemplates: modalities must be non-empty and distinct");
+            }
+            if (!modalities.stream().allMatch(Modality::hasTemplate)) {
+                throw new IllegalArgumentException("ModalityTemplates: templates exist only for " + Modality.TEMPLATED
+                        + ", not " + modalities);
             }
             if (Arrays.stream(grid).anyMatch(g -> g < 1)) {
                 throw new IllegalArgumentException("ModalityTemplates: grid sizes must be >= 1");

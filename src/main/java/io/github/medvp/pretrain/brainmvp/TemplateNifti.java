@@ -106,11 +106,11 @@ public final class TemplateNifti {
      * @throws MedvpException for another row count
      */
     public static List<Modality> rows(Path source, long m) {
-        if (m != Modality.values().length && m != 4) {
+        if (m != Modality.TEMPLATED.size() && m != 4) {
             throw new MedvpException(source + " holds " + m + " templates, expected 8 (all modalities) or 4 (flair, "
                     + "t1, t1c, t2)");
         }
-        return List.of(Modality.values()).subList(0, (int) m);
+        return Modality.TEMPLATED.subList(0, (int) m);
     }
 
     /**

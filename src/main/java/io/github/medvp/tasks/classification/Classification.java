@@ -14,7 +14,6 @@ import io.github.medvp.data.transform.CenterCrop;
 import io.github.medvp.data.transform.Compose;
 import io.github.medvp.data.manifest.Modality;
 import io.github.medvp.data.transform.PadTo;
-import io.github.medvp.data.Pipelines;
 import io.github.medvp.data.Sample;
 import io.github.medvp.engine.Engines;
 import io.github.medvp.train.RunFolder;
@@ -29,8 +28,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Study classification with a fine-tuned model: each study prepared as in validation (percentile scaling, RAS,
- * 1 mm, foreground crop, centre crop and padding to the training crop), missing modalities filled with the model's
+ * Study classification with a fine-tuned model: each study prepared as in validation (the intensity rule recorded
+ * in the model, {@link TaskSpec#intensity()}: percentile scaling for MRI, the HU window for CT; RAS, 1 mm,
+ * foreground crop, centre crop and padding to the training crop), missing modalities filled with the model's
  * templates when it has them, softmax probabilities of the pooled linear head. {@link #run} writes a CSV
  * {@code case,class,p_<name>...,filled}.
  */
@@ -89,20 +89,33 @@ public final class Classification implements AutoCloseable {
     }
 
     /**
+     * One loaded study made into the model's input, as the training's validation prepared its studies
+     * ({@link io.github.medvp.data.Pipelines#classificationEvaluation} with the model's intensity rule, from its
+     * header): intensity rule, RAS, 1 mm, foreground crop, missing modalities filled, centre crop and padding.
+     *
+     * @param loaded the study on its original grid (not used afterwards)
+     * @return the input sample and which modalities were filled how
+     */
+    public MissingModalities.Result prepare(Sample loaded) {
+        InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
+                model.spec().intensity(), InferenceGeometry.REFERENCE_MARGIN, null);
+        MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
+                filling);
+        int c = model.spec().crop();
+        Sample s = Compose.of(new CenterCrop(c, c, c), new PadTo(c, c, c)).apply(done.sample(),
+                new SplittableRandom(0));
+        return new MissingModalities.Result(s, done.how());
+    }
+
+    /**
      * Classifies one loaded study.
      *
      * @param loaded the study on its original grid (not used afterwards)
      * @return the prediction
      */
     public Prediction predict(Sample loaded) {
-        InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, null);
-        MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
-                filling);
-        int c = model.spec().crop();
-        Sample s = Compose.of(new CenterCrop(c, c, c), new PadTo(c, c, c)).apply(done.sample(),
-                new SplittableRandom(0));
-        double[] p = ClassificationFineTuning.probabilities(model, s, manager);
+        MissingModalities.Result done = prepare(loaded);
+        double[] p = ClassificationFineTuning.probabilities(model, done.sample(), manager);
         int best = 0;
         for (int k = 1; k < p.length; k++) {
             if (p[k] > p[best]) {

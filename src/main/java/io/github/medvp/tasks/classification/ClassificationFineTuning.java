@@ -151,9 +151,9 @@ public final class ClassificationFineTuning {
                     : BatchLoader.Options.defaultWorkers();
             try (BatchLoader loader = new BatchLoader(labels.manifest().training(),
                     replace != null
-                            ? Pipelines.classificationTraining(modalities, s.crop(), s.flips(),
+                            ? Pipelines.classificationTraining(modalities, spec.intensity(), s.crop(), s.flips(),
                                     model.spec().templateGrid())
-                            : Pipelines.classificationTraining(modalities, s.crop(), s.flips()),
+                            : Pipelines.classificationTraining(modalities, spec.intensity(), s.crop(), s.flips()),
                     BatchLoader.Options.training(s.batch() * devices.size(), s.training().seed())
                             .withWorkers(workers));
                     Adam adam = FineTuning.optimiser(params, s, model.encoder().getStemName());
@@ -166,8 +166,8 @@ public final class ClassificationFineTuning {
                             + "one optimiser step of " + s.batch() + " x " + s.accumulation());
                 }
                 Validation validation = new Validation(model, labels.manifest().validation(),
-                        Pipelines.classificationEvaluation(modalities, s.crop()), s, stepsPerEpoch, manager, vlog,
-                        run, progress);
+                        Pipelines.classificationEvaluation(modalities, spec.intensity(), s.crop()), s, stepsPerEpoch,
+                        manager, vlog, run, progress);
                 TrainLoop.Result r = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.cosine(s.lr(), 0, s.epochs() * stepsPerEpoch))
                         .setStep((batch, ctx) -> step(model, batch, classWeights, replace, s.consistencyWeight(), ctx))

@@ -191,6 +191,11 @@ public final class MissingModalities {
             throw new MedvpException("study " + id + " has no " + m + " image, which the model needs, and the model "
                     + "carries neither templates nor training means: set " + ModalityFill.SETTING + "=zeros" + add);
         }
+        if (fill == ModalityFill.TEMPLATES && !m.hasTemplate()) {
+            throw new MedvpException("study " + id + " has no " + m + " image and " + ModalityFill.SETTING
+                    + "=templates, but BrainMVP templates exist only for the MRI modalities " + Modality.TEMPLATED
+                    + ": set " + ModalityFill.SETTING + "=mean or zeros" + add);
+        }
         if (fill == ModalityFill.TEMPLATES && filling.templates() == null) {
             throw new MedvpException("study " + id + " has no " + m + " image and " + ModalityFill.SETTING
                     + "=templates, but the model has no templates (it was not fine-tuned from a BrainMVP checkpoint "

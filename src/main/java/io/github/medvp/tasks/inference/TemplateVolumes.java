@@ -123,7 +123,7 @@ public final class TemplateVolumes {
 
     private static TemplateVolumes fromFolder(Path dir) throws IOException {
         List<Modality> found = new ArrayList<>();
-        for (Modality m : Modality.values()) {
+        for (Modality m : Modality.TEMPLATED) {
             if (Files.isRegularFile(dir.resolve(TemplateNifti.fileName(m)))) {
                 found.add(m);
             }

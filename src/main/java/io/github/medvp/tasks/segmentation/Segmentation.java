@@ -139,7 +139,7 @@ public final class Segmentation implements AutoCloseable {
      */
     public Prediction predict(Sample loaded, io.github.medvp.io.NiftiHeader header, Progress progress) {
         InferenceGeometry geo = InferenceGeometry.prepare(loaded, InferenceGeometry.ONE_MM,
-                io.github.medvp.data.Pipelines.taskIntensity(), InferenceGeometry.REFERENCE_MARGIN, header);
+                model.spec().intensity(), InferenceGeometry.REFERENCE_MARGIN, header);
         MissingModalities.Result done = MissingModalities.complete(geo.prepared(), model.spec().modalities(),
                 filling);
         geo = geo.withPrepared(done.sample());

@@ -121,10 +121,10 @@ public final class SegmentationFineTuning {
             FineTuning.measureMeans(model, manifest, progress);
             TemplateReplacement replacement = FineTuning.replacement(model, s, progress);
             Compose train = replacement != null
-                    ? Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform(),
-                            s.flips(), model.spec().templateGrid())
-                    : Pipelines.segmentationTraining(modalities, s.crop(), s.labelCentred(), s.labels().transform(),
-                            s.flips());
+                    ? Pipelines.segmentationTraining(modalities, spec.intensity(), s.crop(), s.labelCentred(),
+                            s.labels().transform(), s.flips(), model.spec().templateGrid())
+                    : Pipelines.segmentationTraining(modalities, spec.intensity(), s.crop(), s.labelCentred(),
+                            s.labels().transform(), s.flips());
             int workers = s.training().workers() > 0 ? s.training().workers()
                     : BatchLoader.Options.defaultWorkers();
             NamedParameters params = model.parameters();
@@ -143,8 +143,9 @@ public final class SegmentationFineTuning {
                             + "; lower the batch size");
                 }
                 SegmentationValidation validation = new SegmentationValidation(model, manifest.validation(),
-                        Pipelines.segmentationEvaluation(modalities, s.labels().transform()), s.labels(), s.crop(),
-                        s.validateEvery(), s.epochs(), stepsPerEpoch, manager, vlog, run.dir(), progress);
+                        Pipelines.segmentationEvaluation(modalities, spec.intensity(), s.labels().transform()),
+                        s.labels(), s.crop(), s.validateEvery(), s.epochs(), stepsPerEpoch, manager, vlog, run.dir(),
+                        progress);
                 TrainLoop.Result r = TrainLoop.<Batch>builder().setParameters(params).setOptimizer(adam)
                         .setSchedule(LrSchedule.cosine(s.lr(), 0, s.epochs() * stepsPerEpoch)).setStep(step)
                         .setData((epoch, skip) -> loader.epoch(epoch, Math.toIntExact(skip), progress))

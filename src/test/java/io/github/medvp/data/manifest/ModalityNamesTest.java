@@ -1,6 +1,7 @@
 package io.github.medvp.data.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +18,28 @@ class ModalityNamesTest {
 
     @Test
     void templateOrderIsTheReferenceOrder() {
-        assertEquals("[flair, t1, t1c, t2, mra, pd, dwi, adc]", java.util.Arrays.toString(Modality.values()));
+        assertEquals("[flair, t1, t1c, t2, mra, pd, dwi, adc]", Modality.TEMPLATED.toString());
+        for (int i = 0; i < Modality.TEMPLATED.size(); i++) {
+            assertEquals(i, Modality.TEMPLATED.get(i).ordinal(), "the ordinal stays the template index");
+        }
         assertEquals(Modality.ADC, Modality.ofTemplateIndex(7));
         assertEquals(2, Modality.T1C.templateIndex());
+        assertThrows(IllegalArgumentException.class, () -> Modality.ofTemplateIndex(8));
+    }
+
+    @Test
+    void ctIsAModalityWithoutTemplate() {
+        assertEquals("[flair, t1, t1c, t2, mra, pd, dwi, adc, ct]", java.util.Arrays.toString(Modality.values()));
+        assertFalse(Modality.CT.hasTemplate());
+        assertTrue(Modality.CT.isHounsfield());
+        assertTrue(Modality.FLAIR.hasTemplate());
+        assertFalse(Modality.T2.isHounsfield());
+        IllegalStateException e = assertThrows(IllegalStateException.class, Modality.CT::templateIndex);
+        assertTrue(e.getMessage().contains("ct has no BrainMVP template"), e.getMessage());
+        assertEquals(Modality.CT, names.resolve("ct"));
+        assertEquals(Modality.CT, names.resolve("CT"));
+        assertEquals(Modality.CT, names.ofFile(Path.of("case_001_CT.nii.gz")));
+        assertTrue(names.accepted().endsWith("ct"), names.accepted());
     }
 
     @Test

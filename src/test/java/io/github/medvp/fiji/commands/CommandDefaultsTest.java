@@ -68,6 +68,12 @@ class CommandDefaultsTest {
         set(b, TrainCommand.class, "workers", -2);
         e = assertThrows(SettingsException.class, b::settings);
         assertTrue(e.getMessage().startsWith("setting 'workers': -2 is not allowed"), e.getMessage());
+        FineTuneClassificationCommand f = given(new FineTuneClassificationCommand());
+        set(f, FineTuneCommand.class, "hu_window", "250,-175");
+        e = assertThrows(SettingsException.class, () -> f.settings().build());
+        assertTrue(e.getMessage().startsWith("setting 'hu_window': '250,-175' is not allowed"), e.getMessage());
+        set(f, FineTuneCommand.class, "hu_window", "-175,250");
+        assertEquals("[-175.0,250.0]", Settings.json(f.settings().build()).get("hu_window").toString());
         set(b, TrainCommand.class, "workers", 0);
         set(b, TrainCommand.class, "output", new File(""));
         e = assertThrows(SettingsException.class, b::settings);

@@ -27,7 +27,7 @@ final class Synthetic {
         this.size = size;
         this.channels = channels;
         Random r = new Random(seed);
-        Modality[] all = Modality.values();
+        Modality[] all = Modality.TEMPLATED.toArray(new Modality[0]);
         for (int s = 0; s < count; s++) {
             List<Modality> mods = new ArrayList<>();
             for (int c = 0; c < channels; c++) {

@@ -66,7 +66,8 @@ class TemplatePlacementTest {
                 dir.resolve("c_seg.nii.gz"));
         Study study = StudyManifest.discover(dir, ModalityNames.defaults()).training().get(0);
         // Flips of each axis, so that the placement is checked for every combination of flipped axes.
-        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), 32, 0, LabelToRegions.brats(),
+        var pipeline = Pipelines.segmentationTraining(List.of(Modality.T1), Pipelines.taskIntensity(), 32, 0,
+                LabelToRegions.brats(),
                 RandomFlip.Mode.EACH, grid);
         List<Sample> samples = new ArrayList<>();
         for (int s = 0; s < 6; s++) {

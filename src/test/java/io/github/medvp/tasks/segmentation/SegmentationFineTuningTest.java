@@ -57,7 +57,8 @@ public class SegmentationFineTuningTest {
             TaskModel model = TaskModel.create(new TaskSpec(TaskSpec.Task.SEGMENTATION, "tiny",
                     List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary(), List.of(), 32, null), manager);
             start = new SegmentationValidation(model, m.validation(), Pipelines.segmentationEvaluation(
-                    List.of(Modality.T1, Modality.FLAIR), LabelSpec.binary().transform()), LabelSpec.binary(), 32, 1,
+                    List.of(Modality.T1, Modality.FLAIR), model.spec().intensity(),
+                    LabelSpec.binary().transform()), LabelSpec.binary(), 32, 1,
                     1, 1, manager, null, dir, Progress.NONE).evaluate()[0];
         }
         SegmentationFineTuning.Result r = SegmentationFineTuning.run(s.build(), Progress.NONE);
@@ -73,9 +74,9 @@ public class SegmentationFineTuningTest {
         // The training means travel in the checkpoint: measured over the run's training studies, not validation's.
         ModalityMeans means = ModalityMeans.fromHeader(io.github.medvp.train.Checkpoints.read(r.best()).header());
         ModalityMeans training = ModalityMeans.measure(m.training(), List.of(Modality.T1, Modality.FLAIR),
-                Progress.NONE);
+                Pipelines.taskIntensity(), Progress.NONE);
         ModalityMeans validation = ModalityMeans.measure(m.validation(), List.of(Modality.T1, Modality.FLAIR),
-                Progress.NONE);
+                Pipelines.taskIntensity(), Progress.NONE);
         assertEquals(training.toJson(), means.toJson());
         assertTrue(Math.abs(validation.get(Modality.FLAIR) - means.get(Modality.FLAIR)) > 1e-4, "validation "
                 + validation + " training " + means);
