@@ -87,4 +87,24 @@ class BrainMvpPretrainingTest {
         assertTrue(e.getMessage().contains("2 studies"), e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("run")), "a start that failed leaves no run folder");
     }
+
+    @Test
+    void aCtStudyIsRefusedInOneLine(@TempDir Path tmp) throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (int s = 0; s < 2; s++) {
+            for (String token : new String[] {"t1", s == 1 ? "CT" : "flair"}) {
+                float[] v = new float[8 * 8 * 8];
+                java.util.Arrays.fill(v, 40);
+                NiftiWriter.write(new Volume(ArrayImgs.floats(v, 8, 8, 8), Geometry.ofSpacing(1, 1, 1)),
+                        data.resolve("s" + s + "_" + token + ".nii.gz"));
+            }
+        }
+        BrainMvpPretraining run = new BrainMvpPretraining(BrainMvpSettings.builder().data(data)
+                .run(tmp.resolve("run")).preset(UniFormerPreset.TINY).device("cpu").build());
+        MedvpException e = assertThrows(MedvpException.class, () -> run.run(QUIET));
+        assertTrue(e.getMessage().startsWith("study s1 has a ct channel (" + data.resolve("s1_CT.nii.gz")
+                + "): BrainMVP pre-training is MRI-only"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        assertTrue(Files.notExists(tmp.resolve("run")), "refused before the run folder");
+    }
 }

@@ -92,6 +92,24 @@ class MissingModalitiesTest {
     }
 
     @Test
+    void aMissingCtChannelIsFilledWithItsMeanOrZerosButNeverATemplate() {
+        List<Modality> model = List.of(Modality.T1, Modality.CT);
+        Sample s = study(1, Modality.T1);
+        MedvpException e = assertThrows(MedvpException.class, () -> MissingModalities.complete(s.copy(), model,
+                new MissingModalities.Filling(ModalityFill.TEMPLATES, templates(), null)));
+        assertTrue(e.getMessage().contains("has no ct image and fill=templates, but BrainMVP templates exist only "
+                + "for the MRI modalities"), e.getMessage());
+        MissingModalities.Result mean = MissingModalities.complete(s.copy(), model, new MissingModalities.Filling(
+                ModalityFill.MEAN, null, ModalityMeans.of(Map.of(Modality.CT, 0.52f))));
+        assertEquals(List.of(Modality.CT), mean.filled());
+        assertEquals(0.52f, at(mean.sample(), 1, 6, 3, 1), 0f, "the training mean inside the foreground");
+        assertEquals(0f, at(mean.sample(), 1, 0, 0, 0), 0f, "outside: 0, which the HU window gives air");
+        MissingModalities.Result zeros = MissingModalities.complete(s.copy(), model, new MissingModalities.Filling(
+                ModalityFill.ZEROS, null, null));
+        assertEquals(0f, at(zeros.sample(), 1, 6, 3, 1), 0f);
+    }
+
+    @Test
     void nothingMissingReordersAndDropsWithoutTemplates() {
         Sample s = study(1, Modality.T2, Modality.ADC, Modality.T1, Modality.FLAIR, Modality.T1C);
         float[][] in = s.image();
