@@ -23,6 +23,7 @@ import io.github.medvp.pretrain.mg3d.MimFusion;
 import io.github.medvp.pretrain.mg3d.Mg3dPretraining;
 import io.github.medvp.pretrain.mg3d.Mg3dStep;
 import io.github.medvp.pretrain.mg3d.Mg3dSettings;
+import io.github.medvp.nn.EncoderPreset;
 import io.github.medvp.nn.swin.SwinPreset;
 import io.github.medvp.tasks.FineTuneSettings;
 import io.github.medvp.nn.UniFormerPreset;
@@ -203,17 +204,20 @@ public final class Demo {
 
         Retrieval.Result retrieval = null;
         String mg3dLosses = null;
+        Map<String, CtTransfer.Arm> transfer = null;
         if (s.mg3d()) {
             progress.log("[6/6] MG-3D pre-training on " + data.ct().stream().filter(g -> g.split() == Split.TRAINING)
                     .count() + " CT volume-report pairs, retrieval on the validation pairs");
             Path mgRun = out.resolve("runs").resolve("mg3d");
+            SwinPreset swin = s.preset() == UniFormerPreset.TINY ? SwinPreset.TINY : SwinPreset.B;
+            double[] window = HounsfieldWindow.DEFAULT.clone();
             Mg3dPretraining mg = new Mg3dPretraining(Mg3dSettings.builder().data(data.ctFolder()
                     .resolve(PhantomGenerator.TRAIN_REPORTS)).run(mgRun)
-                    .preset(s.preset() == UniFormerPreset.TINY ? SwinPreset.TINY : SwinPreset.B)
+                    .preset(swin)
                     .epochs(s.mg3dEpochs())
                     .batch(s.batch() * 2).optimiser(MG3D_LR, 5, 1e-8, 10).seed(s.seed())
                     .volumes(Mg3dSettings.VolumeModality.CT, s.mg3dSize(), Pipelines.mg3dCtSpacing(),
-                            HounsfieldWindow.DEFAULT)
+                            window)
                     .variant(MimFusion.CODE, CmlMode.VOLUME_REPORT, false)
                     .device(s.device()).logEvery(s.logEvery()).build());
             progress.log(mg.summary(mg.run(progress)));
@@ -223,9 +227,13 @@ public final class Demo {
                     s.device(), s.batch(), progress);
             DemoReport.copy(RunFolder.curvesPng(mgRun), report.resolve("mg3d-pretraining.png"));
             t = lap(seconds, "MG-3D", t);
+            transfer = CtTransfer.run(s, data.ctFolder().resolve(PhantomGenerator.CT_CLASSIFICATION), mgRun,
+                    swin == SwinPreset.TINY ? EncoderPreset.SWIN_TINY : EncoderPreset.SWIN_B, window,
+                    out.resolve("runs"), report, progress);
+            t = lap(seconds, "MG-3D transfer", t);
         }
 
-        String table = DemoReport.write(s, manifest, repeats, retrieval, mg3dLosses, seconds, report);
+        String table = DemoReport.write(s, manifest, repeats, retrieval, mg3dLosses, transfer, seconds, report);
         return new Result(table, report, DemoReport.meanDice(repeats), seconds);
     }
 

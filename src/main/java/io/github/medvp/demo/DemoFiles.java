@@ -22,6 +22,9 @@ final class DemoFiles {
     /** Label columns of {@code reports.csv}, 0/1. */
     static final List<String> REPORT_LABELS = List.of("Lesion", "Enhancement", "Necrosis", "Oedema", "Midline shift");
 
+    /** Class names of the CT lesion classification task, index = class. */
+    static final List<String> CT_CLASSES = List.of("no lesion", "lesion");
+
     private DemoFiles() {
     }
 
@@ -80,6 +83,35 @@ final class DemoFiles {
                 root.add(split.key(), list);
             }
         }
+        writeJson(root, json);
+    }
+
+    /**
+     * The CT lesion classification task: the MG-3D training volumes for fine-tuning and the validation volumes (held
+     * out from MG-3D pre-training too) as its test split; class 1 when the volume has a lesion, one {@code ct} channel.
+     */
+    static void writeCtClassification(List<PhantomGenerator.Generated> volumes, Path base, Path json)
+            throws IOException {
+        JsonObject root = new JsonObject();
+        root.addProperty("name", "MedVP demo head CT: lesion or none");
+        JsonArray modalities = new JsonArray();
+        modalities.add("ct");
+        root.add("modalities", modalities);
+        JsonObject classes = new JsonObject();
+        classes.addProperty("0", CT_CLASSES.get(0));
+        classes.addProperty("1", CT_CLASSES.get(1));
+        root.add("classes", classes);
+        JsonArray training = new JsonArray();
+        JsonArray test = new JsonArray();
+        for (PhantomGenerator.Generated g : volumes) {
+            JsonObject r = new JsonObject();
+            r.addProperty("id", g.id());
+            r.addProperty("image", relative(base, g.images().get(0)));
+            r.addProperty("class", g.findings().lesion() ? 1 : 0);
+            (g.split() == Split.TRAINING ? training : test).add(r);
+        }
+        root.add(Split.TRAINING.key(), training);
+        root.add(Split.TEST.key(), test);
         writeJson(root, json);
     }
 

@@ -168,7 +168,7 @@ final class DemoReport {
     }
 
     static String write(DemoSettings s, StudyManifest manifest, List<Demo.Repeat> repeats, Retrieval.Result retrieval,
-            String mg3dLosses,
+            String mg3dLosses, Map<String, CtTransfer.Arm> transfer,
             Map<String, Double> seconds, Path report) throws IOException {
         Demo.Repeat first = repeats.get(0);
         List<String> regions = first.heldOut().values().iterator().next().regions();
@@ -261,6 +261,9 @@ final class DemoReport {
             if (mg3dLosses != null) {
                 sb.append("MG-3D losses, first -> last logged step:").append(mg3dLosses).append('\n');
             }
+        }
+        if (transfer != null) {
+            sb.append(CtTransfer.block(transfer));
         }
         double total = 0;
         sb.append("time:");

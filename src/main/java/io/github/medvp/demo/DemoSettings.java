@@ -19,7 +19,7 @@ import io.github.medvp.train.TrainingSettings;
  */
 public record DemoSettings(Path output, UniFormerPreset preset, String device, long seed, int studies,
         int testStudies, int ctStudies, int[] fov, int crop, int[] grid, int pretrainEpochs, int finetuneEpochs,
-        int mg3dEpochs, int[] mg3dSize, int validateEvery, int batch, double pretrainLr, double finetuneLr,
+        int mg3dEpochs, int[] mg3dSize, int ctEpochs, int ctCrop, int validateEvery, int batch, double pretrainLr, double finetuneLr,
         double fraction, int repeats, double replaceProbability, double encoderLr, boolean freezeEncoder,
         EncoderInit.FirstConv firstConv, double labelCentred, boolean skullStripped, boolean mimics, Modality missing,
         boolean mg3d, int workers, int logEvery, Path pretrainedRun) {
@@ -68,6 +68,8 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         Settings.range("replace_probability", replaceProbability, 0, 1);
         Settings.range("workers", workers, 0, TrainingSettings.MAX_WORKERS);
         Settings.range("log_every", logEvery, 1, 1_000_000);
+        Settings.range("ct_epochs", ctEpochs, 1, 1_000_000);
+        Settings.multiple("ct_crop", ctCrop, 32, 32, 1024);
         if (!Demo.modalities().contains(missing)) {
             throw SettingsException.of("missing", missing.token(), "one of the demo's modalities "
                     + Demo.modalities());
@@ -118,6 +120,8 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         private int finetuneEpochs;
         private int mg3dEpochs;
         private int[] mg3dSize;
+        private int ctEpochs;
+        private int ctCrop;
         private int validateEvery;
         private int batch = 2;
         private double pretrainLr = 1e-3;
@@ -161,6 +165,8 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
                     finetuneEpochs = 120;
                     mg3dEpochs = 10;
                     mg3dSize = new int[] { 64, 32, 64 };
+                    ctEpochs = 30;
+                    ctCrop = 64;
                     validateEvery = 5;
                     pretrainLr = 1e-3;
                     finetuneLr = 1e-3;
@@ -176,6 +182,8 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
                     finetuneEpochs = 100;
                     mg3dEpochs = 60;
                     mg3dSize = new int[] { 128, 96, 128 };
+                    ctEpochs = 60;
+                    ctCrop = 128;
                     validateEvery = 10;
                     pretrainLr = 3e-4;
                     finetuneLr = 3e-4;
@@ -351,7 +359,22 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
             return this;
         }
 
-        /** @param mg3d also run MG-3D pre-training and report-to-volume retrieval @return this */
+        /**
+         * @param epochs epochs of each CT lesion classification fine-tuning after MG-3D (preset: tiny 30, small 60)
+         * @param crop their crop edge (mm at 1 mm, a multiple of 32; preset: tiny 64, small 128)
+         * @return this
+         */
+        public Builder ctTransfer(int epochs, int crop) {
+            this.ctEpochs = epochs;
+            this.ctCrop = crop;
+            return this;
+        }
+
+        /**
+         * @param mg3d also run MG-3D pre-training, report-to-volume retrieval and the CT lesion classification
+         *     fine-tuning of its encoder against a Swin from scratch
+         * @return this
+         */
         public Builder mg3d(boolean mg3d) {
             this.mg3d = mg3d;
             return this;
@@ -387,8 +410,8 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         /** @return the settings @throws MedvpException naming the first setting that cannot be used */
         public DemoSettings build() {
             return new DemoSettings(output, preset, device, seed, studies, testStudies, ctStudies, fov, crop, grid,
-                    pretrainEpochs, finetuneEpochs, mg3dEpochs, mg3dSize, validateEvery, batch, pretrainLr, finetuneLr,
-                    fraction, repeats, replaceProbability, encoderLr, freezeEncoder, firstConv, labelCentred,
+                    pretrainEpochs, finetuneEpochs, mg3dEpochs, mg3dSize, ctEpochs, ctCrop, validateEvery, batch,
+                    pretrainLr, finetuneLr, fraction, repeats, replaceProbability, encoderLr, freezeEncoder, firstConv, labelCentred,
                     skullStripped, mimics, missing, mg3d, workers, logEvery, pretrainedRun);
         }
     }

@@ -34,7 +34,8 @@ import net.imglib2.img.array.ArrayImgs;
  * are Hounsfield units), {@code ct/reports.csv} with CT-RATE's columns {@code VolumeName, ClinicalInformation_EN,
  * Technique_EN, Findings_EN, Impressions_EN} and 0/1 columns {@code Lesion, Enhancement, Necrosis, Oedema,
  * Midline shift} (also split as CT-RATE does: {@value #TRAIN_REPORTS}, {@value #VALIDATION_REPORTS}), and
- * {@code ct/manifest.json} (records with {@code report}).</li>
+ * {@code ct/manifest.json} (records with {@code report}) and {@code ct/}{@value #CT_CLASSIFICATION} (lesion or none,
+ * modality {@code ct}: the training volumes to fine-tune on, the validation volumes as its test split).</li>
  * </ul>
  * Each study: a random head ({@link Subject}) with a tumour drawn as high or low grade with equal odds (or none,
  * {@link Builder#optHealthyFraction}), on a grid ({@link Acquisition}) with anisotropic spacing, a small oblique
@@ -53,6 +54,8 @@ public final class PhantomGenerator {
     public static final double MIDLINE_SHIFT_MM = 2.0;
     /** CT-RATE's report list of the training volumes, next to {@code reports.csv} (all volumes). */
     public static final String TRAIN_REPORTS = "train_reports.csv";
+    /** The CT lesion classification task ({@code DemoFiles.writeCtClassification}), next to {@code reports.csv}. */
+    public static final String CT_CLASSIFICATION = "lesions.json";
     /** CT-RATE's report list of the validation volumes. */
     public static final String VALIDATION_REPORTS = "validation_reports.csv";
     /** The modality tokens of the written file names. */
@@ -189,6 +192,7 @@ public final class PhantomGenerator {
         DemoFiles.writeReports(volumes.stream().filter(g -> g.split() == Split.VALIDATION).toList(),
                 ct.resolve(VALIDATION_REPORTS));
         DemoFiles.writeCtManifest(volumes, ct, ct.resolve("manifest.json"));
+        DemoFiles.writeCtClassification(volumes, ct, ct.resolve(CT_CLASSIFICATION));
         return new Result(mri, manifest, labels, studies, ct, reports, volumes);
     }
 

@@ -50,8 +50,8 @@ class PhantomGeneratorTest {
         b.optSeed(11).build().generate(tmp.resolve("b"), Progress.NONE);
         b.optSeed(12).build().generate(tmp.resolve("c"), Progress.NONE);
         List<Path> files = files(tmp.resolve("a"));
-        // 2 x (5 images + seg), manifest and labels, 2 CT volumes, CT manifest and 3 report lists
-        assertEquals(2 * 6 + 2 + 2 + 4, files.size(), files.toString());
+        // 2 x (5 images + seg), manifest and labels, 2 CT volumes, CT manifest, lesion task and 3 report lists
+        assertEquals(2 * 6 + 2 + 2 + 5, files.size(), files.toString());
         boolean anyDifferent = false;
         for (Path f : files) {
             Path rel = tmp.resolve("a").relativize(f);

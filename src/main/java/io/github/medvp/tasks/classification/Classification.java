@@ -75,6 +75,11 @@ public final class Classification implements AutoCloseable {
         filling = this.model.filling(settings.fill());
     }
 
+    /** @return the model */
+    public TaskModel model() {
+        return model;
+    }
+
     /**
      * One study's classification.
      *
