@@ -1,12 +1,13 @@
-// MedVP: fine-tune a segmentation model (UniFormer encoder + UNETR decoder) from a BrainMVP pre-training run.
+// MedVP: fine-tune a segmentation model from a pre-training run: BrainMVP's UniFormer (UNETR decoder) or MG-3D's
+// Swin (SwinUNETR decoder), the encoder's family and size read from init.
 //
 //   ImageJ-linux64 --headless -macro finetune-segmentation.ijm "data=[/data/brats] output=[/runs/seg] init=[/runs/brainmvp/checkpoints/last.safetensors]"
 // Arguments (ImageJ option syntax):
 //   data     folder of <case>_<modality>.nii.gz studies with <case>_seg.nii.gz labels, or a manifest   (required)
 //   output   run folder: metrics.csv, curves.png, checkpoints/best.safetensors                        (required)
-//   init     pre-trained checkpoint (a BrainMVP run's last.safetensors or a reference .pt)    (default: none)
+//   init     pre-training run or checkpoint (BrainMVP or MG-3D), or reference weights (.pt)  (default: none)
 //   labels   brats, brats2023, binary, regions:... or classes:...                              (default brats)
-//   preset   small or tiny (must match the pre-training)                                       (default small)
+//   preset   auto (init's; UniFormer-S without init), small, tiny, b or l                       (default auto)
 //   epochs   training epochs                                                                     (default 300)
 //   device   auto, cpu, gpu or gpu:N                                                            (default auto)
 //   more     further settings of "Fine-tune Segmentation", e.g. more=[batch=2 resume]   (./medvp help finetune-seg)
@@ -17,7 +18,7 @@ if (data == "" || output == "")
     exit("finetune-segmentation.ijm needs data=[studies] output=[run folder]");
 init = call("ij.Macro.getValue", args, "init", "");
 labels = call("ij.Macro.getValue", args, "labels", "brats");
-preset = call("ij.Macro.getValue", args, "preset", "small");
+preset = call("ij.Macro.getValue", args, "preset", "auto");
 epochs = call("ij.Macro.getValue", args, "epochs", "300");
 device = call("ij.Macro.getValue", args, "device", "auto");
 more = call("ij.Macro.getValue", args, "more", "");

@@ -1,6 +1,7 @@
 package io.github.medvp.fiji;
 
 import io.github.medvp.fiji.commands.PretrainData;
+import io.github.medvp.pretrain.mg3d.Mg3dFiles;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.MetricsLog;
 import net.imagej.patcher.LegacyEnvironment;
@@ -98,6 +99,29 @@ class MacroFilesTest {
         try (Stream<Path> files = Files.list(scores)) {
             List<String> csv = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(List.of("metrics_cases.csv", "metrics_summary.csv"), csv);
+        }
+    }
+
+    @Test
+    void mg3dPretrainThenFineTuneItsSwinAndSegment() throws Exception {
+        Path mg3d = dir.resolve("mg3d run");
+        macro("mg3d-pretrain.ijm", "data=[" + Mg3dFiles.write(Files.createDirectories(dir.resolve("ct"))) + "] output=["
+                + mg3d + "] preset=tiny epochs=1 device=cpu more=[batch=2 size=32,32,32 spacing=1,1,2 seed=1]");
+        assertTrue(Files.isRegularFile(mg3d.resolve("checkpoints").resolve("last.safetensors")));
+        Path studies = labelledStudies(dir.resolve("labelled-for-swin"));
+        Path seg = dir.resolve("swin seg");
+        // No preset: the Swin's size and axis order come from the MG-3D run.
+        macro("finetune-segmentation.ijm", "data=[" + studies + "] output=[" + seg + "] init=[" + mg3d
+                + "] labels=binary epochs=1 device=cpu more=[modalities=t1,flair batch=2 crop=32 "
+                + "validation_fraction=0.3 validate_every=1 workers=1 log_every=1]");
+        Path best = seg.resolve("checkpoints").resolve("best.safetensors");
+        com.google.gson.JsonObject header = Checkpoints.read(best).header();
+        assertEquals("swin", header.get("encoder").getAsString());
+        assertEquals("zyx", header.get("encoder_axes").getAsString());
+        Path out = dir.resolve("swin segmentations");
+        macro("segment-folder.ijm", "model=[" + best + "] input=[" + studies + "] output=[" + out + "] device=cpu");
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(4, files.filter(p -> p.getFileName().toString().endsWith("_seg.nii.gz")).count());
         }
     }
 
