@@ -100,6 +100,27 @@ class StudyManifestTest {
     }
 
     @Test
+    void ctStudiesOfADecathlonListAndAFolderValidate() throws IOException {
+        // MSD Task06_Lung's dataset.json names its one channel "CT".
+        Files.createDirectories(dir.resolve("imagesTr"));
+        Files.createDirectories(dir.resolve("labelsTr"));
+        Fixtures.constant(dir.resolve("imagesTr/lung_001.nii.gz"), new int[] {4, 3, 2}, -1000f);
+        Fixtures.constant(dir.resolve("labelsTr/lung_001.nii.gz"), new int[] {4, 3, 2}, 0f);
+        Path p = json("{\"modality\": {\"0\": \"CT\"}, \"training\": [{\"image\": \"./imagesTr/lung_001.nii.gz\","
+                + " \"label\": \"./labelsTr/lung_001.nii.gz\"}]}");
+        StudyManifest m = StudyManifest.readJson(p, null, names).validated(new ManifestValidator(names, true), false,
+                io.github.medvp.Progress.NONE);
+        assertEquals(List.of(Modality.CT), m.training().get(0).modalities());
+        Path folder = Files.createDirectories(dir.resolve("ct"));
+        Fixtures.constant(folder.resolve("case1_CT.nii.gz"), new int[] {4, 3, 2}, 40f);
+        Fixtures.constant(folder.resolve("case2_ct.nii.gz"), new int[] {4, 3, 2}, 40f);
+        StudyManifest found = StudyManifest.discover(folder, names).validated(new ManifestValidator(names, false),
+                false, io.github.medvp.Progress.NONE);
+        assertEquals(2, found.training().size());
+        found.training().forEach(st -> assertEquals(List.of(Modality.CT), st.modalities()));
+    }
+
+    @Test
     void writtenManifestsReadBackTheSame() throws IOException {
         Path p = json("{\"modality\": {\"0\": \"FLAIR\", \"1\": \"T1w\"},"
                 + " \"training\": [{\"image\": \"imagesTr/BRATS_001.nii.gz\", \"label\": \"l/BRATS_001.nii.gz\"},"
