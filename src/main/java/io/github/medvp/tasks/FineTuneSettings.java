@@ -79,7 +79,7 @@ public record FineTuneSettings(@Settings.Inline TrainingSettings training, Strin
         EncoderInit.FirstConv firstConv, @Settings.Core int crop, double labelCentred, @Settings.Core double fraction,
         double validationFraction, int validateEvery, boolean templates, double replaceProbability,
         int replaceCount, double consistencyWeight, TemplateReplacement.Mode replaceMode, boolean augmentTemplates,
-        TemplateReplacement.PairNorm pairedNorm, RandomFlip.Mode flips, double[] huWindow) {
+        TemplateReplacement.PairNorm pairedNorm, RandomFlip.Mode flips, @Settings.Core double[] huWindow) {
 
     /** The largest crop edge: 1024³ voxels is beyond any GPU's memory for these models. */
     public static final int MAX_CROP = 1024;
