@@ -25,10 +25,15 @@ import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.NamedParameters;
 import io.github.medvp.train.RunFolder;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The encoder of a checkpoint, sized from the checkpoint itself so no preset or channel count has to be given.
@@ -245,9 +250,19 @@ public final class EncoderCheckpoint {
         private Source(Description description, Map<String, HostTensor> tensors, String blockPrefix,
                 String referencePrefix) {
             this.description = description;
-            this.tensors = tensors;
+            this.tensors = Collections.unmodifiableMap(tensors);
             this.blockPrefix = blockPrefix;
             this.referencePrefix = referencePrefix;
+        }
+
+        /**
+         * The last file read, while memory allows: a fine-tuning start describes the checkpoint, loads its encoder
+         * and looks for a SwinUNETR decoder in it, and a Swin-B {@code .pt} takes seconds to unpickle each time.
+         */
+        private static volatile SoftReference<Cached> last = new SoftReference<>(null);
+
+        /** A read file and what identifies its version (a rewrite by rename is a new file key). */
+        private record Cached(Path file, Object fileKey, long size, FileTime modified, Source source) {
         }
 
         static Source open(Path given) throws IOException {
@@ -255,6 +270,19 @@ public final class EncoderCheckpoint {
             if (!Files.isRegularFile(file)) {
                 throw new MedvpException("model " + file + " does not exist");
             }
+            Path real = file.toRealPath();
+            BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+            Cached c = last.get();
+            if (c != null && c.file().equals(real) && Objects.equals(c.fileKey(), a.fileKey()) && c.size() == a.size()
+                    && c.modified().equals(a.lastModifiedTime())) {
+                return c.source();
+            }
+            Source s = read(file);
+            last = new SoftReference<>(new Cached(real, a.fileKey(), a.size(), a.lastModifiedTime(), s));
+            return s;
+        }
+
+        private static Source read(Path file) throws IOException {
             Safetensors.Contents contents = null;
             try {
                 contents = Safetensors.read(file);

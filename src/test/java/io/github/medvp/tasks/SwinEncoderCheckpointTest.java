@@ -152,6 +152,20 @@ class SwinEncoderCheckpointTest {
     }
 
     @Test
+    void aCheckpointIsReadOnceForDescribeAndLoadAndAgainWhenRewritten() throws Exception {
+        Path file = write("swinunetr.safetensors", "swinViT.", Map.of());
+        Map<String, HostTensor> first = EncoderCheckpoint.swinUnetrTensors(file);
+        EncoderCheckpoint.describe(file);
+        assertTrue(first == EncoderCheckpoint.swinUnetrTensors(file), "the same read serves every question");
+        Map<String, HostTensor> more = new LinkedHashMap<>();
+        reference.forEach((k, v) -> more.put("swinViT." + k, v));
+        more.put("out.conv.conv.weight", HostTensor.ofFloats(new long[] {2, 12, 1, 1, 1}, new float[24]));
+        Safetensors.write(file, more, Map.of());
+        Map<String, HostTensor> again = EncoderCheckpoint.swinUnetrTensors(file);
+        assertTrue(again != first && again.containsKey("out.conv.conv.weight"), "a rewritten file is read anew");
+    }
+
+    @Test
     void missingAndUnexpectedKeysAreListedInOneLine() throws Exception {
         Map<String, HostTensor> partial = new LinkedHashMap<>();
         reference.forEach((k, v) -> {
