@@ -255,9 +255,10 @@ final class DemoReport {
             }
         }
         if (retrieval != null) {
-            sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs (chance "
-                    + "R@1 = %.3f):%n", retrieval.reportToVolume().ranks().length,
-                    1.0 / retrieval.reportToVolume().ranks().length)).append(Retrieval.summary(retrieval));
+            // Against chance, with the mean rank's significance: 8-16 pairs make any single recall noisy.
+            sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs:%n",
+                    retrieval.reportToVolume().ranks().length)).append(Retrieval.againstChance(retrieval))
+                    .append(Retrieval.summary(retrieval));
             if (mg3dLosses != null) {
                 sb.append("MG-3D losses, first -> last logged step:").append(mg3dLosses).append('\n');
             }

@@ -58,6 +58,86 @@ public final class Retrieval {
             }
             throw new IllegalArgumentException("Recall@" + k + " is not computed; use one of " + Arrays.toString(KS));
         }
+
+        /** @return the mean of the ranks */
+        public double meanRank() {
+            return Arrays.stream(ranks).average().orElse(Double.NaN);
+        }
+
+        /**
+         * @param k a K
+         * @return Recall@K of a retrieval that ranks the candidates at random: min(K, N) / N
+         */
+        public double chanceRecallAt(int k) {
+            return Math.min(k, ranks.length) / (double) ranks.length;
+        }
+
+        /** @return the mean (and median) rank at random, (N + 1) / 2 */
+        public double chanceRank() {
+            return (ranks.length + 1) / 2.0;
+        }
+
+        /**
+         * How far the mean rank lies below chance: under the null of a random ranking each partner's rank is uniform
+         * on 1..N (mean (N + 1) / 2, variance (N² − 1) / 12), so the mean of N ranks has standard deviation
+         * sqrt((N² − 1) / (12 N)).
+         *
+         * @return the mean rank's z against that null (negative: better than chance), NaN for N = 1
+         */
+        public double rankZ() {
+            int n = ranks.length;
+            return n < 2 ? Double.NaN : (meanRank() - chanceRank()) / Math.sqrt((n * (double) n - 1) / (12.0 * n));
+        }
+
+        /**
+         * The one-sided p-value of the rank sum under the same null (ranks independent and uniform on 1..N): the
+         * probability that random ranks sum to at most the observed sum; exact for N ≤ {@value #EXACT_P_MAX}, the
+         * normal approximation of {@link #rankZ} (with continuity correction) above.
+         *
+         * @return the p-value, in (0, 1]
+         */
+        public double rankP() {
+            int n = ranks.length;
+            int sum = Arrays.stream(ranks).sum();
+            if (n > EXACT_P_MAX) {
+                double sd = Math.sqrt(n * ((n * (double) n - 1) / 12.0));
+                return normalCdf((sum + 0.5 - n * chanceRank()) / sd);
+            }
+            // Distribution of the sum of i ranks, i = 1..n, by convolution with the uniform on 1..n: each entry is a
+            // window sum of the previous distribution (prefix sums, O(n) per entry count).
+            double[] dist = {1};
+            for (int i = 0; i < n; i++) {
+                double[] prefix = new double[dist.length + 1];
+                for (int s = 0; s < dist.length; s++) {
+                    prefix[s + 1] = prefix[s] + dist[s];
+                }
+                double[] next = new double[dist.length + n];
+                for (int s = 1; s < next.length; s++) {
+                    // next[s] = sum over r = 1..n of dist[s - r] / n.
+                    int hi = Math.min(s - 1, dist.length - 1);
+                    int lo = Math.max(0, s - n);
+                    next[s] = hi < lo ? 0 : (prefix[hi + 1] - prefix[lo]) / n;
+                }
+                dist = next;
+            }
+            double p = 0;
+            for (int s = 0; s <= Math.min(sum, dist.length - 1); s++) {
+                p += dist[s];
+            }
+            return Math.min(1, p);
+        }
+    }
+
+    /** Largest N whose {@link Direction#rankP} is computed exactly. */
+    static final int EXACT_P_MAX = 200;
+
+    /** Standard normal CDF (Abramowitz and Stegun 7.1.26 for erf, error below 1.5e-7). */
+    static double normalCdf(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
+                + 0.254829592) * t * Math.exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
     }
 
     /**
@@ -200,6 +280,25 @@ public final class Retrieval {
                 s.append(String.format(Locale.ROOT, " R@%d=%.3f", KS[i], d.recall()[i]));
             }
             s.append(String.format(Locale.ROOT, " median rank=%.1f (of %d)%n", d.medianRank(), d.ranks().length));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Each direction against chance: R@1, R@5 and the median rank next to their values for a random ranking, and
+     * the mean rank's z and one-sided p-value ({@link Direction#rankZ}, {@link Direction#rankP}).
+     *
+     * @param r a result
+     * @return one line per direction
+     */
+    public static String againstChance(Result r) {
+        StringBuilder s = new StringBuilder();
+        for (Direction d : List.of(r.reportToVolume(), r.volumeToReport())) {
+            s.append(String.format(Locale.ROOT, "%s: R@1 %.3f (chance %.3f), R@5 %.3f (chance %.3f), median rank %.1f "
+                    + "(chance %.1f); mean rank %.2f against %.1f at random, z = %.2f, p = %.2g%n",
+                    d == r.reportToVolume() ? "report->volume" : "volume->report", d.recallAt(1), d.chanceRecallAt(1),
+                    d.recallAt(5), d.chanceRecallAt(5), d.medianRank(), d.chanceRank(), d.meanRank(), d.chanceRank(),
+                    d.rankZ(), d.rankP()));
         }
         return s.toString();
     }

@@ -38,6 +38,53 @@ class RetrievalTest {
     }
 
     @Test
+    void chanceFiguresAndTheRankSumsSignificance() {
+        double[][] s = {
+            {0.9, 0.1, 0.2},
+            {0.8, 0.5, 0.7},
+            {0.0, 0.6, 0.3},
+        };
+        Retrieval.Direction d = Retrieval.evaluate(s).reportToVolume(); // ranks 1, 3, 2
+        assertEquals(2.0, d.meanRank(), 0);
+        assertEquals(2.0, d.chanceRank(), 0);
+        assertEquals(1.0 / 3, d.chanceRecallAt(1), 1e-12);
+        assertEquals(1.0, d.chanceRecallAt(5), 0);
+        assertEquals(0.0, d.rankZ(), 1e-12);
+        // Three ranks uniform on 1..3 sum to at most 6 in 17 of 27 cases (sum 6: the 6 orders of 1, 2, 3 and 2, 2, 2).
+        assertEquals(17.0 / 27, d.rankP(), 1e-12);
+        // Eight partners all ranked first: p = (1/8)^8, z = (1 - 4.5) / sqrt(63 / 96).
+        double[][] eye = new double[8][8];
+        for (int i = 0; i < 8; i++) {
+            eye[i][i] = 1;
+        }
+        Retrieval.Direction perfect = Retrieval.evaluate(eye).volumeToReport();
+        assertEquals(Math.pow(8, -8), perfect.rankP(), 1e-20);
+        assertEquals(-3.5 / Math.sqrt(63.0 / 96), perfect.rankZ(), 1e-12);
+        // All ranks last: p = 1. The normal approximation above the exact range agrees with the exact value.
+        assertEquals(1.0, Retrieval.evaluate(negate(eye)).reportToVolume().rankP(), 1e-12);
+        int[] ranks = new int[60];
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = 1 + (i * 7) % 52; // mean 26.2 of 60 against 30.5 at random
+        }
+        Retrieval.Direction many = new Retrieval.Direction(ranks, new double[Retrieval.KS.length], 0);
+        double exact = many.rankP();
+        assertTrue(exact > 0.001 && exact < 0.05, "p " + exact);
+        double approx = Retrieval.normalCdf((java.util.Arrays.stream(ranks).sum() + 0.5 - 60 * 30.5)
+                / Math.sqrt(60 * (3600 - 1) / 12.0));
+        assertEquals(exact, approx, 0.1 * exact, "normal approximation");
+        assertEquals(0.975, Retrieval.normalCdf(1.959964), 1e-6);
+        assertTrue(Retrieval.againstChance(Retrieval.evaluate(eye)).contains("R@1 1.000 (chance 0.125)"));
+    }
+
+    private static double[][] negate(double[][] m) {
+        double[][] r = new double[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            r[i] = java.util.Arrays.stream(m[i]).map(v -> -v).toArray();
+        }
+        return r;
+    }
+
+    @Test
     void zeroShotScoresArePairwiseSoftmaxesAndMetricsFollow() {
         float[][] volumes = {{1, 0}, {0, 1}, {0.6f, 0.8f}};
         float[][] pos = {{1, 0}};
