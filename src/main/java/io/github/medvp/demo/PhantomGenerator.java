@@ -58,6 +58,8 @@ public final class PhantomGenerator {
     public static final String CT_CLASSIFICATION = "lesions.json";
     /** CT-RATE's report list of the validation volumes. */
     public static final String VALIDATION_REPORTS = "validation_reports.csv";
+    /** Noise of the generated CT (SD, HU): a head CT's quantum noise in the brain at a standard dose. */
+    static final double CT_NOISE_HU = 6;
     /** The modality tokens of the written file names. */
     static final String T1C_TOKEN = "t1ce";
 
@@ -323,7 +325,7 @@ public final class PhantomGenerator {
         private int ctStudies;
         private double ctLesionFraction = 0.7;
         private double ctValidationFraction = 0.25;
-        private double ctNoiseHu = 6;
+        private double ctNoiseHu = CT_NOISE_HU;
         private String prefix = "demo";
 
         private Builder() {

@@ -41,8 +41,13 @@ enum Tissue {
                 0.86, 0.80, 0.78, 0.85, 0.82, 0.78 });
     }
 
-    /** Hounsfield units, same order. */
-    private static final double[] HU = { -1000, 40, -100, 1000, 8, 40, 28, 18, 34, 80, 12, 22, 70 };
+    /**
+     * Hounsfield units, same order, as contrast-enhanced head CT shows them: grey matter 40 and white matter 28;
+     * vasogenic oedema 13-15 HU below white matter (15); non-enhancing tumour hypodense (22, the "hypodense mass" the
+     * reports name); enhancing tumour 40-50 HU above the parenchyma after contrast (80); necrosis near fluid (12).
+     * The lesion's contrast is what the demo's MG-3D stage can learn from (docs/demo.md, "MG-3D").
+     */
+    private static final double[] HU = { -1000, 40, -100, 1000, 8, 40, 28, 15, 22, 80, 12, 22, 70 };
 
     /** The modalities the phantom can show. */
     static boolean supports(Modality m) {
