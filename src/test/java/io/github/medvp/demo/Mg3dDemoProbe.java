@@ -36,6 +36,8 @@ class Mg3dDemoProbe {
         double[] window = Arrays.stream(System.getProperty("probe.window", "-1000,1000").split(","))
                 .mapToDouble(Double::parseDouble).toArray();
         int warmup = Integer.getInteger("probe.warmup", 5);
+        double[] weights = Arrays.stream(System.getProperty("probe.weights", "1,0.1,1,0.1,0.1,0.1").split(","))
+                .mapToDouble(Double::parseDouble).toArray();
         int[] size = System.getProperty("probe.size") == null ? s.mg3dSize()
                 : Arrays.stream(System.getProperty("probe.size").split(",")).mapToInt(Integer::parseInt).toArray();
         Path dir = Path.of(System.getProperty("probe.dir", "/tmp/mg3dprobe"));
@@ -56,7 +58,7 @@ class Mg3dDemoProbe {
                 .preset(SwinPreset.TINY).epochs(epochs)
                 .batch(batch).optimiser(lr, 5, 1e-8, warmup).seed(s.seed())
                 .volumes(Mg3dSettings.VolumeModality.CT, size, Pipelines.mg3dCtSpacing(), window)
-                .variant(MimFusion.CODE, CmlMode.VOLUME_REPORT, false)
+                .variant(MimFusion.CODE, CmlMode.VOLUME_REPORT, false).weights(weights)
                 .device("cpu").logEvery(Integer.getInteger("probe.logEvery", 5)).build());
         System.out.println(mg.summary(mg.run(Progress.NONE)));
         double train = (System.nanoTime() - t0) / 1e9;
@@ -68,8 +70,9 @@ class Mg3dDemoProbe {
             System.out.println(list + ":\n" + Retrieval.summary(r) + "r2v ranks "
                     + Arrays.toString(r.reportToVolume().ranks()));
         }
-        System.out.printf("PROBE %s ct=%d epochs=%d batch=%d lr=%g window=%s size=%s: training %.0f s, total %.0f s%n", tag,
-                ct, epochs, batch, lr, Arrays.toString(window), Arrays.toString(size), train, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("PROBE %s ct=%d epochs=%d batch=%d lr=%g window=%s size=%s weights=%s: training %.0f s, "
+                + "total %.0f s%n", tag, ct, epochs, batch, lr, Arrays.toString(window), Arrays.toString(size),
+                Arrays.toString(weights), train, (System.nanoTime() - t0) / 1e9);
         if (gen != null) {
             System.out.println(gen.summary() + " " + gen.ct().stream().filter(g -> g.split() == Split.VALIDATION)
                     .count() + " held out");
