@@ -62,7 +62,7 @@ public final class Demo {
 
     /**
      * MG-3D's HU window in the demo: the brain window (level 40, width 80 HU) head CT is read in. MG-3D's
-     * [−1000, 1000] (CT-RATE's chest CT, lung to bone) leaves the generated lesions 0.5-2.5 % of the input range
+     * [−1000, 1000] (CT-RATE's chest CT, lung to bone) leaves the generated lesions at most 2.5 % of the input range
      * from the parenchyma, which the demo's few steps did not learn (docs/demo.md, "MG-3D").
      */
     static final double[] MG3D_WINDOW = {0, 80};

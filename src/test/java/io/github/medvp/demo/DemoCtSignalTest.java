@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The demo's generated head CT carries what its reports say, in the intensities the demo's MG-3D stage sees: every
  * drawn tumour (and its oedema) differs from the healthy parenchyma around it by a clear share of the input range
  * after the demo's HU window ({@link Demo#MG3D_WINDOW}), far above the noise averaged over the lesion. With MG-3D's
- * chest window [−1000, 1000] the same lesions differ by 0.5-2.5 % of the range, which the demo's 60 steps did not
+ * chest window [−1000, 1000] the same lesions differ by at most 2.5 % of the range, which the demo's 60 steps did not
  * learn (held-out retrieval at chance; docs/demo.md, "MG-3D").
  */
 class DemoCtSignalTest {
