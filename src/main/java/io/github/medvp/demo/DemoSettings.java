@@ -165,7 +165,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
                     finetuneEpochs = 120;
                     mg3dEpochs = 10;
                     mg3dSize = new int[] { 64, 32, 64 };
-                    ctEpochs = 30;
+                    ctEpochs = 10;
                     ctCrop = 64;
                     validateEvery = 5;
                     pretrainLr = 1e-3;
@@ -360,7 +360,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         }
 
         /**
-         * @param epochs epochs of each CT lesion classification fine-tuning after MG-3D (preset: tiny 30, small 60)
+         * @param epochs epochs of each CT lesion classification fine-tuning after MG-3D (preset: tiny 10, small 60)
          * @param crop their crop edge (mm at 1 mm, a multiple of 32; preset: tiny 64, small 128)
          * @return this
          */
