@@ -22,7 +22,8 @@ import io.github.medvp.train.Adam;
  * pre-trained Swin and a Swin of the same size from scratch (same seed, so the same head and data order) fine-tuned
  * with one budget to tell the generated head CT volumes with a lesion from those without, on the volumes MG-3D
  * pre-trained on (their reports unused here), then both scored on the validation volumes, which neither pre-training
- * nor fine-tuning saw. The CT goes through the fine-tuning pipeline's HU window, MG-3D's [−1000, 1000] HU.
+ * nor fine-tuning saw. Both arms read the CT in the HU window MG-3D pre-trained with ({@code hu_window}, recorded in
+ * each model), so the pre-trained encoder sees its inputs scaled as in pre-training.
  */
 final class CtTransfer {
 
