@@ -40,13 +40,6 @@ public record TaskSpec(Task task, EncoderPreset encoder, EncoderAxes axes, List<
 
     /** The header value of {@code method} for fine-tuned models. */
     public static final String METHOD = "finetune";
-    /**
-     * The intensity and grid preparation both training and inference apply (BrainMVP's {@code custom_transform} for
-     * MRI, MG-3D's HU window for CT; {@link ModalityIntensity}); a header's {@code normalisation} names the part its
-     * modalities use ({@link ModalityIntensity#describe}).
-     */
-    public static final String NORMALISATION = "MRI: per-channel 5-95 percentile scaling without clipping; CT: the HU "
-            + "window (hu_window) to [0, 1] with clipping; RAS, 1 mm";
 
     /** The kinds of task. */
     public enum Task {
