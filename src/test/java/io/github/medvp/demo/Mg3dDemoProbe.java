@@ -84,7 +84,7 @@ class Mg3dDemoProbe {
         if (System.getProperty("probe.bench") == null) {
             return;
         }
-        System.out.println(io.github.medvp.pretrain.mg3d.Mg3dBenchmark.run("tiny", 4, 1, 2,
+        System.out.println(io.github.medvp.pretrain.mg3d.Mg3dBenchmark.run("tiny", 4, null, 1, 2,
                 io.github.medvp.engine.Engines.device("cpu"), Path.of(System.getProperty("probe.bench"))));
     }
 }

@@ -60,6 +60,10 @@ public class BenchCommand implements Command {
                     + "fine-tuning step; mg3d: pairs per step")
     private int batch = 3;
 
+    @Parameter(label = "Size", required = false, description = "mg3d: volume grid X,Y,Z (multiples of 32, as "
+            + "mg3d-pretrain's size); empty: the preset's")
+    private String size = "";
+
     @Parameter(label = "Windows per forward", min = "1", required = false,
             description = "segment: sliding windows (96³) predicted per forward pass")
     private int windows = 2;
@@ -109,7 +113,8 @@ public class BenchCommand implements Command {
                     report = SegmentationBenchmark.run(e, windows, batch, repeats, replicas(), crop,
                             dir, new CommandProgress(status, log, null));
                 } else if ("mg3d".equals(suite)) {
-                    report = Mg3dBenchmark.run(preset, batch, 1, repeats, Engines.device(device),
+                    int[] grid = size == null || size.isBlank() ? null : Settings.ints("size", size, 3);
+                    report = Mg3dBenchmark.run(preset, batch, grid, 1, repeats, Engines.device(device),
                             profilePath());
                 } else if ("pretrain".equals(suite)) {
                     report = BrainMvpBenchmark.run(preset, batch, 1, repeats, replicas(), profilePath());

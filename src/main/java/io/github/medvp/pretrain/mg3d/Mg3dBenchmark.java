@@ -37,17 +37,20 @@ public final class Mg3dBenchmark {
      * @return one line: configuration, step time (median of forward, backward, update, whole step) and memory
      */
     public static String run(String preset, int batch, int warmup, int steps, Device device) {
-        return run(preset, batch, warmup, steps, device, null);
+        return run(preset, batch, null, warmup, steps, device, null);
     }
 
     /**
      * As {@link #run(String, int, int, int, Device)}, writing libtorch's operator profile of the last step.
      *
+     * @param grid the volume grid (X, Y, Z), multiples of 32, or null for the preset's
      * @param profile where {@link OpProfile} writes the last step's profile, or null for none
      */
-    public static String run(String preset, int batch, int warmup, int steps, Device device, Path profile) {
+    public static String run(String preset, int batch, int[] grid, int warmup, int steps, Device device,
+            Path profile) {
         boolean tiny = "tiny".equals(preset);
-        int[] size = tiny ? new int[] {64, 32, 64} : new int[] {128, 96, 128};
+        int[] size = grid != null ? Mg3dSettings.checkedSize(grid)
+                : tiny ? new int[] {64, 32, 64} : new int[] {128, 96, 128};
         int length = tiny ? 64 : 250;
         int sentences = tiny ? 4 : 10;
         int vocab = tiny ? 1000 : RADBERT_VOCAB;

@@ -73,13 +73,7 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
         Settings.positive("head_lr", headLr, 1000);
         Settings.range("weight_decay", weightDecay, 0, 10);
         Settings.range("warmup", warmup, 0, 10_000_000);
-        size = size.clone();
-        if (size.length != 3) {
-            throw SettingsException.of("size", java.util.Arrays.toString(size), "3 sizes X,Y,Z");
-        }
-        for (int v : size) {
-            Settings.multiple("size", v, 32, 32, MAX_SIZE);
-        }
+        size = checkedSize(size);
         spacing = Settings.length("spacing", spacing, 3).clone();
         for (double v : spacing) {
             Settings.positive("spacing", v, 100);
@@ -93,6 +87,21 @@ public record Mg3dSettings(@Settings.Inline TrainingSettings training, Path voca
         for (double w : weights) {
             Settings.range("weights", w, 0, 1000);
         }
+    }
+
+    /**
+     * @param size a volume grid
+     * @return a copy of it
+     * @throws SettingsException unless it is three multiples of 32 (the Swin's patch and four merges) up to the limit
+     */
+    public static int[] checkedSize(int[] size) {
+        if (size.length != 3) {
+            throw SettingsException.of("size", java.util.Arrays.toString(size), "3 sizes X,Y,Z");
+        }
+        for (int v : size) {
+            Settings.multiple("size", v, 32, 32, MAX_SIZE);
+        }
+        return size.clone();
     }
 
     /** @return a builder with the reference's defaults; data and run folder are required */
