@@ -3,9 +3,7 @@ package io.github.medvp.fiji;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,23 +44,13 @@ class ReadmeExamplesTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(List<String> args) {
-        out.reset();
-        err.reset();
-        return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
-    }
-
     @Test
     void everyExampleRunsOnGeneratedData() throws IOException {
         Path readme = Path.of("README.md");
         Assumptions.assumeTrue(Files.isRegularFile(readme), "README.md not found from " + Path.of("").toAbsolutePath());
         Path gen = dir.resolve("generated");
-        assertEquals(0, run(List.of("demo-data", "output=" + gen, "studies=8", "ct=true", "ct_studies=8",
-                "brats2023=true", "seed=3")), err::toString);
+        Launched.run(List.of("demo-data", "output=" + gen, "studies=8", "ct=true", "ct_studies=8",
+                "brats2023=true", "seed=3")).expect(0);
         Map<String, Path> files = files(gen);
         List<String> examples = examples(readme);
         assertTrue(examples.size() >= 15, "README examples: " + examples);
@@ -71,7 +59,8 @@ class ReadmeExamplesTest {
             if (args.isEmpty()) {
                 continue;
             }
-            assertEquals(0, run(args), () -> line + "\nran as " + args + "\n" + err);
+            Launched launched = Launched.run(args);
+            assertEquals(0, launched.status(), () -> line + "\nran as " + args + "\n" + launched.err());
         }
     }
 

@@ -3,10 +3,7 @@ package io.github.medvp.fiji;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,16 +30,6 @@ class SettingsSweepTest {
 
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(List<String> args) {
-        out.reset();
-        err.reset();
-        return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
-    }
 
     @Test
     void everyNumericSettingIsRangeChecked() throws Exception {
@@ -93,8 +80,9 @@ class SettingsSweepTest {
             }
         }
         args.add(setting + "=" + value);
-        int status = run(args);
-        String e = err.toString(StandardCharsets.UTF_8);
+        Launched launched = Launched.run(args);
+        int status = launched.status();
+        String e = launched.err();
         String at = command + " " + setting + "=" + value + ": status " + status + ", " + e.strip();
         if (e.contains("bug") || e.contains("\tat ") || e.strip().contains("\n")) {
             return at + " (not one line)";

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.medvp.fiji.CancelOnStatusService;
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
 import io.github.medvp.pretrain.brainmvp.BrainMvpStep;
 import io.github.medvp.train.Checkpoints;
 import io.github.medvp.train.MetricsLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +75,7 @@ class BrainMvpDataParallelCommandTest {
         Path resumed = dir.resolve("resumed");
         CancelOnStatusService.trigger = "train";
         try {
-            assertEquals(Launcher.CANCELLED, run(data, resumed, "device=cpu,cpu", "batch=2").status);
+            assertEquals(Launcher.CANCELLED, run(data, resumed, "device=cpu,cpu", "batch=2").status());
         } finally {
             CancelOnStatusService.trigger = null;
         }
@@ -113,22 +111,17 @@ class BrainMvpDataParallelCommandTest {
     /** Runs the launcher in-process to the end; returns what it printed. */
     private static String launch(Path data, Path run, String... more) throws IOException {
         Launched l = run(data, run, more);
-        assertEquals(0, l.status, l.text);
-        assertTrue(Files.isRegularFile(run.resolve("metrics.csv")), l.text);
-        return l.text;
+        assertEquals(0, l.status(), l.text());
+        assertTrue(Files.isRegularFile(run.resolve("metrics.csv")), l.text());
+        return l.text();
     }
 
-    private record Launched(int status, String text) {
-    }
-
+    /** Runs the launcher in-process on the test's tiny two-replica settings and {@code more}. */
     private static Launched run(Path data, Path run, String... more) {
         List<String> args = new ArrayList<>(List.of("brainmvp-pretrain", "data=" + data, "output=" + run,
                 "preset=tiny", "crop=32", "grid=48,48,48", "accumulation=1", "warmup_epochs=10",
                 "contrastive_epoch=3", "epochs=5", "workers=1", "log_every=1", "seed=7", "lr=3e-5"));
         args.addAll(List.of(more));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
-        return new Launched(status, out.toString(StandardCharsets.UTF_8));
+        return Launched.run(args);
     }
 }

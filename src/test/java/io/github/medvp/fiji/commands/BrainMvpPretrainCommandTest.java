@@ -1,6 +1,7 @@
 package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CancelOnStatusService;
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.train.Checkpoints;
@@ -13,10 +14,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,9 +39,6 @@ class BrainMvpPretrainCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
     @BeforeAll
     static void writeStudies() throws IOException {
         data = PretrainData.write(shared.resolve("studies"), 3, 32);
@@ -54,22 +49,11 @@ class BrainMvpPretrainCommandTest {
         CancelOnStatusService.trigger = null;
     }
 
-    private int launch(String... args) {
-        out.reset();
-        err.reset();
-        return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-    }
-
     private String[] pretrain(Path run, String... more) {
         List<String> args = new ArrayList<>(List.of("brainmvp-pretrain", "data=" + data, "output=" + run));
         args.addAll(List.of(TINY));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -95,10 +79,9 @@ class BrainMvpPretrainCommandTest {
         Path last = run.resolve("checkpoints").resolve("last.safetensors");
         assertEquals(3, Checkpoints.read(last).step());
         // The export command reads the run's checkpoint back to the templates the run exported itself.
-        assertEquals(0, launch("brainmvp-export-templates", "checkpoint=" + last, "output=" + dir.resolve("t")),
-                this::err);
-        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(dir.resolve("t").resolve("templates.png") + "\n"),
-                out::toString);
+        String out = Launched.run("brainmvp-export-templates", "checkpoint=" + last, "output=" + dir.resolve("t"))
+                .expect(0).out();
+        assertTrue(out.endsWith(dir.resolve("t").resolve("templates.png") + "\n"), out);
         float[] exported = NiftiReader.read(dir.resolve("t").resolve("templates.nii.gz")).toFloatImg().update(null)
                 .getCurrentStorageArray();
         float[] inRun = NiftiReader.read(run.resolve("templates").resolve("templates.nii.gz")).toFloatImg()
@@ -110,15 +93,14 @@ class BrainMvpPretrainCommandTest {
     @Test
     void launcherAndFijiRunFormsTrainAndResume() throws Exception {
         Path run = dir.resolve("run");
-        assertEquals(0, launch(pretrain(run, "epochs=1")), this::err);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("3 optimiser steps"), out::toString);
+        String out = Launched.run(pretrain(run, "epochs=1")).expect(0).out();
+        assertTrue(out.contains("3 optimiser steps"), out);
         // Fiji's form, continuing the same run for a second epoch.
         String fiji = "data='" + data + "',output='" + run + "',resume=true,epochs=2,"
                 + String.join(",", TINY).replace("grid=48,48,48", "grid='48,48,48'").replace("device=cpu",
                         "device='cpu'").replace("preset=tiny", "preset='tiny'");
-        assertEquals(0, launch("--run", "BrainMVP Pretrain", fiji), this::err);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("6 optimiser steps (resumed from step 3)"),
-                out::toString);
+        out = Launched.run("--run", "BrainMVP Pretrain", fiji).expect(0).out();
+        assertTrue(out.contains("6 optimiser steps (resumed from step 3)"), out);
         Map<String, double[]> metrics = MetricsLog.read(run.resolve("metrics.csv"));
         assertEquals(6, metrics.get("step").length);
     }
@@ -126,10 +108,10 @@ class BrainMvpPretrainCommandTest {
     @Test
     void aMissingDataFolderFailsWithOneLineNamingIt() {
         Path missing = dir.resolve("no-such-studies");
-        assertEquals(Launcher.FAILED, launch("brainmvp-pretrain", "data=" + missing, "output=" + dir.resolve("r"),
-                "preset=tiny", "device=cpu"), this::err);
-        assertEquals(1, err().lines().count(), this::err);
-        assertTrue(err().startsWith("medvp: brainmvp-pretrain: data " + missing + " does not exist"), this::err);
+        String err = Launched.run("brainmvp-pretrain", "data=" + missing, "output=" + dir.resolve("r"),
+                "preset=tiny", "device=cpu").expect(Launcher.FAILED).err();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("medvp: brainmvp-pretrain: data " + missing + " does not exist"), err);
     }
 
     @Test
@@ -138,14 +120,13 @@ class BrainMvpPretrainCommandTest {
         CancelOnStatusService.trigger = "train";
         // Status events are delivered on another thread, so the cancel lands some steps after the first one; with
         // one epoch (3 steps) it once landed after the last step. 4 epochs leave it 11 steps.
-        assertEquals(Launcher.CANCELLED, launch(pretrain(run, "epochs=4")), this::err);
-        assertTrue(err().contains("medvp: brainmvp-pretrain cancelled"), this::err);
-        assertTrue(Files.isRegularFile(run.resolve("checkpoints").resolve("last.safetensors")), this::err);
+        String err = Launched.run(pretrain(run, "epochs=4")).expect(Launcher.CANCELLED).err();
+        assertTrue(err.contains("medvp: brainmvp-pretrain cancelled"), err);
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints").resolve("last.safetensors")), err);
         long saved = Checkpoints.read(run.resolve("checkpoints").resolve("last.safetensors")).step();
         assertTrue(saved >= 1 && saved < 12, "cancelled after step " + saved);
         assertEquals(saved, MetricsLog.read(run.resolve("metrics.csv")).get("step").length);
-        assertEquals(0, launch(pretrain(run, "epochs=4", "resume=true")), this::err);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("12 optimiser steps (resumed from step " + saved
-                + ")"), out::toString);
+        String out = Launched.run(pretrain(run, "epochs=4", "resume=true")).expect(0).out();
+        assertTrue(out.contains("12 optimiser steps (resumed from step " + saved + ")"), out);
     }
 }

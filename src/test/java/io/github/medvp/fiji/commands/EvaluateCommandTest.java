@@ -1,12 +1,9 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,16 +23,6 @@ class EvaluateCommandTest {
 
     @TempDir
     Path dir;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int launch(String... args) {
-        out.reset();
-        err.reset();
-        return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-    }
 
     /** One case: truth lesion of 2 voxels, prediction 1 of them: Dice 2/3, distances {0, 1} so HD95 0.95. */
     private Path[] segmentation() throws Exception {
@@ -57,15 +44,15 @@ class EvaluateCommandTest {
     void launcherEvaluatesSegmentationAndClassification() throws Exception {
         Path[] d = segmentation();
         Path o = dir.resolve("out");
-        assertEquals(0, launch("evaluate", "predictions=" + d[0], "truth=" + d[1], "labels=classes:lesion=1",
-                "output=" + o), err::toString);
+        String out = Launched.run("evaluate", "predictions=" + d[0], "truth=" + d[1], "labels=classes:lesion=1",
+                "output=" + o).expect(0).out();
         assertTrue(Files.readAllLines(o.resolve(Evaluation.CASES_CSV)).contains("case1,lesion,0.666667,0.950000"),
-                out.toString(StandardCharsets.UTF_8));
+                out);
         Path csv = dir.resolve("c.csv");
         Files.writeString(csv, "case,true,predicted,p0,p1\na,0,0,0.8,0.2\nb,1,1,0.3,0.7\n");
-        assertEquals(0, launch("--run", "MedVP Evaluate", "task='classification',predictions='" + csv
-                + "',output='" + o + "'"), err::toString);
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("2 cases, accuracy 1.0000"), out::toString);
+        out = Launched.run("--run", "MedVP Evaluate", "task='classification',predictions='" + csv
+                + "',output='" + o + "'").expect(0).out();
+        assertTrue(out.startsWith("2 cases, accuracy 1.0000"), out);
         assertTrue(Files.isRegularFile(o.resolve(Evaluation.CONFUSION_CSV)));
     }
 
@@ -84,8 +71,7 @@ class EvaluateCommandTest {
     @Test
     void segmentationWithoutTruthFailsWithOneLine() throws Exception {
         Path[] d = segmentation();
-        assertEquals(Launcher.FAILED, launch("evaluate", "predictions=" + d[0], "output=" + dir), err::toString);
-        String text = err.toString(StandardCharsets.UTF_8);
+        String text = Launched.run("evaluate", "predictions=" + d[0], "output=" + dir).expect(Launcher.FAILED).err();
         assertTrue(text.endsWith("medvp: evaluate: truth: give the ground truth (manifest .json or folder with _seg "
                 + "files) for a segmentation evaluation\n"), text);
     }

@@ -1,7 +1,7 @@
 package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.ImagePlusVolumes;
-import io.github.medvp.fiji.Launcher;
+import io.github.medvp.fiji.Launched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +11,7 @@ import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiReader;
 import io.github.medvp.io.NiftiWriter;
 import io.github.medvp.io.Volume;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,11 +65,8 @@ class FineTuneCommandsTest {
             }
         }
         Path run = dir.resolve("pre");
-        int status = new Launcher(new PrintStream(new ByteArrayOutputStream()), new PrintStream(
-                new ByteArrayOutputStream())).run("brainmvp-pretrain", "data=" + raw, "output=" + run,
-                "preset=tiny", "epochs=1", "crop=32", "grid=48,48,48", "batch=2", "accumulation=1", "workers=1",
-                "device=cpu");
-        assertEquals(0, status);
+        Launched.run("brainmvp-pretrain", "data=" + raw, "output=" + run, "preset=tiny", "epochs=1", "crop=32",
+                "grid=48,48,48", "batch=2", "accumulation=1", "workers=1", "device=cpu").expect(0);
         pretrained = run.resolve("checkpoints").resolve("last.safetensors");
     }
 

@@ -1,14 +1,12 @@
 package io.github.medvp.fiji.commands;
 
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -78,11 +76,7 @@ class GenerateDemoDataCommandTest {
 
     @Test
     void theLauncherRunsItByShortName() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] { "demo-data",
-                    "output=" + dir, "studies=1", "size=24,24,24" });
-        assertEquals(0, code, err::toString);
+        Launched.run("demo-data", "output=" + dir, "studies=1", "size=24,24,24").expect(0);
         assertTrue(Files.exists(dir.resolve("mri").resolve("demo_000").resolve("demo_000_seg.nii.gz")));
     }
 }

@@ -2,6 +2,7 @@ package io.github.medvp.fiji.commands;
 
 import io.github.medvp.fiji.CommandRunner;
 import io.github.medvp.fiji.ImagePlusVolumes;
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
 import io.github.medvp.io.Geometry;
 import io.github.medvp.io.NiftiWriter;
@@ -15,9 +16,6 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 
@@ -100,17 +98,10 @@ class InspectVolumeCommandTest {
 
     @Test
     void launcherPrintsTheSameReport() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + file, "index=1,2,3");
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        assertEquals(run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3"),
-                out.toString(StandardCharsets.UTF_8));
-        status = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run("inspect", "file=" + dir.resolve("no.nii"));
-        assertEquals(Launcher.FAILED, status);
-        assertEquals("medvp: inspect: " + dir.resolve("no.nii") + ": no such file\n",
-                err.toString(StandardCharsets.UTF_8));
+        Launched report = Launched.run("inspect", "file=" + file, "index=1,2,3").expect(0);
+        assertEquals(run("file", file.toFile(), "ras", false, "format", "text", "index", "1,2,3"), report.out());
+        assertEquals("", report.err(), "a successful inspect prints nothing on standard error");
+        Launched missing = Launched.run("inspect", "file=" + dir.resolve("no.nii")).expect(Launcher.FAILED);
+        assertEquals("medvp: inspect: " + dir.resolve("no.nii") + ": no such file\n", missing.err());
     }
 }

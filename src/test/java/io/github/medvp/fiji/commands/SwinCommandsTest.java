@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
+import io.github.medvp.fiji.Launched;
 import io.github.medvp.fiji.Launcher;
 import io.github.medvp.io.HostTensor;
 import io.github.medvp.io.NiftiReader;
@@ -14,9 +15,6 @@ import io.github.medvp.io.Safetensors;
 import io.github.medvp.io.Volume;
 import io.github.medvp.pretrain.mg3d.Mg3dFiles;
 import io.github.medvp.train.Checkpoints;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,9 +39,6 @@ class SwinCommandsTest {
     @TempDir
     static Path dir;
     private static Path studies;
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeAll
     static void data() throws Exception {
@@ -70,13 +65,6 @@ class SwinCommandsTest {
         }
     }
 
-    private int launch(String... args) {
-        out.reset();
-        err.reset();
-        return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-    }
-
     private static Path parity() {
         Path fixture = Path.of(System.getProperty("medvp.shared", "../shared")).resolve("parity")
                 .resolve("swin-tiny");
@@ -88,23 +76,23 @@ class SwinCommandsTest {
     @Test
     void mg3dPretrainingThenSegmentationFineTuningThenSegment() throws Exception {
         Path mg3d = dir.resolve("mg3d");
-        assertEquals(0, launch("mg3d-pretrain", "data=" + Mg3dFiles.write(Files.createDirectories(dir.resolve(
-                "ct"))), "output=" + mg3d, "preset=tiny", "epochs=1", "batch=2", "size=32,32,32", "spacing=1,1,2",
-                "device=cpu", "seed=1"), err::toString);
+        Launched.run("mg3d-pretrain", "data=" + Mg3dFiles.write(Files.createDirectories(dir.resolve("ct"))),
+                "output=" + mg3d, "preset=tiny", "epochs=1", "batch=2", "size=32,32,32", "spacing=1,1,2",
+                "device=cpu", "seed=1").expect(0);
 
         // A contradicting encoder is a settings error (exit 2), one line, before any run folder.
         Path refused = dir.resolve("refused");
-        assertEquals(Launcher.USAGE, launch("finetune-seg", "data=" + studies, "output=" + refused, "init=" + mg3d,
-                "encoder=swin-b", "epochs=1", "crop=32", "device=cpu"), err::toString);
-        String line = err.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElse("");
+        String line = Launched.run("finetune-seg", "data=" + studies, "output=" + refused, "init=" + mg3d,
+                "encoder=swin-b", "epochs=1", "crop=32", "device=cpu").expect(Launcher.USAGE).err().lines()
+                .reduce((a, b) -> b).orElse("");
         assertTrue(line.startsWith("medvp: finetune-seg: setting 'encoder': swin-b is not allowed; use swin-tiny "
                 + "(init "), line);
         assertTrue(!Files.exists(refused), "nothing written");
 
         Path run = dir.resolve("seg");
-        assertEquals(0, launch("finetune-seg", "data=" + studies, "output=" + run, "init=" + mg3d,
-                "modalities=t1,flair", "labels=binary", "epochs=1", "crop=32", "batch=2", "validate_every=1",
-                "workers=1", "device=cpu", "log_every=1"), err::toString);
+        Launched.run("finetune-seg", "data=" + studies, "output=" + run, "init=" + mg3d, "modalities=t1,flair",
+                "labels=binary", "epochs=1", "crop=32", "batch=2", "validate_every=1", "workers=1", "device=cpu",
+                "log_every=1").expect(0);
         Path best = run.resolve("checkpoints").resolve("best.safetensors");
         // The one-channel pre-trained stem now takes both modalities (inflated: SwinTaskModelTest checks the values).
         assertArrayEquals(new long[] {12, 2, 2, 2, 2}, Checkpoints.read(best).tensors()
@@ -115,23 +103,20 @@ class SwinCommandsTest {
         assertEquals("zyx", h.get("encoder_axes").getAsString(), "MG-3D pre-trains on transposed volumes");
 
         Path labels = dir.resolve("labels");
-        assertEquals(0, launch("segment", "model=" + best, "input=" + studies, "output=" + labels, "device=cpu"),
-                err::toString);
+        Launched.run("segment", "model=" + best, "input=" + studies, "output=" + labels, "device=cpu").expect(0);
         assertArrayEquals(new long[] {32, 32, 32}, NiftiReader.read(labels.resolve("case0_seg.nii.gz"))
                 .dimensions());
         // Fiji's form (--run, as a macro's run() call) gives the same labels.
         Path viaRun = dir.resolve("labels-run");
-        assertEquals(0, launch("--run", "MedVP Segment", "model='" + best + "',input='" + studies + "',output='"
-                + viaRun + "',device='cpu'"), err::toString);
+        Launched.run("--run", "MedVP Segment", "model='" + best + "',input='" + studies + "',output='" + viaRun
+                + "',device='cpu'").expect(0);
         assertArrayEquals(NiftiReader.read(labels.resolve("case1_seg.nii.gz")).toFloatImg().update(null)
                 .getCurrentStorageArray(), NiftiReader.read(viaRun.resolve("case1_seg.nii.gz")).toFloatImg()
                         .update(null).getCurrentStorageArray());
         // Swin models have no templates: fill=templates is refused in one line.
-        assertEquals(Launcher.FAILED, launch("segment", "model=" + best, "input=" + studies.resolve(
-                "case0_t1.nii.gz"), "modalities=t1", "fill=templates", "output=" + labels, "device=cpu"),
-                err::toString);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("fill=templates: a swin-tiny model has no modality "
-                + "templates"), err::toString);
+        String err = Launched.run("segment", "model=" + best, "input=" + studies.resolve("case0_t1.nii.gz"),
+                "modalities=t1", "fill=templates", "output=" + labels, "device=cpu").expect(Launcher.FAILED).err();
+        assertTrue(err.contains("fill=templates: a swin-tiny model has no modality templates"), err);
     }
 
     @ParameterizedTest
@@ -139,8 +124,8 @@ class SwinCommandsTest {
     void featuresOfReferenceSwinWeightsAreTheReferenceStageOutputs(String weights) throws Exception {
         Path fixture = parity();
         Path features = dir.resolve("features-" + weights + ".safetensors");
-        assertEquals(0, launch("features", "model=" + fixture.resolve(weights), "input=" + fixture.resolve(
-                "input.safetensors"), "output=" + features, "device=cpu"), err::toString);
+        Launched.run("features", "model=" + fixture.resolve(weights), "input=" + fixture.resolve(
+                "input.safetensors"), "output=" + features, "device=cpu").expect(0);
         Map<String, HostTensor> got = Safetensors.read(features).tensors();
         Map<String, HostTensor> expected = Safetensors.read(fixture.resolve("expected.safetensors")).tensors();
         assertEquals(List.of("x0", "x1", "x2", "x3", "x4"), List.copyOf(got.keySet()));
@@ -162,15 +147,15 @@ class SwinCommandsTest {
         Path csv = dir.resolve("classes.csv");
         Files.writeString(csv, "case0,a\ncase1,b\ncase2,a\ncase3,b\n");
         Path run = dir.resolve("cls");
-        assertEquals(0, launch("finetune-cls", "data=" + studies, "output=" + run, "init=" + weights,
-                "encoder=swin-tiny", "modalities=t1", "labels=" + csv, "epochs=1", "crop=32", "batch=2",
-                "validate_every=1", "validation_fraction=0.5", "workers=1", "device=cpu"), err::toString);
+        Launched.run("finetune-cls", "data=" + studies, "output=" + run, "init=" + weights, "encoder=swin-tiny",
+                "modalities=t1", "labels=" + csv, "epochs=1", "crop=32", "batch=2", "validate_every=1",
+                "validation_fraction=0.5", "workers=1", "device=cpu").expect(0);
         JsonObject h = Checkpoints.read(run.resolve("checkpoints").resolve("best.safetensors")).header();
         assertEquals("swin", h.get("encoder").getAsString());
         assertEquals("xyz", h.get("encoder_axes").getAsString(), "bare MONAI-layout weights run as loaded");
         Path classes = dir.resolve("classes-out.csv");
-        assertEquals(0, launch("classify", "model=" + run.resolve("checkpoints").resolve("best.safetensors"),
-                "input=" + studies, "output=" + classes, "device=cpu"), err::toString);
+        Launched.run("classify", "model=" + run.resolve("checkpoints").resolve("best.safetensors"),
+                "input=" + studies, "output=" + classes, "device=cpu").expect(0);
         assertEquals(5, Files.readAllLines(classes).size());
     }
 }
