@@ -64,7 +64,7 @@ public final class Mg3dBenchmark {
             model.initialize(m, DataType.FLOAT32, new Shape(batch, 1, size[0], size[1], size[2]),
                     new Shape(batch, length));
             NamedParameters params = model.namedParameters();
-            Mg3dStep step = Mg3dStep.builder().setModel(model).build();
+            Mg3dStep step = Mg3dStep.builder().setModel(model).optContrastTrainsText(tiny).build();
             Mg3dInput input = randomInput(m, batch, size, length, sentences, vocab, new SplittableRandom(7));
             StepBenchmark.Result r = StepBenchmark.run(m, params, () -> Mg3dOptimizer.create(params, 1e-8, 5), 1e-5,
                     s -> step.forward(input, new SplittableRandom(s), true).total(), warmup, steps, batch, profile);

@@ -121,7 +121,8 @@ public final class Mg3dPretraining {
                 HfBert.loadWeights(HfBert.weightsFile(c.textModel()), model.getText(), null);
             }
             NamedParameters params = model.namedParameters();
-            Mg3dStep step = Mg3dStep.builder().setModel(model).optWeights(c.weights()).build();
+            Mg3dStep step = Mg3dStep.builder().setModel(model).optWeights(c.weights())
+                    .optContrastTrainsText(c.textModel() == null).build();
             JsonObject header = Mg3dCheckpoint.header(config, tokenizer);
             try (Adam adam = Mg3dOptimizer.create(params, c.weightDecay(), c.headLr())) {
                 return TrainLoop.<Mg3dBatch>builder().setParameters(params).setOptimizer(adam)

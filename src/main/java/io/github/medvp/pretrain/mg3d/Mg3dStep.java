@@ -53,12 +53,14 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
     private final BlockMask mask;
     private final double[] weights;
     private final double temperature;
+    private final boolean contrastTrainsText;
 
     private Mg3dStep(Builder b) {
         model = b.model;
         mask = b.mask;
         weights = b.weights.clone();
         temperature = b.temperature;
+        contrastTrainsText = b.contrastTrainsText;
     }
 
     /** @return a builder; the model is required */
@@ -105,7 +107,8 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         NDArray full = model.textTokens(ps, e, in.attentionMask(), training);
         // Sentence features U, as the reference's infer computes them for local_itc (item_gather under no_grad):
         // without gradient, for pass 3 and for the paper's MIM fusion alike, also when the text encoder trains.
-        NDArray u = Tokens.gather(full, membership).stopGradient();
+        NDArray sentences = Tokens.gather(full, membership);
+        NDArray u = sentences.stopGradient();
         Shape spatial = volumes.getShape().slice(2);
         NDArray m = mask.sample(volumes.getManager(), 1, spatial, volumes.getDataType(), rng);
         NDArray maskedImage = model.imageTokens(ps, volumes.mul(Scalars.rsub(1f, m)), training);
@@ -117,8 +120,10 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
 
         // Pass 3: CML + DFA + SSM on sentence-level text (no gradient into the text, as the reference).
         NDArray i2 = model.secondProjection(ps, image, training);
-        NDArray tUni = Layers.forward(parts.uniText(), ps, new NDList(u, sentenceMask), training, null)
-                .singletonOrThrow();
+        // A text encoder trained from scratch has no sentence features worth aligning to unless the contrast shapes
+        // them: its CML text side keeps the gradient (docs/deviations-mg3d.md); the reference's frozen BERT does not.
+        NDArray tUni = Layers.forward(parts.uniText(), ps, new NDList(contrastTrainsText ? sentences : u,
+                sentenceMask), training, null).singletonOrThrow();
         NDArray iUni = Layers.apply(parts.uniPool(), ps, i2, training, null);
         NDList fused = fuse(ps, model.getImageCross(), i2, u, sentenceMask, training);
         NDArray iMm = Layers.apply(parts.mmPool(), ps, fused.get(0), training, null);
@@ -218,6 +223,7 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         private BlockMask mask = BlockMask.builder().optBlockSize(16).optRatio(0.5).build();
         private double[] weights = {1, 0.1, 1, 0.1, 0.1, 0.1};
         private double temperature = 0.1;
+        private boolean contrastTrainsText;
 
         private Builder() {
         }
@@ -249,6 +255,17 @@ public final class Mg3dStep implements TrainStep<Mg3dBatch> {
         /** @param temperature τ of CML and DFA, default 0.1 @return this */
         public Builder optTemperature(double temperature) {
             this.temperature = temperature;
+            return this;
+        }
+
+        /**
+         * @param trains whether CML's gradient reaches the text encoder through the report side, default false (the
+         *     reference, whose BERT comes pre-trained); for a text encoder trained from scratch, whose sentence
+         *     features otherwise come from MLM alone and barely differ between reports
+         * @return this
+         */
+        public Builder optContrastTrainsText(boolean trains) {
+            this.contrastTrainsText = trains;
             return this;
         }
 

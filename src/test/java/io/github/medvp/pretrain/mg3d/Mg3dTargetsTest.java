@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What carries gradient: SFR's target, SSM's reference sentences and the sentence features MIM fuses with carry none
  * (the reference computes them under no_grad from the frozen text encoder), also when the text encoder trains; DFA and
- * the reference code's CML each have two towers that both learn.
+ * the reference code's CML each have two towers that both learn; CML's report side reaches the text encoder only
+ * where that encoder is trained from scratch.
  */
 class Mg3dTargetsTest {
 
@@ -124,6 +125,28 @@ class Mg3dTargetsTest {
                         "itc_cross_head_" + tower) > 0, "CML's " + tower + " tower");
                 assertEquals(0, gradNorm(model, manager, in -> cml.forward(in, new SplittableRandom(2), true)
                         .total(), "itc_agg_head_" + tower), "CML reaches DFA's head");
+            }
+        }
+    }
+
+    @Test
+    void cmlTrainsTheTextEncoderOnlyWhenAskedAsForOneTrainedFromScratch() {
+        Engines.pytorch();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (CmlMode mode : CmlMode.values()) {
+                Mg3dModel model = model(manager, Mg3dSynthetic.smallModel().optCml(mode));
+                for (boolean trains : new boolean[] {false, true}) {
+                    Mg3dStep cml = Mg3dStep.builder().setModel(model).optWeights(0, 0, 0, 1, 0, 0)
+                            .optContrastTrainsText(trains).build();
+                    double g = gradNorm(model, manager, in -> cml.forward(in, new SplittableRandom(2), true).total(),
+                            "text_encoder");
+                    assertEquals(trains, g > 0, mode + ", contrast trains text " + trains + ": gradient " + g);
+                    // Nothing else changes with it: DFA keeps the reference's detached sentences.
+                    Mg3dStep dfa = Mg3dStep.builder().setModel(model).optWeights(0, 0, 0, 0, 1, 0)
+                            .optContrastTrainsText(trains).build();
+                    assertEquals(0, gradNorm(model, manager, in -> dfa.forward(in, new SplittableRandom(2), true)
+                            .total(), "text_encoder"), mode + ": DFA trains the text");
+                }
             }
         }
     }
