@@ -87,10 +87,12 @@ final class DemoFiles {
     }
 
     /**
-     * The CT lesion classification task: the MG-3D training volumes for fine-tuning and the validation volumes (held
-     * out from MG-3D pre-training too) as its test split; class 1 when the volume has a lesion, one {@code ct} channel.
+     * The CT lesion classification task: the first {@code labelled} MG-3D training volumes for fine-tuning (a few
+     * labelled volumes beside many pre-training pairs, as the paper's transfer setting) and the validation volumes
+     * (held out from MG-3D pre-training too) as its test split; class 1 when the volume has a lesion, one {@code ct}
+     * channel.
      */
-    static void writeCtClassification(List<PhantomGenerator.Generated> volumes, Path base, Path json)
+    static void writeCtClassification(List<PhantomGenerator.Generated> volumes, int labelled, Path base, Path json)
             throws IOException {
         JsonObject root = new JsonObject();
         root.addProperty("name", "MedVP demo head CT: lesion or none");
@@ -108,7 +110,11 @@ final class DemoFiles {
             r.addProperty("id", g.id());
             r.addProperty("image", relative(base, g.images().get(0)));
             r.addProperty("class", g.findings().lesion() ? 1 : 0);
-            (g.split() == Split.TRAINING ? training : test).add(r);
+            if (g.split() != Split.TRAINING) {
+                test.add(r);
+            } else if (training.size() < labelled) {
+                training.add(r);
+            }
         }
         root.add(Split.TRAINING.key(), training);
         root.add(Split.TEST.key(), test);

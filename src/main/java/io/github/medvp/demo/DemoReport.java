@@ -168,7 +168,7 @@ final class DemoReport {
     }
 
     static String write(DemoSettings s, StudyManifest manifest, List<Demo.Repeat> repeats, Retrieval.Result retrieval,
-            String mg3dLosses, Map<String, CtTransfer.Arm> transfer,
+            Retrieval.Result trainingRetrieval, String mg3dLosses, Map<String, CtTransfer.Arm> transfer,
             Map<String, Double> seconds, Path report) throws IOException {
         Demo.Repeat first = repeats.get(0);
         List<String> regions = first.heldOut().values().iterator().next().regions();
@@ -259,6 +259,11 @@ final class DemoReport {
             sb.append(String.format(Locale.ROOT, "%nMG-3D retrieval on %d held-out CT volume-report pairs:%n",
                     retrieval.reportToVolume().ranks().length)).append(Retrieval.againstChance(retrieval))
                     .append(Retrieval.summary(retrieval));
+            if (trainingRetrieval != null) {
+                sb.append(String.format(Locale.ROOT, "the same on its %d training pairs (does it fit its own?):%n",
+                        trainingRetrieval.reportToVolume().ranks().length))
+                        .append(Retrieval.againstChance(trainingRetrieval));
+            }
             if (mg3dLosses != null) {
                 sb.append("MG-3D losses, first -> last logged step:").append(mg3dLosses).append('\n');
             }

@@ -19,7 +19,8 @@ import io.github.medvp.train.TrainingSettings;
  */
 public record DemoSettings(Path output, UniFormerPreset preset, String device, long seed, int studies,
         int testStudies, int ctStudies, int[] fov, int crop, int[] grid, int pretrainEpochs, int finetuneEpochs,
-        int mg3dEpochs, int[] mg3dSize, int ctEpochs, int ctCrop, int validateEvery, int batch, double pretrainLr, double finetuneLr,
+        int mg3dEpochs, int[] mg3dSize, int ctEpochs, int ctCrop, int ctLabelled, int validateEvery, int batch,
+        double pretrainLr, double finetuneLr,
         double fraction, int repeats, double replaceProbability, double encoderLr, boolean freezeEncoder,
         EncoderInit.FirstConv firstConv, double labelCentred, boolean skullStripped, boolean mimics, Modality missing,
         boolean mg3d, int workers, int logEvery, Path pretrainedRun) {
@@ -70,6 +71,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         Settings.range("log_every", logEvery, 1, 1_000_000);
         Settings.range("ct_epochs", ctEpochs, 1, 1_000_000);
         Settings.multiple("ct_crop", ctCrop, 32, 32, 1024);
+        Settings.range("ct_labelled", ctLabelled, 2, 100_000);
         if (!Demo.modalities().contains(missing)) {
             throw SettingsException.of("missing", missing.token(), "one of the demo's modalities "
                     + Demo.modalities());
@@ -122,6 +124,7 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         private int[] mg3dSize;
         private int ctEpochs;
         private int ctCrop;
+        private int ctLabelled;
         private int validateEvery;
         private int batch = 2;
         private double pretrainLr = 1e-3;
@@ -157,16 +160,17 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
                 case TINY -> {
                     studies = 12;
                     testStudies = 12;
-                    ctStudies = 32;
+                    ctStudies = 160;
                     fov = new int[] { 64, 64, 56 };
                     crop = 32;
                     grid = new int[] { 80, 80, 72 };
                     pretrainEpochs = 50;
                     finetuneEpochs = 120;
                     mg3dEpochs = 10;
-                    mg3dSize = new int[] { 64, 32, 64 };
+                    mg3dSize = new int[] { 32, 32, 32 };
                     ctEpochs = 10;
                     ctCrop = 64;
+                    ctLabelled = 24;
                     validateEvery = 5;
                     pretrainLr = 1e-3;
                     finetuneLr = 1e-3;
@@ -174,16 +178,17 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
                 case SMALL -> {
                     studies = 40;
                     testStudies = 16;
-                    ctStudies = 80;
+                    ctStudies = 240;
                     fov = new int[] { 144, 144, 128 };
                     crop = 96;
                     grid = new int[] { 176, 176, 160 };
                     pretrainEpochs = 100;
                     finetuneEpochs = 100;
-                    mg3dEpochs = 60;
+                    mg3dEpochs = 20;
                     mg3dSize = new int[] { 128, 96, 128 };
                     ctEpochs = 60;
                     ctCrop = 128;
+                    ctLabelled = 60;
                     validateEvery = 10;
                     pretrainLr = 3e-4;
                     finetuneLr = 3e-4;
@@ -362,11 +367,13 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         /**
          * @param epochs epochs of each CT lesion classification fine-tuning after MG-3D (preset: tiny 10, small 60)
          * @param crop their crop edge (mm at 1 mm, a multiple of 32; preset: tiny 64, small 128)
+         * @param labelled the MG-3D training volumes labelled for it, the first ones (preset: tiny 24, small 60)
          * @return this
          */
-        public Builder ctTransfer(int epochs, int crop) {
+        public Builder ctTransfer(int epochs, int crop, int labelled) {
             this.ctEpochs = epochs;
             this.ctCrop = crop;
+            this.ctLabelled = labelled;
             return this;
         }
 
@@ -410,9 +417,9 @@ public record DemoSettings(Path output, UniFormerPreset preset, String device, l
         /** @return the settings @throws MedvpException naming the first setting that cannot be used */
         public DemoSettings build() {
             return new DemoSettings(output, preset, device, seed, studies, testStudies, ctStudies, fov, crop, grid,
-                    pretrainEpochs, finetuneEpochs, mg3dEpochs, mg3dSize, ctEpochs, ctCrop, validateEvery, batch,
-                    pretrainLr, finetuneLr, fraction, repeats, replaceProbability, encoderLr, freezeEncoder, firstConv, labelCentred,
-                    skullStripped, mimics, missing, mg3d, workers, logEvery, pretrainedRun);
+                    pretrainEpochs, finetuneEpochs, mg3dEpochs, mg3dSize, ctEpochs, ctCrop, ctLabelled, validateEvery,
+                    batch, pretrainLr, finetuneLr, fraction, repeats, replaceProbability, encoderLr, freezeEncoder,
+                    firstConv, labelCentred, skullStripped, mimics, missing, mg3d, workers, logEvery, pretrainedRun);
         }
     }
 }

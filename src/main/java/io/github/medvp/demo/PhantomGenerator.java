@@ -194,7 +194,7 @@ public final class PhantomGenerator {
         DemoFiles.writeReports(volumes.stream().filter(g -> g.split() == Split.VALIDATION).toList(),
                 ct.resolve(VALIDATION_REPORTS));
         DemoFiles.writeCtManifest(volumes, ct, ct.resolve("manifest.json"));
-        DemoFiles.writeCtClassification(volumes, ct, ct.resolve(CT_CLASSIFICATION));
+        DemoFiles.writeCtClassification(volumes, o.ctLabelled, ct, ct.resolve(CT_CLASSIFICATION));
         return new Result(mri, manifest, labels, studies, ct, reports, volumes);
     }
 
@@ -325,6 +325,7 @@ public final class PhantomGenerator {
         private int ctStudies;
         private double ctLesionFraction = 0.7;
         private double ctValidationFraction = 0.25;
+        private int ctLabelled = Integer.MAX_VALUE;
         private double ctNoiseHu = CT_NOISE_HU;
         private String prefix = "demo";
 
@@ -461,6 +462,16 @@ public final class PhantomGenerator {
             return this;
         }
 
+        /**
+         * @param count training volumes the CT lesion task lists as labelled (the first ones), default all; the
+         *     task's test split is every validation volume
+         * @return this
+         */
+        public Builder optCtLabelled(int count) {
+            this.ctLabelled = count;
+            return this;
+        }
+
         /** @param prefix case-name prefix, default {@code demo} (no {@code _} or {@code -}) @return this */
         public Builder optPrefix(String prefix) {
             this.prefix = prefix;
@@ -475,6 +486,7 @@ public final class PhantomGenerator {
         public PhantomGenerator build() {
             Settings.range("studies", studies, 1, 100_000);
             Settings.range("ct_studies", ctStudies, 0, 100_000);
+            Settings.range("ct_labelled", ctLabelled, 1, Integer.MAX_VALUE);
             Settings.range("non_ras", nonRasFraction, 0, 1);
             Settings.range("healthy", healthyFraction, 0, 1);
             for (double f : fov) {
