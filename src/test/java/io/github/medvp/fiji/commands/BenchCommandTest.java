@@ -3,6 +3,7 @@ package io.github.medvp.fiji.commands;
 import io.github.medvp.fiji.Launched;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchCommandTest {
@@ -20,6 +21,15 @@ class BenchCommandTest {
         String pretrain = bench("bench", "pretrain", "preset=tiny", "batch=1", "device=cpu,cpu", "repeats=1");
         assertTrue(pretrain.matches("(?s)BrainMVP tiny 32³ B=1 \\(2 encoder volumes\\).*\\[cpu\\(\\), cpu\\(\\)\\].*"
                 + "volumes/s, \\d+\\.\\d+ volumes/s total = \\d+\\.\\d+ per device x 2 devices .*"), pretrain);
+    }
+
+    @Test
+    void mg3dSuiteTimesTheGridItIsGivenAndRefusesOneTheSwinCannotTake() {
+        String mg3d = bench("bench", "mg3d", "preset=tiny", "batch=1", "size=32,32,32", "device=cpu", "repeats=1");
+        assertTrue(mg3d.startsWith("MG-3D tiny 32x32x32, 64 tokens, B=1, cpu()"), mg3d);
+        Launched bad = Launched.run("bench", "mg3d", "preset=tiny", "size=48,32,32");
+        assertEquals(2, bad.status(), bad.text());
+        assertTrue(bad.err().contains("size") && bad.err().contains("48"), bad.err());
     }
 
     /** A successful bench's report. */
