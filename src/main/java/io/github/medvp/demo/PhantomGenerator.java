@@ -41,7 +41,8 @@ import net.imglib2.img.array.ArrayImgs;
  * {@link Builder#optHealthyFraction}), on a grid ({@link Acquisition}) with anisotropic spacing, a small oblique
  * rotation and shift, stored non-RAS for a fraction of studies; per-modality contrasts ({@link Tissue}), a smooth
  * bias field per modality and Rician noise. The grade label follows {@link #isHighGrade} on the written label map;
- * reports are written from the {@link Findings} measured on it.
+ * reports are written from the {@link Findings} measured on it. CT volumes are drawn as {@link CtCohort} says: like
+ * the studies, or as one head scanned the same way each time with its own tumour or none.
  */
 public final class PhantomGenerator {
 
@@ -204,7 +205,7 @@ public final class PhantomGenerator {
         boolean high = rng.nextBoolean();
         Acquisition a = Acquisition.draw(rng, o.fov, o.inPlane, o.slice, rng.nextDouble() < o.nonRasFraction,
                 o.maxRotationDeg);
-        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), mimics);
+        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), mimics, 1);
         double gain = 800 * (0.85 + 0.3 * rng.nextDouble());
         double[][] signals = new double[o.modalities.size()][];
         SmoothNoise[] bias = new SmoothNoise[signals.length];
@@ -251,11 +252,14 @@ public final class PhantomGenerator {
     }
 
     private Generated ctVolume(Path file, String name, Split split, SplittableRandom rng) throws IOException {
-        boolean lesion = rng.nextDouble() < o.ctLesionFraction;
+        CtCohort c = o.ctCohort;
+        boolean lesion = rng.nextDouble() < c.lesionFraction();
         boolean high = rng.nextBoolean();
-        Acquisition a = Acquisition.draw(rng, o.fov, o.inPlane, o.slice, rng.nextDouble() < o.nonRasFraction,
-                o.maxRotationDeg);
-        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), null);
+        // One head: every volume the same head scanned the same way, so only its tumour (and noise) tells it apart.
+        SplittableRandom anatomy = c.oneHead() ? new SplittableRandom(o.seed ^ 0x4845414444L) : rng;
+        Acquisition a = Acquisition.draw(anatomy, o.fov, o.inPlane, o.slice,
+                anatomy.nextDouble() < o.nonRasFraction, c.maxRotationDeg());
+        Subject s = Subject.draw(anatomy, rng, o.fov, lesion, high, 1.6 * maxSpacing(a), null, c.lesionScale());
         byte[] label = new byte[a.voxels()];
         byte et = o.etLabel();
         float[] hu = Renderer.render(s, a, new double[][] { Tissue.hounsfield() }, null, 0, et, label)[0];
@@ -323,7 +327,7 @@ public final class PhantomGenerator {
         private double validationFraction = 0.125;
         private double testFraction = 0.25;
         private int ctStudies;
-        private double ctLesionFraction = 0.7;
+        private CtCohort ctCohort = CtCohort.DRAWN;
         private double ctValidationFraction = 0.25;
         private int ctLabelled = Integer.MAX_VALUE;
         private double ctNoiseHu = CT_NOISE_HU;
@@ -459,6 +463,12 @@ public final class PhantomGenerator {
         /** @param count CT volumes with reports (0, the default, for none) @return this */
         public Builder optCt(int count) {
             this.ctStudies = count;
+            return this;
+        }
+
+        /** @param cohort how the CT volumes are drawn, default {@link CtCohort#DRAWN} @return this */
+        public Builder optCtCohort(CtCohort cohort) {
+            this.ctCohort = java.util.Objects.requireNonNull(cohort, "cohort");
             return this;
         }
 

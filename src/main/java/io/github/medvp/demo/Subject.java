@@ -108,9 +108,21 @@ final class Subject {
      * @param highGrade draw it large, enhancing and usually necrotic (else small and mostly non-enhancing)
      * @param minRim thinnest enhancing rim (mm), so the rim survives sampling at the coarsest spacing
      * @param mimics draws the tumour mimics; {@code null} for none (the rest of the subject does not depend on it)
+     * @param lesionScale factor on the tumour's radius (1 for the sizes above); the draws do not depend on it
      */
     static Subject draw(SplittableRandom rng, double[] fov, boolean lesion, boolean highGrade, double minRim,
-            SplittableRandom mimics) {
+            SplittableRandom mimics, double lesionScale) {
+        return draw(rng, rng, fov, lesion, highGrade, minRim, mimics, lesionScale);
+    }
+
+    /**
+     * As {@link #draw(SplittableRandom, double[], boolean, boolean, double, SplittableRandom, double)}, the head
+     * and its healthy anatomy from {@code rng}, the tumour from {@code tumour}: with a fresh {@code rng} of one seed
+     * every subject is the same head with a different tumour; with {@code tumour == rng} it draws what the other
+     * overload draws.
+     */
+    static Subject draw(SplittableRandom rng, SplittableRandom tumour, double[] fov, boolean lesion,
+            boolean highGrade, double minRim, SplittableRandom mimics, double lesionScale) {
         double[] head = new double[3];
         double s = 0.93 + 0.1 * rng.nextDouble();
         head[0] = 0.40 * fov[0] * s * (0.96 + 0.06 * rng.nextDouble());
@@ -123,22 +135,24 @@ final class Subject {
         double rimAll = meanHead * (0.025 + 0.04 + 0.075 + 0.035);
         double[] brain = { head[0] - rimAll, head[1] - rimAll, head[2] - rimAll };
         double meanBrain = (brain[0] + brain[1] + brain[2]) / 3;
-        double r = meanBrain * (highGrade ? 0.2 + 0.12 * rng.nextDouble() : 0.08 + 0.09 * rng.nextDouble());
-        double[] radii = { r * (0.85 + 0.3 * rng.nextDouble()), r * (0.85 + 0.3 * rng.nextDouble()),
-                r * (0.85 + 0.3 * rng.nextDouble()) };
-        boolean enhancing = highGrade || rng.nextDouble() < 0.25;
+        double r = lesionScale * meanBrain
+                * (highGrade ? 0.2 + 0.12 * tumour.nextDouble() : 0.08 + 0.09 * tumour.nextDouble());
+        double[] radii = { r * (0.85 + 0.3 * tumour.nextDouble()), r * (0.85 + 0.3 * tumour.nextDouble()),
+                r * (0.85 + 0.3 * tumour.nextDouble()) };
+        boolean enhancing = highGrade || tumour.nextDouble() < 0.25;
         double rim = Math.max(minRim, 0.3 * r);
-        double necrosis = highGrade && rng.nextDouble() < 0.85 ? Math.max(0, 1 - rim / r) : 0;
+        double necrosis = highGrade && tumour.nextDouble() < 0.85 ? Math.max(0, 1 - rim / r) : 0;
         if (necrosis < 0.25) {
             necrosis = 0;
         }
-        double oedema = highGrade ? 1.45 + 0.6 * rng.nextDouble() : 1.1 + 0.4 * rng.nextDouble();
+        double oedema = highGrade ? 1.45 + 0.6 * tumour.nextDouble() : 1.1 + 0.4 * tumour.nextDouble();
         double[] centre = new double[3];
         double reach = 0.85 - 0.9 * r / meanBrain; // keep the core inside the brain; oedema may reach the cortex
         for (int tries = 0;; tries++) {
-            double u = (rng.nextBoolean() ? 1 : -1) * (0.28 + (Math.max(0.3, reach) - 0.28) * rng.nextDouble());
-            double v = (2 * rng.nextDouble() - 1) * Math.max(0.3, reach);
-            double w = (2 * rng.nextDouble() - 1) * Math.max(0.3, reach) * 0.8;
+            double u = (tumour.nextBoolean() ? 1 : -1)
+                    * (0.28 + (Math.max(0.3, reach) - 0.28) * tumour.nextDouble());
+            double v = (2 * tumour.nextDouble() - 1) * Math.max(0.3, reach);
+            double w = (2 * tumour.nextDouble() - 1) * Math.max(0.3, reach) * 0.8;
             if (u * u + v * v + w * w <= Math.max(0.3, reach) * Math.max(0.3, reach) || tries > 100) {
                 centre[0] = u * brain[0];
                 centre[1] = v * brain[1];
@@ -147,7 +161,7 @@ final class Subject {
             }
         }
         double extent = 1.3 * Math.max(head[0], Math.max(head[1], head[2]));
-        Lesion l = new Lesion(centre, radii, necrosis, enhancing, oedema, new SmoothNoise(rng, 16, extent));
+        Lesion l = new Lesion(centre, radii, necrosis, enhancing, oedema, new SmoothNoise(tumour, 16, extent));
         // Mass effect grows with the lesion's total extent beyond a small size; mm at the lesion's level.
         double shift = 0.6 * Math.max(0, r * oedema - 0.15 * meanBrain);
         return new Subject(head, l, rng, shift, mimics);

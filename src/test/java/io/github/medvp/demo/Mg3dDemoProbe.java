@@ -20,8 +20,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Opt-in measurement ({@code -Dmedvp.mg3dprobe=true}): the demo's MG-3D stage alone, as {@code Demo.run} runs it,
  * on the demo's generated CT, with overrides ({@code -Dprobe.ct=32 -Dprobe.epochs=10 -Dprobe.lr=1e-4
- * -Dprobe.window=-1000,1000 -Dprobe.batch=4 -Dprobe.dir=...}); prints the losses, retrieval and wall time. Asserts
- * nothing beyond the run finishing: it is for measuring, not guarding (DemoMg3dSignalTest guards).
+ * -Dprobe.window=-1000,1000 -Dprobe.batch=4 -Dprobe.dir=...}, the CT cohort's {@code -Dprobe.lesions=0.7
+ * -Dprobe.scale=1 -Dprobe.oneHead=false -Dprobe.rotation=8}); prints the losses, retrieval and wall time. Asserts
+ * nothing beyond the run finishing: it is for measuring, not guarding (DemoCtSignalTest guards the data).
  */
 @EnabledIfSystemProperty(named = "medvp.mg3dprobe", matches = "true")
 class Mg3dDemoProbe {
@@ -46,7 +47,15 @@ class Mg3dDemoProbe {
         PhantomGenerator.Result gen = null;
         if (!Files.isDirectory(data.resolve("ct"))) {
             gen = PhantomGenerator.builder().optStudies(2).optSplit(0, 0)
-                    .optSize(s.fov()[0], s.fov()[1], s.fov()[2]).optSeed(s.seed()).optCt(ct).build()
+                    .optSize(s.fov()[0], s.fov()[1], s.fov()[2]).optSeed(s.seed()).optCt(ct)
+                    .optCtCohort(new CtCohort(
+                            Double.parseDouble(System.getProperty("probe.lesions",
+                                    "" + Demo.CT_COHORT.lesionFraction())),
+                            Double.parseDouble(System.getProperty("probe.scale", "" + Demo.CT_COHORT.lesionScale())),
+                            Double.parseDouble(System.getProperty("probe.rotation",
+                                    "" + Demo.CT_COHORT.maxRotationDeg())),
+                            Boolean.parseBoolean(System.getProperty("probe.oneHead", "" + Demo.CT_COHORT.oneHead()))))
+                    .build()
                     .generate(data, Progress.NONE);
             gen.ct().forEach(g -> System.out.println(g.id() + " " + g.split() + " " + g.findings()));
         }

@@ -145,6 +145,46 @@ class PhantomGeneratorTest {
     }
 
     @Test
+    void oneHeadCtVolumesDifferOnlyByTumourAndNoise(@TempDir Path tmp) throws IOException {
+        PhantomGenerator.Builder b = PhantomGenerator.builder().optStudies(1).optCt(3).optSize(32, 32, 28);
+        List<float[]> same = ctVoxels(b.optCtCohort(new CtCohort(0, 1, 8, true)).build()
+                .generate(tmp.resolve("one"), Progress.NONE));
+        List<float[]> drawn = ctVoxels(b.optCtCohort(new CtCohort(0, 1, 8, false)).build()
+                .generate(tmp.resolve("many"), Progress.NONE));
+        for (int i = 1; i < same.size(); i++) {
+            // Without tumours, one head's volumes differ by the noise alone: sigma 6 HU per volume, sqrt(2) of it
+            // between two; drawn heads differ by anatomy (air against skull at their edges) or by their grids.
+            assertEquals(6 * Math.sqrt(2), rms(same.get(0), same.get(i)), 1.0, "volume " + i + " of one head");
+            assertTrue(drawn.get(0).length != drawn.get(i).length || rms(drawn.get(0), drawn.get(i)) > 100,
+                    "volume " + i + " of drawn heads");
+        }
+        PhantomGenerator.Result lesions = b.optCtCohort(new CtCohort(1, 1.4, 0, true)).build()
+                .generate(tmp.resolve("lesions"), Progress.NONE);
+        for (PhantomGenerator.Generated g : lesions.ct()) {
+            assertTrue(g.findings().lesion(), g.id());
+        }
+        MedvpException e = assertThrows(MedvpException.class, () -> new CtCohort(0.5, 3, 0, true));
+        assertTrue(e.getMessage().contains("ct_lesion_scale"), e.getMessage());
+    }
+
+    private static List<float[]> ctVoxels(PhantomGenerator.Result r) throws IOException {
+        List<float[]> out = new ArrayList<>();
+        for (PhantomGenerator.Generated g : r.ct()) {
+            out.add(NiftiReader.read(g.images().get(0)).toFloatImg().update(null).getCurrentStorageArray());
+        }
+        return out;
+    }
+
+    private static double rms(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum / a.length);
+    }
+
+    @Test
     void skullStrippedStudiesAreZeroOutsideTheBrainAndKeepTheWholeTumour(@TempDir Path tmp) throws IOException {
         PhantomGenerator.Result stripped = PhantomGenerator.builder().optStudies(2).optSeed(3).optSkullStripped(true)
                 .build().generate(tmp, Progress.NONE);
