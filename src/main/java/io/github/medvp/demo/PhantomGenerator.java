@@ -205,7 +205,7 @@ public final class PhantomGenerator {
         boolean high = rng.nextBoolean();
         Acquisition a = Acquisition.draw(rng, o.fov, o.inPlane, o.slice, rng.nextDouble() < o.nonRasFraction,
                 o.maxRotationDeg);
-        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), mimics, 1);
+        Subject s = Subject.draw(rng, o.fov, lesion, high, 1.6 * maxSpacing(a), mimics);
         double gain = 800 * (0.85 + 0.3 * rng.nextDouble());
         double[][] signals = new double[o.modalities.size()][];
         SmoothNoise[] bias = new SmoothNoise[signals.length];
@@ -398,7 +398,10 @@ public final class PhantomGenerator {
             return this;
         }
 
-        /** @param degrees largest oblique rotation of a grid, default 8 @return this */
+        /**
+         * @param degrees largest oblique rotation of an MRI study's grid (CT: {@link CtCohort}), default 8
+         * @return this
+         */
         public Builder optMaxRotation(double degrees) {
             this.maxRotationDeg = degrees;
             return this;

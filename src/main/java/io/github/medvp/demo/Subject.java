@@ -108,18 +108,17 @@ final class Subject {
      * @param highGrade draw it large, enhancing and usually necrotic (else small and mostly non-enhancing)
      * @param minRim thinnest enhancing rim (mm), so the rim survives sampling at the coarsest spacing
      * @param mimics draws the tumour mimics; {@code null} for none (the rest of the subject does not depend on it)
-     * @param lesionScale factor on the tumour's radius (1 for the sizes above); the draws do not depend on it
      */
     static Subject draw(SplittableRandom rng, double[] fov, boolean lesion, boolean highGrade, double minRim,
-            SplittableRandom mimics, double lesionScale) {
-        return draw(rng, rng, fov, lesion, highGrade, minRim, mimics, lesionScale);
+            SplittableRandom mimics) {
+        return draw(rng, rng, fov, lesion, highGrade, minRim, mimics, 1);
     }
 
     /**
-     * As {@link #draw(SplittableRandom, double[], boolean, boolean, double, SplittableRandom, double)}, the head
-     * and its healthy anatomy from {@code rng}, the tumour from {@code tumour}: with a fresh {@code rng} of one seed
-     * every subject is the same head with a different tumour; with {@code tumour == rng} it draws what the other
-     * overload draws.
+     * As {@link #draw(SplittableRandom, double[], boolean, boolean, double, SplittableRandom)}, the head and its
+     * healthy anatomy from {@code rng}, the tumour from {@code tumour}, its radius times {@code lesionScale} (the
+     * draws do not depend on it): with a fresh {@code rng} of one seed every subject is the same head with a
+     * different tumour; with {@code tumour == rng} and scale 1 it draws what the other overload draws.
      */
     static Subject draw(SplittableRandom rng, SplittableRandom tumour, double[] fov, boolean lesion,
             boolean highGrade, double minRim, SplittableRandom mimics, double lesionScale) {

@@ -32,7 +32,7 @@ class DemoCtSignalTest {
             SplittableRandom rng = new SplittableRandom(seed);
             boolean high = seed % 2 == 0;
             Acquisition a = Acquisition.draw(rng, FOV, IN_PLANE, SLICE, seed % 3 == 0, 8);
-            Subject s = Subject.draw(rng, FOV, true, high, 1.6 * Math.max(a.spacing[0], a.spacing[2]), null, 1);
+            Subject s = Subject.draw(rng, FOV, true, high, 1.6 * Math.max(a.spacing[0], a.spacing[2]), null);
             byte[] label = new byte[a.voxels()];
             boolean[] brain = new boolean[a.voxels()];
             float[] hu = Renderer.render(s, a, new double[][] {Tissue.hounsfield()}, null, 0, (byte) 4, label,

@@ -37,7 +37,7 @@ class PhantomAnatomyTest {
 
     @Test
     void aTumourLandsAtItsWorldPositionAfterToRasWhateverTheStorageOrientation(@TempDir Path tmp) throws IOException {
-        Subject s = Subject.draw(new SplittableRandom(5), FOV, true, true, 3, null, 1);
+        Subject s = Subject.draw(new SplittableRandom(5), FOV, true, true, 3, null);
         double[] centre = s.lesion.centre();
         double meanR = (s.lesion.radii()[0] + s.lesion.radii()[1] + s.lesion.radii()[2]) / 3;
         Set<String> codes = new HashSet<>();
@@ -90,7 +90,7 @@ class PhantomAnatomyTest {
 
     @Test
     void tissuesHaveTheUsualRelativeIntensities() {
-        Subject s = Subject.draw(new SplittableRandom(9), FOV, false, false, 3, null, 1);
+        Subject s = Subject.draw(new SplittableRandom(9), FOV, false, false, 3, null);
         Acquisition a = Acquisition.draw(new SplittableRandom(1), FOV, new double[] { 1, 1 }, new double[] { 1, 1 },
                 false, 0);
         List<Modality> mods = List.of(Modality.T1, Modality.T2, Modality.FLAIR, Modality.PD);
@@ -163,7 +163,7 @@ class PhantomAnatomyTest {
         int checked = 0;
         for (int seed = 0; seed < 10; seed++) {
             SplittableRandom rng = new SplittableRandom(seed);
-            Subject s = Subject.draw(rng, FOV, true, seed % 2 == 0, 3, null, 1);
+            Subject s = Subject.draw(rng, FOV, true, seed % 2 == 0, 3, null);
             Acquisition a = Acquisition.draw(rng, FOV, IN_PLANE, SLICE, seed % 3 == 0, 8);
             byte[] label = new byte[a.voxels()];
             Renderer.render(s, a, new double[][] { Tissue.hounsfield() }, null, 0, (byte) 4, label);
